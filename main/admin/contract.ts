@@ -1,0 +1,157 @@
+// The admin API's JSON shapes: the one control API that the renderer, the CLI and scripts use.
+// Every route is under /admin, loopback-only, and needs `Authorization: Bearer <admin token>`.
+// Types only: the renderer imports this file as types, never at run time.
+//
+//   GET    /admin/status                     → StatusResponse
+//   PUT    /admin/mode          {mode}       → {mode}
+//   GET    /admin/aliases                    → AliasView[]
+//   GET    /admin/providers                  → ProviderView[]          (keys masked, never plaintext)
+//   POST   /admin/providers     ProviderInput → ProviderView
+//   PUT    /admin/providers/:id ProviderInput → ProviderView            (apiKey omitted = keep the old one)
+//   DELETE /admin/providers/:id              → {ok:true}
+//   POST   /admin/providers/:id/test         → ProviderTestResult
+//   POST   /admin/breakers/reset {provider?} → {ok:true}
+//   GET    /admin/cache/stats                → CacheStats
+//   POST   /admin/cache/clear    {alias?}    → {removed:number}
+//   PUT    /admin/cache/threshold {threshold}→ {threshold}
+//   GET    /admin/logs?limit&before&q        → {rows: RequestRecord[]}
+//   GET    /admin/logs/stream                → SSE, one `data: RequestRecord` per finished request
+//   GET    /admin/traffic                    → TrafficSeries (per-minute buckets for the charts)
+//   GET    /admin/ollama                     → OllamaStatus
+//   POST   /admin/ollama/start               → OllamaStatus
+//   POST   /admin/ollama/pull   {model}      → SSE of PullProgress; closing the connection cancels
+//   GET    /admin/librechat                  → LibreChatSetup
+//   PUT    /admin/server        {allowDocker?, port?, host?} → StatusResponse (the gateway rebinds)
+//   POST   /admin/server/rotate-key          → {keyMasked}
+import type { RequestRecord } from '../core/ports.js';
+
+export type Mode = 'local' | 'cloud' | 'auto';
+
+export interface BreakerView {
+  state: 'closed' | 'open' | 'half-open';
+  consecutiveFailures: number;
+  lastError?: string;
+  /** Epoch ms when an open breaker lets a probe through. */
+  retryAt?: number;
+}
+
+export interface ProviderView {
+  id: string;
+  kind: string;
+  enabled: boolean;
+  locality: 'local' | 'cloud';
+  baseUrl?: string;
+  /** e.g. `sk-…abcd`; absent when no key is set. */
+  apiKeyMasked?: string;
+  models: string[];
+  breaker: BreakerView;
+}
+
+export interface ProviderInput {
+  id: string;
+  kind: string;
+  enabled?: boolean;
+  baseUrl?: string;
+  apiKey?: string;
+  models?: string[];
+  local?: boolean;
+  region?: string;
+  apiVersion?: string;
+  deployment?: string;
+}
+
+export interface ProviderTestResult {
+  ok: boolean;
+  latencyMs: number;
+  models?: string[];
+  /** The exact error, secrets removed. */
+  error?: string;
+}
+
+export interface AliasView {
+  name: string;
+  description: string;
+  tiered: boolean;
+  /** All targets in order, with whether the current mode allows each. */
+  targets: { label: string; locality: 'local' | 'cloud'; allowed: boolean }[];
+}
+
+export interface StatusResponse {
+  service: 'lynkr-desktop';
+  version: string;
+  /** e.g. http://localhost:8081/v1 */
+  baseUrl: string;
+  dockerBaseUrl: string;
+  port: number;
+  listening: string[];
+  mode: Mode;
+  allowDocker: boolean;
+  /** Inbound key for non-loopback clients, masked. */
+  gatewayKeyMasked?: string;
+  uptimeMs: number;
+  requestsToday: number;
+  providers: ProviderView[];
+  ollama: OllamaStatus;
+  cache: { exact: boolean; semantic: boolean; disabledReason?: string };
+  /** Epoch ms of the first request with a LibreChat user agent, if any. */
+  librechatSeenAt?: number;
+  /** Warnings to show in the window (e.g. no OS secret store). */
+  warnings: string[];
+}
+
+export interface CacheStats {
+  entries: number;
+  bytes: number;
+  hits: { exact: number; semantic: number };
+  misses: number;
+  bypasses: number;
+  tokensSaved: number;
+  costSavedUsd: number;
+  embedderFailures: number;
+  threshold: number;
+  embedder: string;
+  disabledReason?: string;
+}
+
+export interface TrafficBucket {
+  /** Epoch ms of the minute. */
+  t: number;
+  requests: number;
+  errors: number;
+  p50LatencyMs: number;
+  cacheHits: number;
+  tokensSaved: number;
+}
+export interface TrafficSeries {
+  buckets: TrafficBucket[];
+}
+
+export interface OllamaStatus {
+  state: 'running' | 'installed-stopped' | 'absent';
+  endpoint: string;
+  version?: string;
+  binaryPath?: string;
+  models: { name: string; sizeBytes?: number }[];
+  /** Suggested small coding models when no chat model is installed. */
+  suggestions: string[];
+  checkedAt: number;
+}
+
+export interface PullProgress {
+  status: string;
+  completed?: number;
+  total?: number;
+  done?: boolean;
+  error?: string;
+}
+
+export interface LibreChatSetup {
+  baseUrl: string;
+  dockerBaseUrl: string;
+  yaml: string;
+  composeOverride: string;
+  allowDocker: boolean;
+  librechatSeenAt?: number;
+}
+
+export type { RequestRecord };

@@ -1,0 +1,96 @@
+// One error type travels from providers through the pipeline to the server, which renders it in the
+// client's envelope. `kind` drives the fallback policy; `status` is what the client sees.
+
+export type ErrorKind =
+  /** The client's request is wrong (bad JSON, missing field, feature the target cannot do). Never retried. */
+  | 'invalid_request'
+  | 'auth'
+  | 'permission'
+  | 'not_found'
+  | 'too_large'
+  | 'rate_limited'
+  /** We are overloaded (queue full). */
+  | 'overloaded'
+  /** No target is possible (mode filter left nothing). */
+  | 'unavailable'
+  /** Connection refused/reset, DNS failure. */
+  | 'upstream_connect'
+  | 'upstream_timeout'
+  /** The upstream answered with an HTTP error status. */
+  | 'upstream_http'
+  /** The upstream answered with bytes we could not understand (invalid JSON, broken SSE, HTML page, empty body). */
+  | 'upstream_protocol'
+  /** The client went away. */
+  | 'aborted'
+  | 'internal';
+
+export interface GatewayErrorInit {
+  kind: ErrorKind;
+  status: number;
+  message: string;
+  provider?: string;
+  /** OpenAI-style `code` (e.g. `model_not_found`). */
+  code?: string;
+  /** OpenAI-style `param` (e.g. `messages`). */
+  param?: string;
+  /** The upstream's HTTP status, when there was one. */
+  upstreamStatus?: number;
+  /** From a Retry-After header, in ms. */
+  retryAfterMs?: number;
+  cause?: unknown;
+}
+
+export class GatewayError extends Error {
+  readonly kind: ErrorKind;
+  readonly status: number;
+  readonly provider?: string;
+  readonly code?: string;
+  readonly param?: string;
+  readonly upstreamStatus?: number;
+  readonly retryAfterMs?: number;
+
+  constructor(init: GatewayErrorInit) {
+    super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
+    this.name = 'GatewayError';
+    this.kind = init.kind;
+    this.status = init.status;
+    this.provider = init.provider;
+    this.code = init.code;
+    this.param = init.param;
+    this.upstreamStatus = init.upstreamStatus;
+    this.retryAfterMs = init.retryAfterMs;
+  }
+}
+
+export const invalidRequest = (message: string, param?: string, code?: string): GatewayError =>
+  new GatewayError({ kind: 'invalid_request', status: 400, message, param, code });
+
+export function toGatewayError(err: unknown, provider?: string): GatewayError {
+  if (err instanceof GatewayError) return err;
+  if (isAbortError(err)) return new GatewayError({ kind: 'aborted', status: 499, message: 'client closed request', provider });
+  const message = err instanceof Error ? err.message : String(err);
+  return new GatewayError({ kind: 'internal', status: 500, message: `internal error: ${message}`, provider, cause: err });
+}
+
+export function isAbortError(err: unknown): boolean {
+  return err instanceof Error && (err.name === 'AbortError' || (err as { code?: string }).code === 'ABORT_ERR');
+}
+
+/** Statuses that mean "this provider failed, another may answer" (issue 4's fallback triggers). */
+export function isFallbackTrigger(err: GatewayError): boolean {
+  switch (err.kind) {
+    case 'upstream_connect':
+    case 'upstream_timeout':
+    case 'upstream_protocol':
+    case 'rate_limited':
+    case 'auth':
+    case 'permission':
+      return true;
+    case 'upstream_http': {
+      const s = err.upstreamStatus ?? err.status;
+      return s === 408 || s === 409 || s === 429 || s === 401 || s === 403 || s >= 500;
+    }
+    default:
+      return false;
+  }
+}

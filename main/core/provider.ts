@@ -1,0 +1,55 @@
+import type {
+  ChatResponse,
+  ClientFormat,
+  EmbedRequest,
+  EmbedResult,
+  ModelInfo,
+  ProviderRequest,
+  StreamChunk,
+} from './types.js';
+
+export type ProviderKind =
+  | 'ollama'
+  | 'openai'
+  | 'openrouter'
+  | 'lmstudio'
+  | 'llamacpp'
+  | 'openai-compatible'
+  | 'anthropic'
+  | 'bedrock'
+  | 'azure-openai'
+  | 'gemini';
+
+export type Locality = 'local' | 'cloud';
+
+/** Per-call context handed to adapters by the pipeline. */
+export interface CallContext {
+  /** Aborts when the client disconnects or a deadline passes; adapters must pass it to the upstream request. */
+  signal: AbortSignal;
+  requestId: string;
+}
+
+/**
+ * A provider adapter: one instance per configured provider (e.g. two OpenAI-compatible servers are two
+ * instances). Adapters throw `GatewayError` with `provider` set to `id`; they never log secrets.
+ */
+export interface Provider {
+  readonly id: string;
+  readonly kind: ProviderKind;
+  readonly locality: Locality;
+  /** The inbound format this upstream speaks natively, if any (enables pass-through of the client's body). */
+  readonly nativeFormat?: ClientFormat;
+  /** Human-readable endpoint for error messages (no credentials, no query string). */
+  readonly endpoint: string;
+
+  chat(req: ProviderRequest, ctx: CallContext): Promise<ChatResponse>;
+  /**
+   * Lazily starts the upstream request on the first `next()`. Errors before the first chunk are thrown from
+   * that `next()` (so the pipeline can fall back); later errors are thrown mid-iteration.
+   */
+  stream(req: ProviderRequest, ctx: CallContext): AsyncIterable<StreamChunk>;
+  listModels(ctx: CallContext): Promise<ModelInfo[]>;
+  embed?(req: EmbedRequest, ctx: CallContext): Promise<EmbedResult>;
+  /** Releases pooled connections. */
+  close?(): Promise<void>;
+}

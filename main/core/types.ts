@@ -1,0 +1,146 @@
+// The one internal request/response/stream shape. Inbound formats (server/<format>/) translate into it;
+// provider adapters (providers/<name>.ts) translate out of it. Nothing here knows any wire format.
+
+/** The wire formats clients speak to us. Providers may declare one as their native format. */
+export type ClientFormat = 'openai-chat' | 'anthropic-messages' | 'openai-responses';
+
+export type Role = 'system' | 'user' | 'assistant' | 'tool';
+
+export type ContentPart =
+  | { type: 'text'; text: string }
+  /** An image: either inline base64 `data` with its `mediaType`, or a remote/data `url`. */
+  | { type: 'image'; mediaType?: string; data?: string; url?: string }
+  /** A document (PDF or text), inline base64. Providers that cannot take it reject with a 400. */
+  | { type: 'document'; mediaType: string; data: string; title?: string };
+
+export interface ToolCall {
+  id: string;
+  name: string;
+  /** JSON text of the arguments, exactly as the model produced it. */
+  arguments: string;
+}
+
+export interface Message {
+  role: Role;
+  content: ContentPart[];
+  /** Assistant turns: the calls the model made. */
+  toolCalls?: ToolCall[];
+  /** Tool turns: the call this message answers. */
+  toolCallId?: string;
+  /** Tool turns: the tool result reported an error (Anthropic `is_error`). */
+  isError?: boolean;
+  /** Assistant turns: reasoning text the model produced, where the upstream exposes it. */
+  reasoning?: string;
+}
+
+export interface ToolDef {
+  name: string;
+  description?: string;
+  /** JSON Schema of the arguments. */
+  parameters: Record<string, unknown>;
+}
+
+export type ToolChoice = 'auto' | 'none' | 'required' | { name: string };
+
+export type ResponseFormat =
+  | { type: 'text' }
+  | { type: 'json_object' }
+  | { type: 'json_schema'; name: string; schema: Record<string, unknown>; strict?: boolean };
+
+export interface ChatRequest {
+  /** The model name as the client sent it (an alias, `provider/model`, a bare model or a mapped name). */
+  model: string;
+  /** System prompt(s), joined. Kept apart from messages because half the providers want it apart. */
+  system?: string;
+  messages: Message[];
+  tools?: ToolDef[];
+  toolChoice?: ToolChoice;
+  responseFormat?: ResponseFormat;
+  temperature?: number;
+  topP?: number;
+  maxTokens?: number;
+  stop?: string[];
+  seed?: number;
+  user?: string;
+  stream: boolean;
+  /** OpenAI `stream_options.include_usage`: emit a final usage chunk. Usage is recorded either way. */
+  includeUsage?: boolean;
+  /** Anthropic-style extended thinking budget, where the client asked for it. */
+  thinkingBudget?: number;
+}
+
+/**
+ * The client's validated original body, for same-format pass-through: an adapter whose native format equals
+ * `format` may send `body` (with the model replaced) instead of rebuilding it from the internal request.
+ */
+export interface NativeBody {
+  format: ClientFormat;
+  body: Record<string, unknown>;
+}
+
+/** What a provider adapter receives: the internal request with the concrete upstream model resolved. */
+export interface ProviderRequest extends ChatRequest {
+  /** Concrete model name at the upstream (no provider prefix). */
+  upstreamModel: string;
+  native?: NativeBody;
+}
+
+export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter' | 'error';
+
+export interface Usage {
+  inputTokens: number;
+  outputTokens: number;
+  /** Input tokens served from the upstream's own prompt cache, where reported. */
+  cachedInputTokens?: number;
+}
+
+export interface ChatResponse {
+  id: string;
+  /** The model the upstream reports having used. */
+  model: string;
+  text: string;
+  reasoning?: string;
+  toolCalls: ToolCall[];
+  finishReason: FinishReason;
+  usage?: Usage;
+  /** Unix seconds. */
+  created: number;
+}
+
+/** Internal stream events. A stream is: start, then any of text/reasoning/tool_*, then usage?, then finish. */
+export type StreamEvent =
+  | { type: 'start'; id: string; model: string; created: number }
+  | { type: 'text'; delta: string }
+  | { type: 'reasoning'; delta: string }
+  | { type: 'tool_call_start'; index: number; id: string; name: string }
+  | { type: 'tool_call_delta'; index: number; argumentsDelta: string }
+  | { type: 'usage'; usage: Usage }
+  | { type: 'finish'; reason: FinishReason };
+
+/**
+ * One unit read from an upstream stream: the internal events it carried, and optionally the upstream's raw
+ * frame (e.g. an OpenAI SSE `data:` payload) so that a same-format client can be sent the bytes untouched.
+ */
+export interface StreamChunk {
+  events: StreamEvent[];
+  raw?: { format: ClientFormat; data: string };
+}
+
+export interface ModelInfo {
+  id: string;
+  /** Where known (Ollama reports it). */
+  sizeBytes?: number;
+  family?: string;
+}
+
+export interface EmbedRequest {
+  upstreamModel: string;
+  input: string[];
+  dimensions?: number;
+}
+
+export interface EmbedResult {
+  model: string;
+  vectors: number[][];
+  usage?: { inputTokens: number };
+}

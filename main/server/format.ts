@@ -1,0 +1,33 @@
+// An inbound wire format (OpenAI chat, Anthropic messages, OpenAI responses). Each lives in
+// server/<format>/ and only translates: bytes ⇄ internal shape. It knows nothing about providers.
+import type { GatewayError } from '../core/errors.js';
+import type { ChatRequest, ChatResponse, ClientFormat, NativeBody, StreamChunk } from '../core/types.js';
+
+export interface ParsedInbound {
+  request: ChatRequest;
+  /** The validated body, for same-format pass-through to a provider that speaks this format natively. */
+  native: NativeBody;
+}
+
+/** Turns internal stream chunks into this format's SSE text. One encoder per response. */
+export interface StreamEncoder {
+  /** Text to write for one chunk ('' when nothing is due). May forward `chunk.raw` when it is this format. */
+  chunk(chunk: StreamChunk): string;
+  /** Text that ends a stream that finished normally (e.g. `data: [DONE]`). */
+  end(): string;
+  /** Text that ends a stream that failed after it started: a well-formed error event in this format. */
+  error(err: GatewayError): string;
+}
+
+export interface InboundFormat {
+  format: ClientFormat;
+  /** Paths (without the /v1 prefix, which is added as well as not) that this format serves with POST. */
+  paths: string[];
+  /** Validates (zod) and translates. Throws GatewayError (400) naming the bad field. */
+  parse(body: unknown): ParsedInbound;
+  /** The non-streaming response body. `model` is what we report as the model. */
+  renderResponse(res: ChatResponse): unknown;
+  createStreamEncoder(opts: { includeUsage: boolean; requestedModel: string }): StreamEncoder;
+  /** The error body and status in this format's envelope. */
+  renderError(err: GatewayError): { status: number; body: unknown };
+}

@@ -1,0 +1,71 @@
+// Pure generators for the LibreChat setup snippets shown in the window and by `GET /admin/librechat`.
+// Hand-written YAML (no dependency): every scalar we emit is a JSON string, which is valid double-quoted YAML.
+
+export type LibreChatApiKey = 'user_provided' | '${LYNKR_API_KEY}';
+
+export interface LibreChatYamlInput {
+  /** Base URL LibreChat appends `/chat/completions` to; must end in /v1. */
+  baseUrl: string;
+  /** Omitted: the gateway needs no key from this peer, so any non-empty value works (LibreChat skips
+   *  `models.fetch` when the key is empty). */
+  apiKey?: LibreChatApiKey;
+  aliases: string[];
+  titleModel: string;
+  /** Endpoint name. LibreChat treats names starting with "ollama" specially (it calls /api/tags). */
+  name?: string;
+}
+
+/** Placeholder key for a gateway that accepts loopback requests without one. */
+export const NO_KEY_PLACEHOLDER = 'lynkr-local';
+
+const q = (s: string): string => JSON.stringify(s);
+
+/** A safe endpoint name: never empty and never starting with "ollama". */
+export function endpointName(name: string | undefined): string {
+  const n = (name ?? '').trim() || 'Lynkr';
+  return /^ollama/i.test(n) ? `Lynkr ${n}` : n;
+}
+
+/** The `endpoints.custom[]` entry, wrapped in its parents so it pastes into a new or existing librechat.yaml. */
+export function librechatYaml(input: LibreChatYamlInput): string {
+  const name = endpointName(input.name);
+  const models = input.aliases.length > 0 ? input.aliases : [input.titleModel];
+  const keyComment =
+    input.apiKey === '${LYNKR_API_KEY}'
+      ? '  # set LYNKR_API_KEY in LibreChat\'s .env to the gateway key'
+      : input.apiKey === 'user_provided'
+        ? '  # each user enters the gateway key in LibreChat'
+        : '  # any value: the gateway needs no key from this machine';
+  return [
+    '# Lynkr Desktop: add this entry under endpoints.custom in librechat.yaml',
+    'endpoints:',
+    '  custom:',
+    `    - name: ${q(name)}`,
+    `      apiKey: ${q(input.apiKey ?? NO_KEY_PLACEHOLDER)}${keyComment}`,
+    `      baseURL: ${q(input.baseUrl)}`,
+    '      models:',
+    '        default:',
+    ...models.map((m) => `          - ${q(m)}`),
+    '        fetch: true',
+    '      titleConvo: true',
+    `      titleModel: ${q(input.titleModel)}`,
+    `      modelDisplayLabel: ${q(name)}`,
+    '',
+  ].join('\n');
+}
+
+/** `docker-compose.override.yml` for LibreChat's compose project: reach the host and mount librechat.yaml. */
+export function composeOverride(): string {
+  return [
+    '# docker-compose.override.yml next to LibreChat\'s docker-compose.yml',
+    'services:',
+    '  api:',
+    '    extra_hosts:',
+    '      - "host.docker.internal:host-gateway"',
+    '    volumes:',
+    '      - type: bind',
+    '        source: ./librechat.yaml',
+    '        target: /app/librechat.yaml',
+    '',
+  ].join('\n');
+}

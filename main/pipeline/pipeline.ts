@@ -1,0 +1,253 @@
+import { GatewayError, toGatewayError } from '../core/errors.js';
+import type { CacheContext, CacheLookup, CacheStatus, RequestRecord, RequestSink, ResponseCache, RoutePlan, RouteTarget, Router } from '../core/ports.js';
+import type { ChatRequest, ChatResponse, ClientFormat, NativeBody, ProviderRequest, StreamChunk } from '../core/types.js';
+import type { Settings } from '../settings/schema.js';
+import { ResponseAssembler } from './assemble.js';
+import { attemptTargets, type Failure } from './attempts.js';
+import { fromArray, replayAsChunks } from './replay.js';
+
+export interface Limiter {
+  /** Resolves with a release function, or rejects with a 429 `overloaded` GatewayError. */
+  acquire(providerId: string, signal: AbortSignal): Promise<() => void>;
+}
+
+export interface PipelineDeps {
+  router: Router;
+  sink: RequestSink;
+  settings: () => Settings;
+  cache?: ResponseCache;
+  limiter?: Limiter;
+}
+
+export interface InboundCall {
+  format: ClientFormat;
+  request: ChatRequest;
+  native: NativeBody;
+  requestId: string;
+  signal: AbortSignal;
+  /** Epoch ms at arrival. */
+  receivedAt: number;
+  /** performance.now() at arrival. */
+  startedAt: number;
+  cacheControl?: string;
+  /** Cache scope: '' (global) or a user id / key hash. */
+  scope: string;
+  userAgent?: string;
+}
+
+export interface RouteMeta {
+  provider: string;
+  model: string;
+  alias?: string;
+  mappedFrom?: string;
+  route?: string;
+  cache: CacheStatus | 'off';
+  similarity?: number;
+  fallbackFrom: string[];
+}
+
+export type Outcome =
+  | { kind: 'response'; meta: RouteMeta; response: ChatResponse }
+  | { kind: 'stream'; meta: RouteMeta; chunks: AsyncIterable<StreamChunk> };
+
+interface Started {
+  first: StreamChunk;
+  rest: AsyncIterator<StreamChunk>;
+  release: () => void;
+}
+
+const noop = (): void => {};
+
+/** cache lookup → route plan → attempts with fallback → record. Knows no wire format. */
+export class Pipeline {
+  constructor(private readonly deps: PipelineDeps) {}
+
+  async handle(call: InboundCall): Promise<Outcome> {
+    const failures: Failure[] = [];
+    let plan: RoutePlan | undefined;
+    try {
+      plan = this.deps.router.plan(call.request);
+      const cacheCtx = this.cacheContext(call, plan);
+      const lookup = cacheCtx ? await this.lookup(call.request, cacheCtx) : undefined;
+      if (lookup?.response) return this.serveHit(call, plan, lookup, lookup.response);
+
+      const meta = (target: RouteTarget): RouteMeta => ({
+        provider: target.provider.id,
+        model: target.upstreamModel,
+        alias: plan!.alias,
+        mappedFrom: plan!.mappedFrom,
+        route: routeHeader(plan!),
+        cache: lookup?.status ?? 'off',
+        fallbackFrom: failures.map((f) => `${f.target} (${f.reason})`),
+      });
+      const onComplete = (target: RouteTarget, res: ChatResponse): void => {
+        if (cacheCtx && lookup) this.deps.cache!.store(call.request, cacheCtx, lookup, res, target);
+      };
+
+      if (!call.request.stream) {
+        const { value, target } = await attemptTargets(this.deps.router, plan, call.signal, (t) => this.chat(call, t), failures);
+        const m = meta(target);
+        onComplete(target, value);
+        this.record(call, plan, m, { status: 200, usage: value.usage, ttfbMs: this.elapsed(call) });
+        return { kind: 'response', meta: m, response: value };
+      }
+
+      const { value, target } = await attemptTargets(this.deps.router, plan, call.signal, (t) => this.start(call, t), failures);
+      const m = meta(target);
+      return { kind: 'stream', meta: m, chunks: this.observe(call, plan, m, value, (res) => onComplete(target, res)) };
+    } catch (e) {
+      const err = toGatewayError(e);
+      this.record(call, plan, undefined, { status: err.status, error: err.message, fallbackFrom: failures.map((f) => `${f.target} (${f.reason})`) });
+      throw err;
+    }
+  }
+
+  private cacheContext(call: InboundCall, plan: RoutePlan): CacheContext | undefined {
+    if (!this.deps.cache) return undefined;
+    const cc = call.cacheControl?.toLowerCase() ?? '';
+    return { plan, scope: call.scope, noRead: cc.includes('no-cache'), noStore: cc.includes('no-store') };
+  }
+
+  /** A cache problem never fails a request. */
+  private async lookup(req: ChatRequest, ctx: CacheContext): Promise<CacheLookup> {
+    try {
+      return await this.deps.cache!.lookup(req, ctx);
+    } catch {
+      return { status: 'bypass:cache-error' };
+    }
+  }
+
+  private serveHit(call: InboundCall, plan: RoutePlan, lookup: CacheLookup, res: ChatResponse): Outcome {
+    const meta: RouteMeta = {
+      provider: 'cache',
+      model: res.model,
+      alias: plan.alias,
+      mappedFrom: plan.mappedFrom,
+      route: routeHeader(plan),
+      cache: lookup.status,
+      similarity: lookup.similarity,
+      fallbackFrom: [],
+    };
+    this.record(call, plan, meta, { status: 200, usage: res.usage, ttfbMs: this.elapsed(call) });
+    const response = { ...res, id: call.request.stream ? res.id : `chatcmpl-${call.requestId}` };
+    return call.request.stream
+      ? { kind: 'stream', meta, chunks: fromArray(replayAsChunks(res, call.requestId)) }
+      : { kind: 'response', meta, response };
+  }
+
+  private providerRequest(call: InboundCall, target: RouteTarget): ProviderRequest {
+    return { ...call.request, upstreamModel: target.upstreamModel, native: call.native };
+  }
+
+  private async chat(call: InboundCall, target: RouteTarget): Promise<ChatResponse> {
+    const release = (await this.deps.limiter?.acquire(target.provider.id, call.signal)) ?? noop;
+    try {
+      return await target.provider.chat(this.providerRequest(call, target), { signal: call.signal, requestId: call.requestId });
+    } finally {
+      release();
+    }
+  }
+
+  /** Starts the upstream stream and waits for its first chunk, so that a failure before it can fall back. */
+  private async start(call: InboundCall, target: RouteTarget): Promise<Started> {
+    const release = (await this.deps.limiter?.acquire(target.provider.id, call.signal)) ?? noop;
+    try {
+      const it = target.provider.stream(this.providerRequest(call, target), { signal: call.signal, requestId: call.requestId })[Symbol.asyncIterator]();
+      const first = await it.next();
+      if (first.done) {
+        throw new GatewayError({ kind: 'upstream_protocol', status: 502, provider: target.provider.id, message: `${target.provider.id} returned an empty stream` });
+      }
+      return { first: first.value, rest: it, release };
+    } catch (e) {
+      release();
+      throw e;
+    }
+  }
+
+  /** Passes chunks through untouched while assembling the answer for the cache and the request log. */
+  private async *observe(call: InboundCall, plan: RoutePlan, meta: RouteMeta, s: Started, onComplete: (res: ChatResponse) => void): AsyncIterable<StreamChunk> {
+    const assembler = new ResponseAssembler();
+    const ttfbMs = this.elapsed(call);
+    let status = 200;
+    let error: string | undefined;
+    try {
+      for (const e of s.first.events) assembler.add(e);
+      yield s.first;
+      for (;;) {
+        const next = await s.rest.next();
+        if (next.done) break;
+        for (const e of next.value.events) assembler.add(e);
+        yield next.value;
+      }
+      const res = assembler.result();
+      if (res && res.finishReason !== 'error') onComplete(res);
+      else if (!res) ({ status, error } = { status: 502, error: 'stream ended without a finish event' });
+    } catch (e) {
+      const err = toGatewayError(e, meta.provider);
+      status = err.kind === 'aborted' ? 499 : err.status;
+      error = err.message;
+      throw err;
+    } finally {
+      // Reached on normal end, on error, and when the client went away (the consumer stopped iterating).
+      if (status === 200 && !assembler.finished) ({ status, error } = { status: 499, error: 'client closed the stream' });
+      s.release();
+      void s.rest.return?.();
+      this.record(call, plan, meta, { status, error, usage: assembler.usage, ttfbMs });
+    }
+  }
+
+  private elapsed(call: InboundCall): number {
+    return performance.now() - call.startedAt;
+  }
+
+  private record(
+    call: InboundCall,
+    plan: RoutePlan | undefined,
+    meta: RouteMeta | undefined,
+    r: { status: number; error?: string; usage?: ChatResponse['usage']; ttfbMs?: number; fallbackFrom?: string[] },
+  ): void {
+    const target = meta && plan?.targets.find((t) => t.provider.id === meta.provider);
+    const record: RequestRecord = {
+      id: call.requestId,
+      time: call.receivedAt,
+      clientFormat: call.format,
+      requestedModel: plan?.mappedFrom ?? call.request.model,
+      alias: plan?.alias,
+      mappedFrom: plan?.mappedFrom,
+      provider: meta?.provider,
+      model: meta?.model,
+      locality: target?.provider.locality,
+      status: r.status,
+      stream: call.request.stream,
+      latencyMs: this.elapsed(call),
+      ttfbMs: r.ttfbMs,
+      inputTokens: r.usage?.inputTokens,
+      outputTokens: r.usage?.outputTokens,
+      cachedInputTokens: r.usage?.cachedInputTokens,
+      cache: meta?.cache ?? 'off',
+      fallbackFrom: r.fallbackFrom ?? meta?.fallbackFrom ?? [],
+      tier: plan?.tier,
+      error: r.error,
+      userAgent: call.userAgent,
+      prompt: this.deps.settings().log.storePrompts ? lastUserText(call.request) : undefined,
+    };
+    try {
+      this.deps.sink.record(record);
+    } catch {
+      // The request log never fails a request.
+    }
+  }
+}
+
+function lastUserText(req: ChatRequest): string | undefined {
+  for (let i = req.messages.length - 1; i >= 0; i--) {
+    const m = req.messages[i];
+    if (m.role === 'user') return m.content.map((p) => (p.type === 'text' ? p.text : `[${p.type}]`)).join('');
+  }
+  return undefined;
+}
+
+function routeHeader(plan: RoutePlan): string | undefined {
+  if (!plan.tier) return undefined;
+  return `tier=${plan.tier}; reasons=${(plan.reasons ?? []).join(',')}`;
+}

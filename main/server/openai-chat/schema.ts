@@ -1,0 +1,86 @@
+import { z } from 'zod';
+
+// The OpenAI chat completions request as clients send it. Loose objects: unknown fields are ignored, not
+// rejected (clients add vendor fields all the time); only what we translate is checked.
+
+const textPart = z.looseObject({ type: z.literal('text'), text: z.string() });
+const imagePart = z.looseObject({
+  type: z.literal('image_url'),
+  image_url: z.union([z.string(), z.looseObject({ url: z.string().min(1), detail: z.string().optional() })]),
+});
+const filePart = z.looseObject({
+  type: z.literal('file'),
+  file: z.looseObject({ file_data: z.string().optional(), filename: z.string().optional() }),
+});
+const userPart = z.discriminatedUnion('type', [textPart, imagePart, filePart]);
+
+const textContent = z.union([z.string(), z.array(textPart)]);
+
+const toolCall = z.looseObject({
+  id: z.string(),
+  type: z.literal('function').optional(),
+  function: z.looseObject({ name: z.string().min(1), arguments: z.string().default('') }),
+});
+
+const systemMessage = z.looseObject({ role: z.enum(['system', 'developer']), content: textContent });
+const userMessage = z.looseObject({ role: z.literal('user'), content: z.union([z.string(), z.array(userPart)]) });
+const assistantMessage = z.looseObject({
+  role: z.literal('assistant'),
+  content: z.union([textContent, z.null()]).optional(),
+  tool_calls: z.array(toolCall).optional(),
+  reasoning_content: z.string().nullish(),
+});
+const toolMessage = z.looseObject({ role: z.literal('tool'), tool_call_id: z.string(), content: textContent });
+
+export const chatMessageSchema = z.discriminatedUnion('role', [
+  systemMessage,
+  userMessage,
+  assistantMessage,
+  toolMessage,
+]);
+
+const functionTool = z.looseObject({
+  type: z.literal('function'),
+  function: z.looseObject({
+    name: z.string().min(1).max(128),
+    description: z.string().optional(),
+    parameters: z.record(z.string(), z.unknown()).optional(),
+  }),
+});
+
+export const chatRequestSchema = z.looseObject({
+  model: z.string().max(512).optional(),
+  messages: z.array(chatMessageSchema).min(1, 'messages must contain at least one message'),
+  tools: z.array(functionTool).optional(),
+  tool_choice: z
+    .union([
+      z.enum(['auto', 'none', 'required']),
+      z.looseObject({ type: z.literal('function'), function: z.looseObject({ name: z.string() }) }),
+    ])
+    .optional(),
+  response_format: z
+    .union([
+      z.looseObject({ type: z.enum(['text', 'json_object']) }),
+      z.looseObject({
+        type: z.literal('json_schema'),
+        json_schema: z.looseObject({
+          name: z.string().default('response'),
+          schema: z.record(z.string(), z.unknown()).default({}),
+          strict: z.boolean().nullish(),
+        }),
+      }),
+    ])
+    .optional(),
+  temperature: z.number().min(0).max(2).nullish(),
+  top_p: z.number().min(0).max(1).nullish(),
+  max_tokens: z.number().int().positive().nullish(),
+  max_completion_tokens: z.number().int().positive().nullish(),
+  stop: z.union([z.string(), z.array(z.string()).max(16)]).nullish(),
+  seed: z.number().int().nullish(),
+  user: z.string().max(256).optional(),
+  stream: z.boolean().nullish(),
+  stream_options: z.looseObject({ include_usage: z.boolean().optional() }).nullish(),
+});
+
+export type ChatCompletionBody = z.infer<typeof chatRequestSchema>;
+export type ChatMessageBody = z.infer<typeof chatMessageSchema>;

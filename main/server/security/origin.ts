@@ -1,0 +1,86 @@
+// Browser origins. /v1: no CORS unless the user allowlists an Origin, and a cross-site browser request
+// from anywhere else is refused (so a web page cannot spend the user's cloud credits with a "simple"
+// no-preflight POST). The admin API never has CORS (see admin-guard.ts).
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { GatewayError } from '../../core/errors.js';
+import { type RenderError, sendError } from './render.js';
+
+/** `https://App.example:443/` → `https://app.example`; undefined for wildcards, `null` and non-http(s). */
+export function normalizeOrigin(origin: string): string | undefined {
+  const s = origin.trim();
+  if (s === '' || s === '*' || s.toLowerCase() === 'null' || s.includes('*')) return undefined;
+  try {
+    const u = new URL(s);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') return undefined;
+    if (u.username || u.password || (u.pathname !== '/' && u.pathname !== '') || u.search || u.hash) return undefined;
+    return u.origin;
+  } catch {
+    return undefined;
+  }
+}
+
+/** True when `Origin` is this server itself (http://<Host>). */
+export function isSameOrigin(origin: string, hostHeader: string | undefined): boolean {
+  if (!hostHeader) return false;
+  const o = normalizeOrigin(origin);
+  if (!o) return false;
+  try {
+    return o === new URL(`http://${hostHeader}`).origin;
+  } catch {
+    return false;
+  }
+}
+
+/** A browser told us the request comes from another site (or another port of this one). */
+export function isCrossSite(req: Request): boolean {
+  const site = req.headers['sec-fetch-site'];
+  if (site === 'cross-site' || site === 'same-site') return true;
+  const origin = req.headers.origin;
+  return origin !== undefined && !isSameOrigin(origin, req.headers.host);
+}
+
+export interface CorsOptions {
+  /** Settings' `server.corsOrigins`. Entries that are not exact http(s) origins (`*`, `null`) are ignored. */
+  origins: readonly string[];
+  renderError?: RenderError;
+  /** Preflight cache lifetime in seconds. */
+  maxAgeSeconds?: number;
+}
+
+const ALLOW_METHODS = 'GET, POST, OPTIONS';
+
+function refuse(req: Request, res: Response, render: RenderError | undefined, message: string): void {
+  sendError(req, res, new GatewayError({ kind: 'permission', status: 403, code: 'origin_not_allowed', message }), render);
+}
+
+/** Mount on /v1 before the routes. Handles preflights itself. */
+export function v1Cors(opts: CorsOptions): RequestHandler {
+  const allowed = new Set(opts.origins.map(normalizeOrigin).filter((o): o is string => o !== undefined));
+  const maxAge = String(opts.maxAgeSeconds ?? 600);
+  return (req: Request, res: Response, next: NextFunction) => {
+    res.vary('Origin');
+    const origin = req.headers.origin;
+    const normalized = origin === undefined ? undefined : normalizeOrigin(origin);
+    const listed = normalized !== undefined && allowed.has(normalized);
+    if (listed) {
+      // Echo only an allowlisted origin, never an arbitrary one.
+      res.setHeader('Access-Control-Allow-Origin', normalized);
+      res.setHeader('Access-Control-Expose-Headers', 'x-request-id, x-lynkr-route, x-lynkr-cache, retry-after');
+      if (req.method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined) {
+        res.setHeader('Access-Control-Allow-Methods', ALLOW_METHODS);
+        const requested = req.headers['access-control-request-headers'];
+        // The origin is trusted, so the headers its SDK wants (x-stainless-*, anthropic-*) are fine.
+        if (requested) res.setHeader('Access-Control-Allow-Headers', requested);
+        res.setHeader('Access-Control-Max-Age', maxAge);
+        res.status(204).end();
+        return;
+      }
+      return next();
+    }
+    if (origin !== undefined && isSameOrigin(origin, req.headers.host)) return next();
+    if (origin !== undefined || isCrossSite(req)) {
+      return refuse(req, res, opts.renderError, 'Cross-origin requests to /v1 are refused; add the origin to server.corsOrigins');
+    }
+    next();
+  };
+}

@@ -1,0 +1,163 @@
+// Graceful shutdown (SIGTERM, Quit): stop accepting, let in-flight responses finish within a grace period,
+// then end the remaining streams with a proper error event in their own format, close every socket, and
+// finally run the close hooks (the database) once nothing can write any more.
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { GatewayError } from '../core/errors.js';
+
+export type AbortWithError = (err: GatewayError) => void;
+
+export interface ShutdownOptions {
+  graceMs: number;
+  /** After the grace period, how long ended streams get to flush their error event before sockets are cut. */
+  flushMs?: number;
+  /** Body for a non-streaming request still waiting at the deadline, or one arriving while draining. */
+  renderError?: (err: GatewayError) => { status: number; body: unknown };
+  log?: (msg: string, data?: Record<string, unknown>) => void;
+}
+
+export interface ShutdownReport {
+  /** Responses that finished on their own during the grace period. */
+  finished: number;
+  /** Streams ended with an error event at the deadline. */
+  aborted: number;
+  /** Non-streaming responses answered 503 (or cut) at the deadline. */
+  cut: number;
+  hookErrors: string[];
+}
+
+export interface Shutdown {
+  addServer(server: Server): void;
+  /** Express-compatible: counts every request; while draining, refuses new ones with 503. */
+  track(req: IncomingMessage, res: ServerResponse, next: () => void): void;
+  /** A streaming response registers how to end itself with an error event (its format's encoder). */
+  registerStream(res: ServerResponse, abortWithError: AbortWithError): void;
+  /** Runs after the servers closed, in order (e.g. close the database). */
+  onClosed(hook: () => void | Promise<void>): void;
+  readonly draining: boolean;
+  /** Idempotent: a second call returns the same promise. */
+  shutdown(): Promise<ShutdownReport>;
+}
+
+export const shuttingDownError = (): GatewayError =>
+  new GatewayError({
+    kind: 'unavailable',
+    status: 503,
+    code: 'shutting_down',
+    message: 'The gateway is shutting down',
+    retryAfterMs: 1000,
+  });
+
+const defaultRender = (err: GatewayError): { status: number; body: unknown } => ({
+  status: err.status,
+  body: { error: { message: err.message, type: 'server_error', param: null, code: err.code ?? null } },
+});
+
+export function createShutdown(opts: ShutdownOptions): Shutdown {
+  const servers = new Set<Server>();
+  const inFlight = new Map<ServerResponse, AbortWithError | undefined>();
+  const hooks: (() => void | Promise<void>)[] = [];
+  const render = opts.renderError ?? defaultRender;
+  let draining = false;
+  let result: Promise<ShutdownReport> | undefined;
+  let allDone: (() => void) | undefined;
+
+  function sendJsonError(res: ServerResponse, err: GatewayError): void {
+    const { status, body } = render(err);
+    res.writeHead(status, { 'content-type': 'application/json', connection: 'close', 'retry-after': '1' });
+    res.end(JSON.stringify(body));
+  }
+
+  function onDone(res: ServerResponse): void {
+    if (!inFlight.delete(res)) return;
+    if (!draining) return;
+    // The socket just went idle; don't let keep-alive hold it open.
+    for (const s of servers) s.closeIdleConnections();
+    if (inFlight.size === 0) allDone?.();
+  }
+
+  async function run(): Promise<ShutdownReport> {
+    draining = true;
+    const closed = [...servers].map((s) => new Promise<void>((resolve) => s.close(() => resolve())));
+    for (const s of servers) s.closeIdleConnections();
+    const before = inFlight.size;
+    opts.log?.('shutdown: draining', { inFlight: before, graceMs: opts.graceMs });
+
+    if (inFlight.size > 0) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, opts.graceMs);
+        allDone = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+    const finished = before - inFlight.size;
+
+    let aborted = 0;
+    let cut = 0;
+    const err = shuttingDownError();
+    for (const [res, abort] of [...inFlight]) {
+      try {
+        if (abort) {
+          abort(err);
+          aborted++;
+          if (!res.writableEnded) res.end();
+        } else {
+          cut++;
+          if (!res.headersSent) sendJsonError(res, err);
+          else res.destroy();
+        }
+      } catch {
+        res.destroy();
+      }
+    }
+    if (inFlight.size > 0) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, opts.flushMs ?? 500);
+        allDone = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+    for (const s of servers) s.closeAllConnections();
+    await Promise.all(closed);
+
+    const hookErrors: string[] = [];
+    for (const hook of hooks) {
+      try {
+        await hook();
+      } catch (e) {
+        hookErrors.push(e instanceof Error ? e.message : String(e));
+      }
+    }
+    const report = { finished, aborted, cut, hookErrors };
+    opts.log?.('shutdown: done', { ...report });
+    return report;
+  }
+
+  return {
+    addServer: (s) => void servers.add(s),
+    track(req, res, next) {
+      if (draining) {
+        req.resume();
+        sendJsonError(res, shuttingDownError());
+        return;
+      }
+      inFlight.set(res, undefined);
+      res.once('close', () => onDone(res));
+      next();
+    },
+    registerStream(res, abortWithError) {
+      if (inFlight.has(res)) inFlight.set(res, abortWithError);
+    },
+    onClosed: (hook) => void hooks.push(hook),
+    get draining() {
+      return draining;
+    },
+    shutdown() {
+      result ??= run();
+      return result;
+    },
+  };
+}

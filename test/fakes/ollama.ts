@@ -1,0 +1,245 @@
+/**
+ * A fake Ollama server speaking the real wire (NDJSON streams), on 127.0.0.1 (port 0 unless given).
+ *
+ *   const fake = await startFakeOllama();
+ *   fake.url                                  // 'http://127.0.0.1:PORT' (no /v1) — an Ollama base URL
+ *   fake.reply({ text: 'hi', chunks: 2 })     // script every following /api/chat reply (or a function of the body)
+ *   fake.reply({ toolCalls: [{ name: 'get_weather', arguments: { city: 'Paris' } }] })
+ *   fake.setFault('truncated-ndjson')         // see fake-server.ts for every fault
+ *   await fake.stop(); await fake.restart()   // Ollama goes down (connection refused) and comes back, same port
+ *   fake.requests, fake.count('/api/chat'), await fake.waitForAbort(), await fake.close()
+ *
+ * Routes:
+ *   GET  /                 'Ollama is running'
+ *   POST /api/chat         NDJSON when `stream` is not false (Ollama's default), else one JSON object. Content
+ *                          chunks, `thinking` chunks, tool calls as whole calls in one chunk, then a `done: true`
+ *                          line with done_reason, prompt_eval_count and eval_count.
+ *   POST /api/generate     same, with `response` instead of `message`.
+ *   GET  /api/tags         the `models` option (names; 'llama3.2' matches 'llama3.2:latest').
+ *   GET  /api/ps, /api/version, POST /api/show
+ *   POST /api/embed        deterministic unit vectors (`embeddingDim`, default 8).
+ *   POST /api/pull         streamed progress lines (manifest, download with completed/total, verify, success);
+ *                          the model is then listed by /api/tags.
+ * With `strictModels` (off by default) an unknown model gets Ollama's 404 `model "x" not found, try pulling it first`.
+ */
+import {
+  closedPort,
+  FakeServer,
+  fakeVector,
+  roughTokens,
+  sendBody,
+  sendJson,
+  splitText,
+  writeFrames,
+  type FakeCall,
+  type Fault,
+  type FaultOptions,
+  type RecordedRequest,
+} from './fake-server.js';
+
+export type { Fault, FaultOptions, RecordedRequest } from './fake-server.js';
+
+export interface OllamaScript {
+  /** Reply text. Default 'Hello from the fake Ollama.' ('' when toolCalls are given). */
+  text?: string;
+  /** Streamed as `message.thinking` before the text. */
+  thinking?: string;
+  toolCalls?: Array<{ name: string; arguments: Record<string, unknown> }>;
+  /** Split the text into this many chunks (default: one per word). */
+  chunks?: number;
+  delayMs?: number;
+  headersDelayMs?: number;
+  /** Default 'stop'. */
+  doneReason?: string;
+  promptEvalCount?: number;
+  evalCount?: number;
+  model?: string;
+}
+
+export type OllamaScriptSource = OllamaScript | ((body: Record<string, unknown>) => OllamaScript);
+
+export interface FakeOllamaOptions {
+  port?: number;
+  models?: string[];
+  strictModels?: boolean;
+  embeddingDim?: number;
+  version?: string;
+  /** Progress steps of the download phase of /api/pull, and the delay between lines. */
+  pullSteps?: number;
+  pullDelayMs?: number;
+  record?: boolean;
+  script?: OllamaScriptSource;
+}
+
+export interface FakeOllama {
+  url: string;
+  port: number;
+  requests: RecordedRequest[];
+  /** Currently listed by /api/tags (pulls add to it). */
+  models: string[];
+  count(path?: string): number;
+  setFault(fault: Fault | null, opts?: FaultOptions): void;
+  reply(script: OllamaScriptSource): void;
+  waitForAbort(timeoutMs?: number): Promise<void>;
+  /** Stop listening (connections refused) without forgetting the port. */
+  stop(): Promise<void>;
+  /** Listen again on the same port. */
+  restart(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const DEFAULT_TEXT = 'Hello from the fake Ollama.';
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const withTag = (m: string): string => (m.includes(':') ? m : `${m}:latest`);
+
+export async function startFakeOllama(opts: FakeOllamaOptions = {}): Promise<FakeOllama> {
+  const models = (opts.models ?? ['qwen2.5-coder:7b', 'llama3.2:latest', 'nomic-embed-text:latest']).map(withTag);
+  let script: OllamaScriptSource = opts.script ?? {};
+
+  const known = (m: unknown): boolean => typeof m === 'string' && models.includes(withTag(m));
+  const notFound = (call: FakeCall, m: unknown): void =>
+    sendJson(call.res, 404, { error: `model "${String(m)}" not found, try pulling it first` });
+
+  const handler = async (call: FakeCall): Promise<void> => {
+    const { path, res } = call;
+    const body = (typeof call.body === 'object' && call.body !== null ? call.body : {}) as Record<string, unknown>;
+    const method = call.req.method;
+    if (path === '/' && (method === 'GET' || method === 'HEAD')) {
+      res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
+      return void res.end('Ollama is running');
+    }
+    if (path === '/api/version') return sendJson(res, 200, { version: opts.version ?? '0.12.6' });
+    if (path === '/api/tags') return sendJson(res, 200, { models: models.map(modelEntry) });
+    if (path === '/api/ps') return sendJson(res, 200, { models: [] });
+    if (method !== 'POST') return sendJson(res, 404, { error: 'not found' });
+    if (path === '/api/show') {
+      if (!known(body.model ?? body.name)) return notFound(call, body.model ?? body.name);
+      return sendJson(res, 200, { modelfile: '', parameters: '', template: '{{ .Prompt }}', details: modelEntry(String(body.model)).details, capabilities: ['completion', 'tools'] });
+    }
+    if (path === '/api/pull') return pull(call, body, models, opts);
+    if (opts.strictModels && !known(body.model)) return notFound(call, body.model);
+    if (path === '/api/embed') return embed(call, body, opts.embeddingDim ?? 8);
+    if (path === '/api/chat' || path === '/api/generate') {
+      const s = typeof script === 'function' ? script(body) : script;
+      if (s.headersDelayMs) await sleep(s.headersDelayMs);
+      return chat(call, body, s, path === '/api/generate');
+    }
+    return sendJson(res, 404, { error: 'not found' });
+  };
+
+  const server = new FakeServer(handler, { port: opts.port, record: opts.record });
+  await server.listen();
+  const port = server.port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    requests: server.requests,
+    models,
+    count: (p) => server.count(p),
+    setFault: (f, o) => server.setFault(f, o),
+    reply: (s) => {
+      script = s;
+    },
+    waitForAbort: (t) => server.waitForAbort(t),
+    stop: () => server.close(),
+    restart: () => server.listen(port),
+    close: () => server.close(),
+  };
+}
+
+function modelEntry(name: string): Record<string, unknown> {
+  const family = name.split(/[:.\d-]/)[0] || 'llama';
+  return {
+    name,
+    model: name,
+    modified_at: '2025-01-01T00:00:00Z',
+    size: 4_683_087_332,
+    digest: 'sha256:' + 'f'.repeat(64),
+    details: { parent_model: '', format: 'gguf', family, families: [family], parameter_size: '7.6B', quantization_level: 'Q4_K_M' },
+  };
+}
+
+async function chat(call: FakeCall, body: Record<string, unknown>, s: OllamaScript, generate: boolean): Promise<void> {
+  const { res } = call;
+  const model = s.model ?? String(body.model ?? 'llama3.2');
+  const created_at = new Date().toISOString();
+  const tools = s.toolCalls ?? [];
+  const text = s.text ?? (tools.length ? '' : DEFAULT_TEXT);
+  const piece = (fields: { content?: string; thinking?: string; tool_calls?: unknown }): Record<string, unknown> =>
+    generate
+      ? { model, created_at, response: fields.content ?? '', ...(fields.thinking ? { thinking: fields.thinking } : {}), done: false }
+      : { model, created_at, message: { role: 'assistant', content: fields.content ?? '', ...fields }, done: false };
+  const final = {
+    ...piece({ content: '' }),
+    done: true,
+    done_reason: s.doneReason ?? 'stop',
+    total_duration: 123_456_789,
+    load_duration: 1_234_567,
+    prompt_eval_count: s.promptEvalCount ?? roughTokens(body.messages ?? body.prompt),
+    prompt_eval_duration: 12_345_678,
+    eval_count: s.evalCount ?? roughTokens(text) + tools.length,
+    eval_duration: 98_765_432,
+  };
+  const toolCalls = tools.map((t) => ({ function: { name: t.name, arguments: t.arguments } }));
+
+  if (body.stream === false) {
+    const whole = generate
+      ? { ...final, response: text, ...(s.thinking ? { thinking: s.thinking } : {}) }
+      : { ...final, message: { role: 'assistant', content: text, ...(s.thinking ? { thinking: s.thinking } : {}), ...(tools.length ? { tool_calls: toolCalls } : {}) } };
+    if (call.fault?.fault === 'invalid-json') return sendBody(call, 'application/json; charset=utf-8', JSON.stringify(whole).slice(0, 30));
+    return sendBody(call, 'application/json; charset=utf-8', JSON.stringify(whole));
+  }
+
+  const lines: string[] = [];
+  for (const t of splitText(s.thinking ?? '', s.chunks)) lines.push(JSON.stringify(piece({ thinking: t })) + '\n');
+  for (const t of splitText(text, s.chunks)) lines.push(JSON.stringify(piece({ content: t })) + '\n');
+  if (tools.length) lines.push(JSON.stringify(piece({ tool_calls: toolCalls })) + '\n');
+  lines.push(JSON.stringify(final) + '\n');
+
+  if (call.fault?.fault === 'invalid-json') lines.splice(0, lines.length, 'this is not json\n');
+  if (call.fault?.fault === 'truncated-ndjson') {
+    const good = lines[0] ?? JSON.stringify(piece({ content: 'x' })) + '\n';
+    lines.splice(0, lines.length, good, good.slice(0, Math.floor(good.length / 2)));
+  }
+  res.writeHead(200, { 'content-type': 'application/x-ndjson' });
+  if (await writeFrames(call, lines, s.delayMs)) res.end();
+}
+
+function embed(call: FakeCall, body: Record<string, unknown>, defaultDim: number): Promise<void> {
+  const inputs = Array.isArray(body.input) ? body.input.map(String) : [String(body.input ?? '')];
+  const dim = typeof body.dimensions === 'number' ? body.dimensions : defaultDim;
+  const payload = {
+    model: body.model,
+    embeddings: inputs.map((t) => fakeVector(t, dim)),
+    total_duration: 1_000_000,
+    load_duration: 100_000,
+    prompt_eval_count: roughTokens(inputs),
+  };
+  if (call.fault?.fault === 'invalid-json') return sendBody(call, 'application/json', '{"embeddings":[[0.1,');
+  return sendBody(call, 'application/json; charset=utf-8', JSON.stringify(payload));
+}
+
+async function pull(call: FakeCall, body: Record<string, unknown>, models: string[], opts: FakeOllamaOptions): Promise<void> {
+  const name = withTag(String(body.model ?? body.name ?? ''));
+  const total = 1_000_000;
+  const steps = opts.pullSteps ?? 4;
+  const digest = 'sha256:' + 'a'.repeat(64);
+  const lines = [{ status: 'pulling manifest' }];
+  for (let i = 0; i <= steps; i++) lines.push({ status: `pulling ${digest.slice(7, 19)}`, digest, total, completed: Math.round((total * i) / steps) } as never);
+  lines.push({ status: 'verifying sha256 digest' }, { status: 'writing manifest' }, { status: 'success' });
+  if (body.stream === false) {
+    if (!models.includes(name)) models.push(name);
+    return sendJson(call.res, 200, { status: 'success' });
+  }
+  call.res.writeHead(200, { 'content-type': 'application/x-ndjson' });
+  const ok = await writeFrames(call, lines.map((l) => JSON.stringify(l) + '\n'), opts.pullDelayMs ?? 0);
+  if (ok) {
+    if (!models.includes(name)) models.push(name);
+    call.res.end();
+  }
+}
+
+/** A loopback Ollama URL on which nothing listens: connecting is refused at once. */
+export async function closedPortUrl(): Promise<string> {
+  return `http://127.0.0.1:${await closedPort()}`;
+}

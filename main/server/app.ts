@@ -1,0 +1,90 @@
+import { existsSync } from 'node:fs';
+import type { ServerResponse } from 'node:http';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express, { type RequestHandler, type Router as ExpressRouter } from 'express';
+import { GatewayError } from '../core/errors.js';
+import type { Router } from '../core/ports.js';
+import type { ModelCatalog } from '../pipeline/catalog.js';
+import type { Pipeline } from '../pipeline/pipeline.js';
+import type { Settings } from '../settings/schema.js';
+import { chatHandler, type InflightTracker } from './chat-handler.js';
+import { embeddingsHandler } from './embeddings.js';
+import type { InboundFormat } from './format.js';
+import { sendJson } from './headers.js';
+import { modelsHandler } from './models.js';
+import { openAIErrorBody } from './openai-chat/index.js';
+
+export interface AppContext {
+  version: string;
+  settings: () => Settings;
+  pipeline: Pipeline;
+  router: Router;
+  catalog: ModelCatalog;
+  formats: InboundFormat[];
+  /** Extra POST routes served with and without /v1 (e.g. /messages/count_tokens). */
+  extraPosts?: Record<string, RequestHandler>;
+  /** Middleware run before every route (host check, origin policy, inbound key). */
+  guards?: RequestHandler[];
+  admin: ExpressRouter;
+  metricsText: () => Promise<string>;
+  readiness: () => Promise<{ status: number; body: unknown }>;
+  inflight?: InflightTracker;
+}
+
+/** Both /v1/x and /x: the commonest LibreChat mistake is a base URL without /v1. */
+const both = (path: string): string[] => [`/v1${path}`, path];
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+/** The built renderer: next to dist/main when compiled, or dist/renderer when run from source. */
+export function findUiDir(): string | undefined {
+  const candidates = [join(here, '../../renderer'), join(here, '../../dist/renderer')];
+  return candidates.find((dir) => existsSync(join(dir, 'index.html')));
+}
+
+export function createApp(ctx: AppContext): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.disable('etag');
+  app.set('query parser', 'simple');
+  for (const guard of ctx.guards ?? []) app.use(guard);
+
+  app.get('/', (_req, res) => sendJson(res, 200, { service: 'lynkr-desktop', version: ctx.version, status: 'running' }));
+  app.get(['/health', '/health/live'], (_req, res) => sendJson(res, 200, { status: 'ok' }));
+  app.get('/health/ready', async (_req, res) => {
+    const { status, body } = await ctx.readiness();
+    sendJson(res, status, body);
+  });
+  app.get('/metrics', async (_req, res) => {
+    const text = await ctx.metricsText();
+    res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }).end(text);
+  });
+
+  app.get(both('/models'), (_req, res) => modelsHandler(res, ctx.settings(), ctx.catalog));
+  for (const format of ctx.formats) {
+    for (const path of format.paths) app.post(both(path), chatHandler(format, ctx));
+  }
+  app.post(both('/embeddings'), embeddingsHandler(ctx));
+  for (const [path, handler] of Object.entries(ctx.extraPosts ?? {})) app.post(both(path), handler);
+
+  app.use('/admin', ctx.admin);
+  const uiDir = findUiDir();
+  if (uiDir) {
+    app.get('/ui', (_req, res) => res.redirect(301, '/ui/'));
+    app.use('/ui', express.static(uiDir, { index: 'index.html', fallthrough: false }));
+  }
+
+  app.use((req, res) => notFound(res, `no route for ${req.method} ${req.path}`));
+  app.use(((err, _req, res, _next) => {
+    // Express-level errors (e.g. a malformed URL) still get an envelope, never a stack trace.
+    const status = typeof err?.status === 'number' && err.status >= 400 && err.status < 600 ? err.status : 500;
+    const e = new GatewayError({ kind: status < 500 ? 'invalid_request' : 'internal', status, message: status < 500 ? String(err?.message ?? 'bad request') : 'internal error' });
+    if (!res.headersSent) sendJson(res, status, openAIErrorBody(e));
+  }) as express.ErrorRequestHandler);
+  return app;
+}
+
+function notFound(res: ServerResponse, message: string): void {
+  sendJson(res, 404, openAIErrorBody(new GatewayError({ kind: 'not_found', status: 404, message, code: 'not_found' })));
+}

@@ -1,0 +1,31 @@
+import type { IncomingMessage } from 'node:http';
+import { GatewayError } from '../core/errors.js';
+
+const tooLarge = (limit: number): GatewayError =>
+  new GatewayError({ kind: 'too_large', status: 413, message: `request body exceeds the limit of ${limit} bytes` });
+
+/** Reads and parses a JSON body with a size limit. Malformed JSON → 400, too large → 413. */
+export async function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
+  const declared = Number(req.headers['content-length']);
+  if (declared > limit) {
+    req.resume();
+    throw tooLarge(limit);
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) {
+      req.resume();
+      throw tooLarge(limit);
+    }
+    chunks.push(chunk);
+  }
+  const text = chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8');
+  if (text.trim() === '') throw new GatewayError({ kind: 'invalid_request', status: 400, message: 'request body is empty; expected JSON' });
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new GatewayError({ kind: 'invalid_request', status: 400, message: `malformed JSON in request body: ${(e as Error).message}` });
+  }
+}

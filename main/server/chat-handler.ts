@@ -1,0 +1,110 @@
+import { randomUUID, createHash } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { GatewayError, toGatewayError } from '../core/errors.js';
+import type { ChatRequest } from '../core/types.js';
+import type { Outcome, Pipeline } from '../pipeline/pipeline.js';
+import type { Settings } from '../settings/schema.js';
+import { readJsonBody } from './body.js';
+import type { InboundFormat, StreamEncoder } from './format.js';
+import { sendJson, setRouteHeaders } from './headers.js';
+
+export interface InflightTracker {
+  /** Registers a live stream; `end` is called on shutdown after the grace period. Returns the unregister fn. */
+  track(end: (err: GatewayError) => void): () => void;
+}
+
+export interface ChatHandlerDeps {
+  pipeline: Pipeline;
+  settings: () => Settings;
+  inflight?: InflightTracker;
+}
+
+export const newRequestId = (): string => randomUUID().replace(/-/g, '').slice(0, 24);
+
+/** Cache scope: global by default; per user (OpenAI `user` or the inbound key) when configured. */
+function cacheScope(settings: Settings, req: IncomingMessage, chat: ChatRequest): string {
+  if (settings.cache.scope === 'global') return '';
+  const key = req.headers['x-api-key'] ?? req.headers.authorization;
+  const who = chat.user ?? (typeof key === 'string' ? key : '');
+  return who ? createHash('sha256').update(who).digest('base64url').slice(0, 22) : '';
+}
+
+/** Resolves on 'drain' or when the socket goes away, whichever comes first. */
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}
+
+async function writeStream(res: ServerResponse, outcome: Extract<Outcome, { kind: 'stream' }>, encoder: StreamEncoder, inflight?: InflightTracker): Promise<void> {
+  res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' });
+  res.flushHeaders();
+  let ended = false;
+  const untrack = inflight?.track((err) => {
+    if (!ended && !res.destroyed) res.end(encoder.error(err));
+    ended = true;
+  });
+  try {
+    for await (const chunk of outcome.chunks) {
+      if (ended || res.destroyed) break;
+      const text = encoder.chunk(chunk);
+      if (text && !res.write(text)) await drained(res);
+    }
+    if (!ended && !res.destroyed) res.end(encoder.end());
+  } catch (e) {
+    // The stream had started: the failure becomes an error event in the client's format, never a silent cut.
+    if (!ended && !res.destroyed) res.end(encoder.error(toGatewayError(e)));
+  } finally {
+    ended = true;
+    untrack?.();
+  }
+}
+
+export function chatHandler(format: InboundFormat, deps: ChatHandlerDeps) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const receivedAt = Date.now();
+    const startedAt = performance.now();
+    const requestId = newRequestId();
+    res.setHeader('x-request-id', requestId);
+    const settings = deps.settings();
+    try {
+      const body = await readJsonBody(req, settings.server.bodyLimitBytes);
+      const { request, native } = format.parse(body);
+      const controller = new AbortController();
+      // The client going away aborts the upstream request.
+      res.on('close', () => {
+        if (!res.writableFinished) controller.abort(new GatewayError({ kind: 'aborted', status: 499, message: 'client closed request' }));
+      });
+      const outcome = await deps.pipeline.handle({
+        format: format.format,
+        request,
+        native,
+        requestId,
+        signal: controller.signal,
+        receivedAt,
+        startedAt,
+        cacheControl: req.headers['cache-control'],
+        scope: cacheScope(settings, req, request),
+        userAgent: req.headers['user-agent'],
+      });
+      setRouteHeaders(res, outcome.meta);
+      if (outcome.kind === 'response') {
+        sendJson(res, 200, format.renderResponse(outcome.response));
+      } else {
+        const encoder = format.createStreamEncoder({ includeUsage: request.includeUsage === true, requestedModel: request.model });
+        await writeStream(res, outcome, encoder, deps.inflight);
+      }
+    } catch (e) {
+      const err = toGatewayError(e);
+      if (res.headersSent || res.destroyed) return;
+      const { status, body } = format.renderError(err);
+      sendJson(res, status, body, err);
+    }
+  };
+}

@@ -1,0 +1,106 @@
+import type { ChatRequest, ContentPart, Message, ToolChoice, ToolDef } from '../../core/types.js';
+import type { AnthropicBlock, CountTokensRequest, MessagesRequest } from './schema.js';
+
+// Anthropic Messages → the internal request. Anthropic keeps tool results inside user turns; the internal
+// shape (like OpenAI's) has one `tool` message per result, so a user turn may become several messages.
+
+export function toChatRequest(body: MessagesRequest): ChatRequest {
+  const req: ChatRequest = { ...toConversation(body), model: body.model, maxTokens: body.max_tokens, stream: body.stream === true };
+  if (body.stop_sequences?.length) req.stop = body.stop_sequences;
+  if (body.temperature !== undefined) req.temperature = body.temperature;
+  if (body.top_p !== undefined) req.topP = body.top_p;
+  if (body.thinking?.type === 'enabled' && body.thinking.budget_tokens) req.thinkingBudget = body.thinking.budget_tokens;
+  if (body.metadata?.user_id) req.user = body.metadata.user_id;
+  return req;
+}
+
+/** The parts shared with count_tokens: system, messages, tools, tool_choice. */
+export function toConversation(body: CountTokensRequest): Omit<ChatRequest, 'model' | 'stream'> {
+  const out: Omit<ChatRequest, 'model' | 'stream'> = { messages: body.messages.flatMap((m) => toMessages(m.role, m.content)) };
+  const system = typeof body.system === 'string' ? body.system : body.system?.map((b) => b.text).join('\n\n');
+  if (system) out.system = system;
+  const tools = toTools(body.tools);
+  if (tools.length) out.tools = tools;
+  if (body.tool_choice) out.toolChoice = toToolChoice(body.tool_choice);
+  return out;
+}
+
+function toMessages(role: 'user' | 'assistant', content: string | AnthropicBlock[]): Message[] {
+  if (typeof content === 'string') return [{ role, content: [{ type: 'text', text: content }] }];
+  if (role === 'assistant') return [toAssistant(content)];
+  const out: Message[] = [];
+  const rest: ContentPart[] = [];
+  for (const block of content) {
+    if (block.type === 'tool_result') {
+      const parts = typeof block.content === 'string' ? [{ type: 'text' as const, text: block.content }] : (block.content ?? []).flatMap(toPart);
+      const msg: Message = { role: 'tool', toolCallId: block.tool_use_id, content: parts };
+      if (block.is_error) msg.isError = true;
+      out.push(msg);
+    } else {
+      rest.push(...toPart(block));
+    }
+  }
+  if (rest.length) out.push({ role: 'user', content: rest });
+  return out;
+}
+
+function toAssistant(blocks: AnthropicBlock[]): Message {
+  const msg: Message = { role: 'assistant', content: [] };
+  for (const block of blocks) {
+    if (block.type === 'tool_use') {
+      (msg.toolCalls ??= []).push({ id: block.id, name: block.name, arguments: JSON.stringify(block.input ?? {}) });
+    } else if (block.type === 'thinking') {
+      msg.reasoning = (msg.reasoning ?? '') + block.thinking;
+    } else {
+      msg.content.push(...toPart(block));
+    }
+  }
+  return msg;
+}
+
+function toPart(block: AnthropicBlock): ContentPart[] {
+  switch (block.type) {
+    case 'text':
+      return [{ type: 'text', text: block.text }];
+    case 'image':
+      return block.source.type === 'base64'
+        ? [{ type: 'image', mediaType: block.source.media_type, data: block.source.data }]
+        : [{ type: 'image', url: block.source.url }];
+    case 'document': {
+      const src = block.source;
+      const title = block.title ?? undefined;
+      if (src.type === 'base64') return [{ type: 'document', mediaType: src.media_type, data: src.data, title }];
+      if (src.type === 'text') {
+        return [{ type: 'document', mediaType: src.media_type ?? 'text/plain', data: Buffer.from(src.data).toString('base64'), title }];
+      }
+      // A remote document cannot be inlined without fetching it; only a native upstream can take it.
+      return [{ type: 'text', text: `[document: ${src.url}]` }];
+    }
+    default:
+      // tool_use / thinking outside their turn, redacted_thinking: nothing another upstream could use.
+      return [];
+  }
+}
+
+function toTools(tools: CountTokensRequest['tools']): ToolDef[] {
+  const out: ToolDef[] = [];
+  for (const t of tools ?? []) {
+    // Server tools (web search, code execution…) have no schema: they run at Anthropic only.
+    if (!t.input_schema) continue;
+    const def: ToolDef = { name: t.name, parameters: t.input_schema };
+    if (t.description) def.description = t.description;
+    out.push(def);
+  }
+  return out;
+}
+
+function toToolChoice(choice: NonNullable<CountTokensRequest['tool_choice']>): ToolChoice {
+  switch (choice.type) {
+    case 'any':
+      return 'required';
+    case 'tool':
+      return { name: choice.name };
+    default:
+      return choice.type;
+  }
+}

@@ -1,0 +1,89 @@
+import { z } from 'zod';
+
+// The Anthropic Messages request, as far as we translate it. Objects are loose: unknown fields are kept (so a
+// same-format upstream receives the client's body as sent) and ignored by the translation.
+
+const cacheControl = z.looseObject({ type: z.string() }).optional();
+
+const base64Source = z.looseObject({ type: z.literal('base64'), media_type: z.string().min(1), data: z.string() });
+const urlSource = z.looseObject({ type: z.literal('url'), url: z.string().min(1) });
+const textSource = z.looseObject({ type: z.literal('text'), media_type: z.string().optional(), data: z.string() });
+
+export const textBlock = z.looseObject({ type: z.literal('text'), text: z.string(), cache_control: cacheControl });
+const imageBlock = z.looseObject({
+  type: z.literal('image'),
+  source: z.discriminatedUnion('type', [base64Source, urlSource]),
+});
+const documentBlock = z.looseObject({
+  type: z.literal('document'),
+  source: z.discriminatedUnion('type', [base64Source, textSource, urlSource]),
+  title: z.string().nullish(),
+});
+const toolResultBlock = z.looseObject({
+  type: z.literal('tool_result'),
+  tool_use_id: z.string().min(1),
+  content: z.union([z.string(), z.array(z.discriminatedUnion('type', [textBlock, imageBlock, documentBlock]))]).optional(),
+  is_error: z.boolean().optional(),
+});
+const toolUseBlock = z.looseObject({
+  type: z.literal('tool_use'),
+  id: z.string().min(1),
+  name: z.string().min(1),
+  input: z.unknown(),
+});
+const thinkingBlock = z.looseObject({ type: z.literal('thinking'), thinking: z.string(), signature: z.string().optional() });
+const redactedThinkingBlock = z.looseObject({ type: z.literal('redacted_thinking'), data: z.string() });
+
+export const contentBlock = z.discriminatedUnion('type', [
+  textBlock,
+  imageBlock,
+  documentBlock,
+  toolResultBlock,
+  toolUseBlock,
+  thinkingBlock,
+  redactedThinkingBlock,
+]);
+export type AnthropicBlock = z.infer<typeof contentBlock>;
+
+const message = z.looseObject({
+  role: z.enum(['user', 'assistant']),
+  content: z.union([z.string(), z.array(contentBlock)]),
+});
+
+/** Custom tools carry `input_schema`; Anthropic server tools (`type: "web_search_…"`) only work natively. */
+const tool = z.looseObject({
+  name: z.string().min(1),
+  type: z.string().optional(),
+  description: z.string().optional(),
+  input_schema: z.record(z.string(), z.unknown()).optional(),
+});
+
+const toolChoice = z.discriminatedUnion('type', [
+  z.looseObject({ type: z.literal('auto') }),
+  z.looseObject({ type: z.literal('any') }),
+  z.looseObject({ type: z.literal('none') }),
+  z.looseObject({ type: z.literal('tool'), name: z.string().min(1) }),
+]);
+
+export const messagesRequestSchema = z.looseObject({
+  model: z.string().min(1),
+  max_tokens: z.number().int().positive(),
+  messages: z.array(message),
+  system: z.union([z.string(), z.array(textBlock)]).optional(),
+  tools: z.array(tool).optional(),
+  tool_choice: toolChoice.optional(),
+  stop_sequences: z.array(z.string()).optional(),
+  temperature: z.number().min(0).max(2).optional(),
+  top_p: z.number().min(0).max(1).optional(),
+  top_k: z.number().int().nonnegative().optional(),
+  thinking: z
+    .looseObject({ type: z.string(), budget_tokens: z.number().int().positive().optional() })
+    .optional(),
+  metadata: z.looseObject({ user_id: z.string().nullish() }).optional(),
+  stream: z.boolean().optional(),
+});
+export type MessagesRequest = z.infer<typeof messagesRequestSchema>;
+
+/** `POST /v1/messages/count_tokens`: the same body without `max_tokens`. */
+export const countTokensSchema = messagesRequestSchema.omit({ max_tokens: true, stream: true });
+export type CountTokensRequest = z.infer<typeof countTokensSchema>;

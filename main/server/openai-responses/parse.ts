@@ -1,0 +1,87 @@
+import { invalidRequest } from '../../core/errors.js';
+import type { ChatRequest, ContentPart, Message, ToolChoice, ToolDef } from '../../core/types.js';
+import type { ResponsesItem, ResponsesPart, ResponsesRequest } from './schema.js';
+
+// Responses input items → internal messages. Consecutive `function_call` items are one assistant turn with
+// several calls (as the chat format has them); `function_call_output` items become tool messages.
+
+export function toChatRequest(body: ResponsesRequest): ChatRequest {
+  if (body.previous_response_id) {
+    throw invalidRequest('previous_response_id is not supported: this gateway stores no responses; send the whole conversation in `input`', 'previous_response_id');
+  }
+  const req: ChatRequest = { model: body.model, messages: toMessages(body.input), stream: body.stream === true };
+  if (body.instructions) req.system = body.instructions;
+  const tools = toTools(body.tools);
+  if (tools.length) req.tools = tools;
+  if (body.tool_choice) req.toolChoice = toToolChoice(body.tool_choice);
+  if (body.max_output_tokens != null) req.maxTokens = body.max_output_tokens;
+  if (body.temperature != null) req.temperature = body.temperature;
+  if (body.top_p != null) req.topP = body.top_p;
+  if (body.user) req.user = body.user;
+  const format = body.text?.format;
+  if (format?.type === 'json_object') req.responseFormat = { type: 'json_object' };
+  if (format?.type === 'json_schema') {
+    req.responseFormat = { type: 'json_schema', name: format.name, schema: format.schema };
+    if (format.strict != null) req.responseFormat.strict = format.strict;
+  }
+  return req;
+}
+
+function toMessages(input: string | ResponsesItem[]): Message[] {
+  if (typeof input === 'string') return [{ role: 'user', content: [{ type: 'text', text: input }] }];
+  const out: Message[] = [];
+  for (const item of input) {
+    if (item.type === 'reasoning') continue;
+    if (item.type === 'function_call') {
+      const last = out.at(-1);
+      const call = { id: item.call_id, name: item.name, arguments: item.arguments };
+      if (last?.role === 'assistant') (last.toolCalls ??= []).push(call);
+      else out.push({ role: 'assistant', content: [], toolCalls: [call] });
+    } else if (item.type === 'function_call_output') {
+      const content = typeof item.output === 'string' ? [{ type: 'text' as const, text: item.output }] : item.output.map(toPart);
+      out.push({ role: 'tool', toolCallId: item.call_id, content });
+    } else {
+      const role = item.role === 'developer' ? 'system' : item.role;
+      const content = typeof item.content === 'string' ? [{ type: 'text' as const, text: item.content }] : item.content.map(toPart);
+      out.push({ role, content });
+    }
+  }
+  return out;
+}
+
+function toPart(part: ResponsesPart): ContentPart {
+  switch (part.type) {
+    case 'input_text':
+    case 'output_text':
+      return { type: 'text', text: part.text };
+    case 'refusal':
+      return { type: 'text', text: part.refusal };
+    case 'input_image':
+      if (!part.image_url) throw invalidRequest('input_image needs image_url (file_id refers to OpenAI file storage, which this gateway does not have)', 'input');
+      return { type: 'image', url: part.image_url };
+    case 'input_file': {
+      const m = /^data:([^;,]+);base64,(.*)$/s.exec(part.file_data ?? '');
+      if (!m) throw invalidRequest('input_file needs file_data as a base64 data URL (file_id is not supported)', 'input');
+      const doc: ContentPart = { type: 'document', mediaType: m[1], data: m[2] };
+      if (part.filename) doc.title = part.filename;
+      return doc;
+    }
+  }
+}
+
+function toTools(tools: ResponsesRequest['tools']): ToolDef[] {
+  const out: ToolDef[] = [];
+  for (const t of tools ?? []) {
+    // Hosted tools (web_search, file_search, …) run inside OpenAI; no other upstream can execute them.
+    if (t.type !== 'function') continue;
+    if (!t.name) throw invalidRequest('a function tool needs a name', 'tools');
+    const def: ToolDef = { name: t.name, parameters: t.parameters ?? { type: 'object', properties: {} } };
+    if (t.description) def.description = t.description;
+    out.push(def);
+  }
+  return out;
+}
+
+function toToolChoice(choice: NonNullable<ResponsesRequest['tool_choice']>): ToolChoice {
+  return typeof choice === 'string' ? choice : { name: choice.name };
+}

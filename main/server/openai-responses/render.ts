@@ -1,0 +1,106 @@
+import { randomBytes } from 'node:crypto';
+import type { GatewayError } from '../../core/errors.js';
+import { openAIErrorBody } from '../openai-chat/render.js';
+import type { ChatResponse, FinishReason, Usage } from '../../core/types.js';
+
+// Internal response → a Responses API `response` object (also the payload of response.created/completed).
+
+export const newId = (prefix: string): string => `${prefix}_${randomBytes(12).toString('hex')}`;
+
+export type OutputItem = Record<string, unknown> & { type: string };
+
+export interface ResponseState {
+  id: string;
+  model: string;
+  createdAt: number;
+  status: 'in_progress' | 'completed' | 'incomplete' | 'failed';
+  output: OutputItem[];
+  finishReason?: FinishReason;
+  usage?: Usage;
+  error?: { code: string; message: string };
+}
+
+export const messageItem = (id: string, text: string, status: string): OutputItem => ({
+  type: 'message',
+  id,
+  role: 'assistant',
+  status,
+  content: status === 'in_progress' ? [] : [{ type: 'output_text', text, annotations: [], logprobs: [] }],
+});
+
+export const functionCallItem = (id: string, callId: string, name: string, args: string, status: string): OutputItem => ({
+  type: 'function_call',
+  id,
+  call_id: callId,
+  name,
+  arguments: args,
+  status,
+});
+
+export const reasoningItem = (id: string, text: string, status: string): OutputItem => ({
+  type: 'reasoning',
+  id,
+  summary: [],
+  content: status === 'in_progress' ? [] : [{ type: 'reasoning_text', text }],
+  status,
+});
+
+function usageObject(usage: Usage | undefined): Record<string, unknown> | null {
+  if (!usage) return null;
+  return {
+    input_tokens: usage.inputTokens,
+    input_tokens_details: { cached_tokens: usage.cachedInputTokens ?? 0 },
+    output_tokens: usage.outputTokens,
+    output_tokens_details: { reasoning_tokens: 0 },
+    total_tokens: usage.inputTokens + usage.outputTokens,
+  };
+}
+
+const incomplete = (reason: FinishReason | undefined): { reason: string } | null =>
+  reason === 'length' ? { reason: 'max_output_tokens' } : reason === 'content_filter' ? { reason: 'content_filter' } : null;
+
+export function responseObject(s: ResponseState): Record<string, unknown> {
+  const details = s.status === 'in_progress' ? null : incomplete(s.finishReason);
+  const status = s.status === 'completed' && details ? 'incomplete' : s.status;
+  let outputText = '';
+  for (const item of s.output) {
+    if (item.type !== 'message') continue;
+    for (const part of item.content as Array<{ type: string; text?: string }>) if (part.type === 'output_text') outputText += part.text ?? '';
+  }
+  return {
+    id: s.id,
+    object: 'response',
+    created_at: s.createdAt,
+    status,
+    error: s.error ?? null,
+    incomplete_details: details,
+    model: s.model,
+    output: s.output,
+    output_text: outputText,
+    parallel_tool_calls: true,
+    tool_choice: 'auto',
+    tools: [],
+    usage: usageObject(s.usage),
+  };
+}
+
+export function renderResponse(res: ChatResponse): Record<string, unknown> {
+  const output: OutputItem[] = [];
+  if (res.reasoning) output.push(reasoningItem(newId('rs'), res.reasoning, 'completed'));
+  if (res.text || res.toolCalls.length === 0) output.push(messageItem(newId('msg'), res.text, 'completed'));
+  for (const call of res.toolCalls) output.push(functionCallItem(newId('fc'), call.id, call.name, call.arguments, 'completed'));
+  return responseObject({
+    id: newId('resp'),
+    model: res.model,
+    createdAt: res.created,
+    status: 'completed',
+    output,
+    finishReason: res.finishReason,
+    usage: res.usage,
+  });
+}
+
+/** The same OpenAI error envelope as the chat format. */
+export function renderResponsesError(err: GatewayError): { status: number; body: unknown } {
+  return { status: err.status, body: openAIErrorBody(err) };
+}

@@ -1,0 +1,150 @@
+import type { GatewayError } from '../../core/errors.js';
+import type { StreamChunk, StreamEvent } from '../../core/types.js';
+import type { StreamEncoder } from '../format.js';
+import {
+  functionCallItem,
+  messageItem,
+  newId,
+  reasoningItem,
+  responseObject,
+  type OutputItem,
+  type ResponseState,
+} from './render.js';
+
+// Internal stream events → Responses API SSE events, each with a growing `sequence_number`:
+//   response.created, response.in_progress,
+//   per message:  output_item.added, content_part.added, output_text.delta*, output_text.done, content_part.done, output_item.done
+//   per call:     output_item.added, function_call_arguments.delta*, function_call_arguments.done, output_item.done
+//   response.completed (the whole response, with usage)
+// A new output item opens whenever the kind of output changes, as the API does.
+
+interface OpenItem {
+  kind: 'message' | 'reasoning' | 'function_call';
+  outputIndex: number;
+  id: string;
+  text: string;
+  callId?: string;
+  name?: string;
+  toolIndex?: number;
+}
+
+export class ResponsesStreamEncoder implements StreamEncoder {
+  private seq = 0;
+  private started = false;
+  private open: OpenItem | undefined;
+  private readonly state: ResponseState;
+
+  constructor(requestedModel: string) {
+    this.state = { id: newId('resp'), model: requestedModel, createdAt: Math.floor(Date.now() / 1000), status: 'in_progress', output: [] };
+  }
+
+  chunk(chunk: StreamChunk): string {
+    let out = '';
+    for (const ev of chunk.events) out += this.event(ev);
+    return out;
+  }
+
+  end(): string {
+    const out = this.start() + this.close();
+    this.state.status = 'completed';
+    return out + this.emit('response.completed', { response: responseObject(this.state) });
+  }
+
+  error(err: GatewayError): string {
+    let out = this.start();
+    const code = err.status >= 500 ? 'server_error' : err.status === 429 ? 'rate_limit_exceeded' : 'invalid_request';
+    out += this.emit('error', { code, message: err.message, param: err.param ?? null });
+    this.state.status = 'failed';
+    this.state.error = { code, message: err.message };
+    return out + this.emit('response.failed', { response: responseObject(this.state) });
+  }
+
+  private emit(type: string, payload: Record<string, unknown>): string {
+    const data = JSON.stringify({ type, sequence_number: this.seq++, ...payload });
+    return `event: ${type}\ndata: ${data}\n\n`;
+  }
+
+  private event(ev: StreamEvent): string {
+    switch (ev.type) {
+      case 'start':
+        if (ev.model) this.state.model = ev.model;
+        return this.start();
+      case 'text':
+        return ev.delta ? this.start() + this.ensure('message') + this.textDelta('response.output_text.delta', ev.delta) : '';
+      case 'reasoning':
+        return ev.delta ? this.start() + this.ensure('reasoning') + this.textDelta('response.reasoning_text.delta', ev.delta) : '';
+      case 'tool_call_start': {
+        const out = this.start() + this.close();
+        const item: OpenItem = { kind: 'function_call', outputIndex: this.state.output.length, id: newId('fc'), text: '', callId: ev.id, name: ev.name, toolIndex: ev.index };
+        this.open = item;
+        const added = functionCallItem(item.id, ev.id, ev.name, '', 'in_progress');
+        this.state.output.push(added);
+        return out + this.emit('response.output_item.added', { output_index: item.outputIndex, item: added });
+      }
+      case 'tool_call_delta': {
+        // Responses items are sequential: only the open call can grow.
+        if (this.open?.kind !== 'function_call' || this.open.toolIndex !== ev.index || !ev.argumentsDelta) return '';
+        this.open.text += ev.argumentsDelta;
+        return this.emit('response.function_call_arguments.delta', { item_id: this.open.id, output_index: this.open.outputIndex, delta: ev.argumentsDelta });
+      }
+      case 'usage':
+        this.state.usage = ev.usage;
+        return '';
+      case 'finish':
+        this.state.finishReason = ev.reason;
+        return this.start() + this.close();
+    }
+  }
+
+  private start(): string {
+    if (this.started) return '';
+    this.started = true;
+    const response = responseObject(this.state);
+    return this.emit('response.created', { response }) + this.emit('response.in_progress', { response });
+  }
+
+  private ensure(kind: 'message' | 'reasoning'): string {
+    if (this.open?.kind === kind) return '';
+    const out = this.close();
+    const item: OpenItem = { kind, outputIndex: this.state.output.length, id: newId(kind === 'message' ? 'msg' : 'rs'), text: '' };
+    this.open = item;
+    const added = kind === 'message' ? messageItem(item.id, '', 'in_progress') : reasoningItem(item.id, '', 'in_progress');
+    this.state.output.push(added);
+    const part = kind === 'message' ? { type: 'output_text', text: '', annotations: [], logprobs: [] } : { type: 'reasoning_text', text: '' };
+    return (
+      out +
+      this.emit('response.output_item.added', { output_index: item.outputIndex, item: added }) +
+      this.emit('response.content_part.added', { item_id: item.id, output_index: item.outputIndex, content_index: 0, part })
+    );
+  }
+
+  private textDelta(type: string, delta: string): string {
+    const item = this.open as OpenItem;
+    item.text += delta;
+    const extra = type === 'response.output_text.delta' ? { logprobs: [] } : {};
+    return this.emit(type, { item_id: item.id, output_index: item.outputIndex, content_index: 0, delta, ...extra });
+  }
+
+  private close(): string {
+    const item = this.open;
+    if (!item) return '';
+    this.open = undefined;
+    const base = { item_id: item.id, output_index: item.outputIndex };
+    let out = '';
+    let done: OutputItem;
+    if (item.kind === 'function_call') {
+      out += this.emit('response.function_call_arguments.done', { ...base, name: item.name, arguments: item.text });
+      done = functionCallItem(item.id, item.callId ?? '', item.name ?? '', item.text, 'completed');
+    } else if (item.kind === 'message') {
+      out += this.emit('response.output_text.done', { ...base, content_index: 0, text: item.text, logprobs: [] });
+      out += this.emit('response.content_part.done', { ...base, content_index: 0, part: { type: 'output_text', text: item.text, annotations: [], logprobs: [] } });
+      done = messageItem(item.id, item.text, 'completed');
+    } else {
+      out += this.emit('response.reasoning_text.done', { ...base, content_index: 0, text: item.text });
+      out += this.emit('response.content_part.done', { ...base, content_index: 0, part: { type: 'reasoning_text', text: item.text } });
+      done = reasoningItem(item.id, item.text, 'completed');
+    }
+    this.state.output[item.outputIndex] = done;
+    return out + this.emit('response.output_item.done', { output_index: item.outputIndex, item: done });
+  }
+}

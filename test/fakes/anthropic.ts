@@ -1,0 +1,161 @@
+/**
+ * A fake Anthropic Messages upstream speaking the real wire, on 127.0.0.1 (port 0 unless given).
+ *
+ *   const fake = await startFakeAnthropic();
+ *   fake.url                      // 'http://127.0.0.1:PORT' — use as the anthropic provider's baseUrl
+ *   fake.reply({ text: 'hi', thinking: 'hmm', toolCalls: [{ name: 'f', input: { a: 1 } }] })
+ *   fake.reply((body) => ({ text: `echo ${body.model}` }))
+ *   fake.setFault({ status: 529, body: anthropicError('overloaded_error', 'Overloaded') }, { times: 1 })
+ *   fake.setFault('cut-mid-stream', { afterChunks: 3 })    // every fault of fake-server.ts
+ *   fake.requests[0].headers['x-api-key'], fake.requests[0].body
+ *
+ * Routes (also without the /v1 prefix):
+ *   POST /v1/messages   JSON, or when `stream: true` the SSE sequence Anthropic sends: message_start (usage with
+ *                       input and cache-read tokens), ping, per block content_block_start / _delta / _stop
+ *                       (thinking_delta + signature_delta, text_delta, input_json_delta in pieces), message_delta
+ *                       (stop_reason + usage.output_tokens), message_stop.
+ *   POST /v1/messages/count_tokens  { input_tokens }
+ *   GET  /v1/models     Anthropic's list shape.
+ * A request without `x-api-key` or `anthropic-version` gets Anthropic's 401 / 400 error envelope.
+ */
+import {
+  FakeServer,
+  roughTokens,
+  sendBody,
+  sendJson,
+  splitText,
+  writeFrames,
+  type FakeCall,
+  type Fault,
+  type FaultOptions,
+  type RecordedRequest,
+} from './fake-server.js';
+
+export type { Fault, FaultOptions, RecordedRequest } from './fake-server.js';
+
+export interface AnthropicScript {
+  /** Default 'Hello from the fake Anthropic upstream.' ('' when toolCalls are given). */
+  text?: string;
+  /** A thinking block before the text. */
+  thinking?: string;
+  toolCalls?: Array<{ name: string; input: Record<string, unknown>; id?: string }>;
+  /** Text pieces per delta (default: one per word); tool input JSON is sent in 3 pieces unless given. */
+  chunks?: number;
+  delayMs?: number;
+  /** Default 'tool_use' with toolCalls, else 'end_turn'. */
+  stopReason?: string;
+  usage?: { input_tokens?: number; output_tokens?: number; cache_read_input_tokens?: number };
+  model?: string;
+}
+
+export type AnthropicScriptSource = AnthropicScript | ((body: Record<string, unknown>) => AnthropicScript);
+
+export interface FakeAnthropic {
+  url: string;
+  port: number;
+  requests: RecordedRequest[];
+  count(path?: string): number;
+  setFault(fault: Fault | null, opts?: FaultOptions): void;
+  reply(script: AnthropicScriptSource): void;
+  waitForAbort(timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+const DEFAULT_TEXT = 'Hello from the fake Anthropic upstream.';
+
+export const anthropicError = (type: string, message: string): Record<string, unknown> => ({ type: 'error', error: { type, message } });
+
+export async function startFakeAnthropic(opts: { port?: number; record?: boolean; script?: AnthropicScriptSource } = {}): Promise<FakeAnthropic> {
+  let script: AnthropicScriptSource = opts.script ?? {};
+  let seq = 0;
+  const handler = (call: FakeCall): Promise<void> | void => {
+    const { path, res, req } = call;
+    const body = (typeof call.body === 'object' && call.body !== null ? call.body : {}) as Record<string, unknown>;
+    if (!req.headers['x-api-key']) return sendJson(res, 401, anthropicError('authentication_error', 'x-api-key header is required'));
+    if (!req.headers['anthropic-version']) return sendJson(res, 400, anthropicError('invalid_request_error', 'anthropic-version header is required'));
+    if (req.method === 'GET' && path.endsWith('/models')) {
+      return sendJson(res, 200, { data: [{ type: 'model', id: 'claude-fake-1', display_name: 'Claude Fake', created_at: '2025-01-01T00:00:00Z' }], has_more: false, first_id: 'claude-fake-1', last_id: 'claude-fake-1' });
+    }
+    if (req.method === 'POST' && path.endsWith('/messages/count_tokens')) return sendJson(res, 200, { input_tokens: roughTokens(body.messages) });
+    if (req.method === 'POST' && path.endsWith('/messages')) {
+      if (typeof body.max_tokens !== 'number') return sendJson(res, 400, anthropicError('invalid_request_error', 'max_tokens: Field required'));
+      const s = typeof script === 'function' ? script(body) : script;
+      seq += 1;
+      return body.stream === true ? streamMessage(call, body, s, seq) : jsonMessage(call, body, s, seq);
+    }
+    return sendJson(res, 404, anthropicError('not_found_error', `no route ${path}`));
+  };
+  const server = new FakeServer(handler, { port: opts.port, record: opts.record });
+  await server.listen();
+  return {
+    url: `http://127.0.0.1:${server.port}`,
+    port: server.port,
+    requests: server.requests,
+    count: (p) => server.count(p),
+    setFault: (f, o) => server.setFault(f, o),
+    reply: (s) => {
+      script = s;
+    },
+    waitForAbort: (t) => server.waitForAbort(t),
+    close: () => server.close(),
+  };
+}
+
+function plan(s: AnthropicScript, body: Record<string, unknown>, seq: number) {
+  const tools = (s.toolCalls ?? []).map((t, i) => ({ id: t.id ?? `toolu_fake_${seq}_${i}`, name: t.name, input: t.input }));
+  const text = s.text ?? (tools.length ? '' : DEFAULT_TEXT);
+  const usage = {
+    input_tokens: s.usage?.input_tokens ?? roughTokens(body.messages),
+    output_tokens: s.usage?.output_tokens ?? roughTokens(text + JSON.stringify(tools)),
+    cache_read_input_tokens: s.usage?.cache_read_input_tokens ?? 0,
+    cache_creation_input_tokens: 0,
+  };
+  return { tools, text, usage, stop: s.stopReason ?? (tools.length ? 'tool_use' : 'end_turn'), model: s.model ?? String(body.model) };
+}
+
+function jsonMessage(call: FakeCall, body: Record<string, unknown>, s: AnthropicScript, seq: number): Promise<void> {
+  const p = plan(s, body, seq);
+  const content: Record<string, unknown>[] = [];
+  if (s.thinking) content.push({ type: 'thinking', thinking: s.thinking, signature: 'sig-fake' });
+  if (p.text) content.push({ type: 'text', text: p.text });
+  for (const t of p.tools) content.push({ type: 'tool_use', ...t });
+  const payload = { id: `msg_fake_${seq}`, type: 'message', role: 'assistant', model: p.model, content, stop_reason: p.stop, stop_sequence: null, usage: p.usage };
+  const text = JSON.stringify(payload);
+  return sendBody(call, 'application/json', call.fault?.fault === 'invalid-json' ? text.slice(0, 40) : text);
+}
+
+async function streamMessage(call: FakeCall, body: Record<string, unknown>, s: AnthropicScript, seq: number): Promise<void> {
+  const p = plan(s, body, seq);
+  const ev = (type: string, data: Record<string, unknown>): string => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
+  const frames = [
+    ev('message_start', {
+      message: { id: `msg_fake_${seq}`, type: 'message', role: 'assistant', model: p.model, content: [], stop_reason: null, stop_sequence: null, usage: { ...p.usage, output_tokens: 1 } },
+    }),
+    ev('ping', {}),
+  ];
+  let index = 0;
+  if (s.thinking) {
+    frames.push(ev('content_block_start', { index, content_block: { type: 'thinking', thinking: '', signature: '' } }));
+    for (const t of splitText(s.thinking, s.chunks)) frames.push(ev('content_block_delta', { index, delta: { type: 'thinking_delta', thinking: t } }));
+    frames.push(ev('content_block_delta', { index, delta: { type: 'signature_delta', signature: 'sig-fake' } }));
+    frames.push(ev('content_block_stop', { index: index++ }));
+  }
+  if (p.text) {
+    frames.push(ev('content_block_start', { index, content_block: { type: 'text', text: '' } }));
+    for (const t of splitText(p.text, s.chunks)) frames.push(ev('content_block_delta', { index, delta: { type: 'text_delta', text: t } }));
+    frames.push(ev('content_block_stop', { index: index++ }));
+  }
+  for (const t of p.tools) {
+    frames.push(ev('content_block_start', { index, content_block: { type: 'tool_use', id: t.id, name: t.name, input: {} } }));
+    for (const piece of splitText(JSON.stringify(t.input), s.chunks ?? 3)) {
+      frames.push(ev('content_block_delta', { index, delta: { type: 'input_json_delta', partial_json: piece } }));
+    }
+    frames.push(ev('content_block_stop', { index: index++ }));
+  }
+  frames.push(ev('message_delta', { delta: { stop_reason: p.stop, stop_sequence: null }, usage: { output_tokens: p.usage.output_tokens } }));
+  frames.push(ev('message_stop', {}));
+  if (call.fault?.fault === 'invalid-json') frames.splice(1, frames.length - 1, 'event: ping\ndata: {not json\n\n');
+  if (call.fault?.fault === 'broken-sse') frames.splice(1, frames.length - 1, 'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"del\n\n');
+  call.res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'request-id': `req_fake_${seq}` });
+  if (await writeFrames(call, frames, s.delayMs)) call.res.end();
+}

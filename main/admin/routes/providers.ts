@@ -1,0 +1,91 @@
+import type { Router } from 'express';
+import { z } from 'zod';
+import { GatewayError } from '../../core/errors.js';
+import { providerKinds, type ProviderSettings } from '../../settings/schema.js';
+import type { ProviderTestResult, ProviderView } from '../contract.js';
+import type { AdminDeps } from '../deps.js';
+import { maskKey } from '../mask.js';
+import { parseBody } from '../validate.js';
+
+const providerInput = z.object({
+  id: z.string(),
+  kind: z.enum(providerKinds),
+  enabled: z.boolean().optional(),
+  baseUrl: z.url().optional().or(z.literal('').transform(() => undefined)),
+  apiKey: z.string().optional(),
+  models: z.array(z.string().min(1)).optional(),
+  local: z.boolean().optional(),
+  region: z.string().optional(),
+  apiVersion: z.string().optional(),
+  deployment: z.string().optional(),
+});
+
+export function providerViews(deps: AdminDeps): ProviderView[] {
+  return deps.settings.get().providers.map((p) => {
+    const live = deps.providers.get(p.id);
+    return {
+      id: p.id,
+      kind: p.kind,
+      enabled: p.enabled,
+      locality: live?.locality ?? (p.local ? 'local' : 'cloud'),
+      baseUrl: p.baseUrl,
+      apiKeyMasked: maskKey(p.apiKey),
+      models: p.models,
+      breaker: deps.breakers.view(p.id),
+    };
+  });
+}
+
+const notFound = (id: string): GatewayError => new GatewayError({ kind: 'not_found', status: 404, message: `no provider "${id}"` });
+
+export function registerProviderRoutes(router: Router, deps: AdminDeps): void {
+  router.get('/providers', (_req, res) => {
+    res.json(providerViews(deps));
+  });
+
+  router.post('/providers', (req, res) => {
+    const input = parseBody(providerInput, req);
+    deps.settings.update((draft) => {
+      if (draft.providers.some((p) => p.id === input.id)) {
+        throw new GatewayError({ kind: 'invalid_request', status: 409, param: 'id', message: `provider "${input.id}" already exists` });
+      }
+      draft.providers.push({ enabled: true, models: [], headers: {}, maxConcurrent: 64, ...input } as ProviderSettings);
+    });
+    res.status(201).json(providerViews(deps).find((p) => p.id === input.id));
+  });
+
+  router.put('/providers/:id', (req, res) => {
+    const input = parseBody(providerInput.partial(), req);
+    deps.settings.update((draft) => {
+      const current = draft.providers.find((p) => p.id === req.params.id);
+      if (!current) throw notFound(req.params.id);
+      // An omitted or empty key keeps the stored one: keys are replaced, never read back.
+      const { apiKey, ...rest } = input;
+      Object.assign(current, rest, apiKey ? { apiKey } : {});
+    });
+    res.json(providerViews(deps).find((p) => p.id === (input.id ?? req.params.id)));
+  });
+
+  router.delete('/providers/:id', (req, res) => {
+    deps.settings.update((draft) => {
+      const before = draft.providers.length;
+      draft.providers = draft.providers.filter((p) => p.id !== req.params.id);
+      if (draft.providers.length === before) throw notFound(req.params.id);
+    });
+    res.json({ ok: true });
+  });
+
+  router.post('/providers/:id/test', async (req, res) => {
+    const provider = deps.providers.get(req.params.id);
+    if (!provider) throw notFound(req.params.id);
+    const started = performance.now();
+    let result: ProviderTestResult;
+    try {
+      const models = await provider.listModels({ signal: AbortSignal.timeout(8_000), requestId: 'admin-test' });
+      result = { ok: true, latencyMs: performance.now() - started, models: models.map((m) => m.id) };
+    } catch (e) {
+      result = { ok: false, latencyMs: performance.now() - started, error: e instanceof Error ? e.message : String(e) };
+    }
+    res.json(result);
+  });
+}

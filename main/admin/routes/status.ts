@@ -1,0 +1,34 @@
+import type { Router } from 'express';
+import type { StatusResponse } from '../contract.js';
+import type { AdminDeps } from '../deps.js';
+import { maskKey } from '../mask.js';
+import { providerViews } from './providers.js';
+
+export async function buildStatus(deps: AdminDeps): Promise<StatusResponse> {
+  const s = deps.settings.get();
+  const { port, listening, startedAt } = deps.server.info();
+  return {
+    service: 'lynkr-desktop',
+    version: deps.version,
+    baseUrl: `http://localhost:${port}/v1`,
+    dockerBaseUrl: `http://host.docker.internal:${port}/v1`,
+    port,
+    listening,
+    mode: s.mode,
+    allowDocker: s.server.allowDocker,
+    gatewayKeyMasked: maskKey(s.server.apiKey),
+    uptimeMs: Date.now() - startedAt,
+    requestsToday: deps.requests.requestsToday(),
+    providers: providerViews(deps),
+    ollama: await deps.ollama.status(),
+    cache: deps.cache.health(),
+    librechatSeenAt: deps.requests.librechatSeenAt(),
+    warnings: deps.warnings(),
+  };
+}
+
+export function registerStatusRoutes(router: Router, deps: AdminDeps): void {
+  router.get('/status', async (_req, res) => {
+    res.json(await buildStatus(deps));
+  });
+}

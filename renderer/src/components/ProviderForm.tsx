@@ -1,0 +1,153 @@
+// Add or edit one provider. Keys are write-only: the stored key shows masked and can only be replaced.
+import { useState } from 'preact/hooks';
+import { api } from '../api.js';
+import { useAction } from '../hooks.js';
+import { type Field, fieldLabels, kinds } from '../provider-kinds.js';
+import type { ProviderInput, ProviderView } from '../types.js';
+import { Busy, ErrorBox } from './ui.js';
+
+type Draft = Record<Exclude<Field, 'local'>, string> & { id: string; kind: string; models: string; local: boolean; enabled: boolean };
+
+const ID_RE = /^[a-z0-9][a-z0-9._-]{0,62}$/;
+
+function draftFrom(p: ProviderView | undefined): Draft {
+  return {
+    id: p?.id ?? '',
+    kind: p?.kind ?? 'ollama',
+    baseUrl: p?.baseUrl ?? '',
+    apiKey: '',
+    region: '',
+    apiVersion: '',
+    deployment: '',
+    models: p?.models.join(', ') ?? '',
+    local: p ? p.locality === 'local' : false,
+    enabled: p?.enabled ?? true,
+  };
+}
+
+/** Checks in words before the round trip; the gateway validates again (zod) and its message is shown too. */
+export function validate(d: Draft, hasStoredKey: boolean): string | undefined {
+  if (!ID_RE.test(d.id)) return 'Name: lowercase letters, digits, ".", "_" or "-" (it is the prefix in "name/model").';
+  const spec = kinds[d.kind];
+  if (!spec) return `Unknown kind "${d.kind}".`;
+  for (const f of spec.required) {
+    if (f === 'apiKey' && hasStoredKey) continue;
+    if (f !== 'local' && !d[f].trim()) return `${fieldLabels[f]} is required for ${spec.label}.`;
+  }
+  if (d.baseUrl.trim()) {
+    try {
+      const u = new URL(d.baseUrl.trim());
+      if (u.protocol !== 'http:' && u.protocol !== 'https:') return 'Base URL must start with http:// or https://.';
+    } catch {
+      return `Base URL "${d.baseUrl}" is not a valid URL.`;
+    }
+  }
+  return undefined;
+}
+
+function toInput(d: Draft): ProviderInput {
+  const fields = kinds[d.kind]?.fields ?? [];
+  const input: ProviderInput = {
+    id: d.id.trim(),
+    kind: d.kind,
+    enabled: d.enabled,
+    models: d.models.split(',').map((m) => m.trim()).filter(Boolean),
+  };
+  for (const f of fields) {
+    if (f === 'local') input.local = d.local;
+    else if (d[f].trim()) input[f] = d[f].trim();
+  }
+  return input;
+}
+
+export function ProviderForm(props: { existing?: ProviderView; onClose(): void; onSaved(): Promise<void> }) {
+  const editing = props.existing;
+  const [d, setD] = useState<Draft>(() => draftFrom(editing));
+  const [invalid, setInvalid] = useState<string>();
+  const spec = kinds[d.kind];
+  const save = useAction(async () => {
+    const input = toInput(d);
+    if (editing) await api<ProviderView>(`/providers/${encodeURIComponent(editing.id)}`, 'PUT', input);
+    else await api<ProviderView>('/providers', 'POST', input);
+    await props.onSaved();
+  });
+  const set = (patch: Partial<Draft>) => setD((x) => ({ ...x, ...patch }));
+  const submit = (e: Event) => {
+    e.preventDefault();
+    const problem = validate(d, Boolean(editing?.apiKeyMasked));
+    setInvalid(problem);
+    if (!problem) void save.run();
+  };
+
+  return (
+    <form class="form" onSubmit={submit} data-testid="provider-form">
+      <h3>{editing ? `Edit ${editing.id}` : 'Add a provider'}</h3>
+      <div class="form-grid">
+        <label>
+          Kind
+          <select value={d.kind} disabled={Boolean(editing)} onChange={(e) => set({ kind: e.currentTarget.value })} name="kind">
+            {Object.entries(kinds).map(([k, s]) => (
+              <option key={k} value={k}>
+                {s.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Name
+          <input name="id" value={d.id} disabled={Boolean(editing)} placeholder={d.kind} onInput={(e) => set({ id: e.currentTarget.value })} />
+        </label>
+        {spec?.fields.map((f) =>
+          f === 'local' ? (
+            <label class="check" key={f}>
+              <input type="checkbox" name="local" checked={d.local} onChange={(e) => set({ local: e.currentTarget.checked })} />
+              {fieldLabels.local}
+            </label>
+          ) : f === 'apiKey' ? (
+            <label key={f}>
+              {fieldLabels.apiKey}
+              {editing?.apiKeyMasked && <span class="muted small"> (stored: {editing.apiKeyMasked}; type to replace)</span>}
+              <input
+                name="apiKey"
+                type="password"
+                autocomplete="off"
+                value={d.apiKey}
+                placeholder={editing?.apiKeyMasked ? 'leave empty to keep the stored key' : (spec.keyHint ?? '')}
+                onInput={(e) => set({ apiKey: e.currentTarget.value })}
+              />
+            </label>
+          ) : (
+            <label key={f}>
+              {fieldLabels[f]}
+              <input
+                name={f}
+                value={d[f]}
+                placeholder={f === 'baseUrl' ? (spec.baseUrlHint ?? '') : f === 'region' ? 'us-east-1' : f === 'apiVersion' ? '2024-10-21' : ''}
+                onInput={(e) => set({ [f]: e.currentTarget.value } as Partial<Draft>)}
+              />
+            </label>
+          ),
+        )}
+        <label class="wide">
+          Models <span class="muted small">(comma-separated; optional, Test connection lists what the provider serves)</span>
+          <input name="models" value={d.models} placeholder={spec?.modelsHint} onInput={(e) => set({ models: e.currentTarget.value })} />
+        </label>
+        <label class="check">
+          <input type="checkbox" name="enabled" checked={d.enabled} onChange={(e) => set({ enabled: e.currentTarget.checked })} />
+          Enabled
+        </label>
+      </div>
+      <ErrorBox title="Check the form" error={invalid} />
+      <ErrorBox title="Not saved" error={save.error} />
+      <div class="row">
+        <button type="submit" class="btn primary" disabled={save.busy} data-testid="save-provider">
+          {editing ? 'Save' : 'Add'}
+        </button>
+        <button type="button" class="btn" onClick={props.onClose}>
+          Cancel
+        </button>
+        {save.busy && <Busy label="Saving…" startedAt={save.startedAt} />}
+      </div>
+    </form>
+  );
+}

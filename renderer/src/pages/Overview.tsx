@@ -1,0 +1,169 @@
+// Gateway status, the mode switch, providers' health, Ollama, and live traffic charts.
+import { useEffect, useMemo } from 'preact/hooks';
+import { api } from '../api.js';
+import { Chart } from '../components/Chart.js';
+import { OllamaCard } from '../components/OllamaCard.js';
+import { Busy, Card, CopyField, Dot, ErrorBox, Loading } from '../components/ui.js';
+import { fmtAgo, fmtInt, fmtMs, fmtPct, fmtUptime } from '../format.js';
+import { type Polled, useAction, usePoll } from '../hooks.js';
+import type { Mode, ProviderView, StatusResponse, TrafficSeries } from '../types.js';
+
+const modes: { id: Mode; label: string; hint: string }[] = [
+  { id: 'local', label: 'Local', hint: 'Only local providers (Ollama, LAN servers)' },
+  { id: 'cloud', label: 'Cloud', hint: 'Only cloud providers' },
+  { id: 'auto', label: 'Auto', hint: 'Local first, cloud as fallback' },
+];
+
+/** Marks the first render with real data, for the ≤ 1 s first-render budget (read by the browser test). */
+function markFirstRender(): void {
+  if (performance.getEntriesByName('overview-rendered').length === 0) performance.mark('overview-rendered');
+}
+
+export function OverviewPage(props: { status: Polled<StatusResponse> }) {
+  const { data: s, error, reload } = props.status;
+  useEffect(() => {
+    if (s) markFirstRender();
+  }, [s]);
+  const setMode = useAction(async (mode: Mode) => {
+    await api<{ mode: Mode }>('/mode', 'PUT', { mode });
+    await reload();
+  });
+
+  if (!s) return error ? <ErrorBox title="Cannot load the gateway status" error={error} /> : <Loading what="status" />;
+  return (
+    <div class="page" data-testid="overview">
+      <ErrorBox title="Status is stale" error={error} />
+      <div class="grid two">
+        <Card title="Gateway">
+          <div class="status-line">
+            <Dot tone="ok" title="running" />
+            <strong>Running</strong>
+            <span class="muted">
+              v{s.version} · up {fmtUptime(s.uptimeMs)} · {fmtInt(s.requestsToday)} requests today
+            </span>
+          </div>
+          <CopyField label="Base URL" value={s.baseUrl} testId="base-url" />
+          <div class="kv">
+            <span>Listening</span>
+            <span>{s.listening.join(', ') || '—'}</span>
+            <span>Cache</span>
+            <span>
+              exact {s.cache.exact ? 'on' : 'off'} · semantic {s.cache.semantic ? 'on' : 'off'}
+              {s.cache.disabledReason && <span class="muted"> ({s.cache.disabledReason})</span>}
+            </span>
+            <span>LibreChat</span>
+            <span>{s.librechatSeenAt ? `seen ${fmtAgo(s.librechatSeenAt)}` : 'not seen yet'}</span>
+          </div>
+        </Card>
+        <Card title="Mode">
+          <div class="segmented" role="radiogroup" aria-label="Routing mode" data-testid="mode-switch">
+            {modes.map((m) => (
+              <button
+                key={m.id}
+                type="button"
+                role="radio"
+                aria-checked={s.mode === m.id}
+                class={s.mode === m.id ? 'on' : ''}
+                title={m.hint}
+                disabled={setMode.busy}
+                onClick={() => void setMode.run(m.id)}
+              >
+                {m.label}
+              </button>
+            ))}
+          </div>
+          <p class="muted small">{modes.find((m) => m.id === s.mode)?.hint}. Streams in flight keep their route.</p>
+          {setMode.busy && <Busy label="Switching mode…" />}
+          <ErrorBox title="Mode not changed" error={setMode.error} />
+        </Card>
+      </div>
+      <Traffic />
+      <div class="grid two">
+        <ProvidersHealth providers={s.providers} onChange={reload} />
+        <OllamaCard />
+      </div>
+    </div>
+  );
+}
+
+function Traffic() {
+  const traffic = usePoll(() => api<TrafficSeries>('/traffic'), 3000);
+  const series = useMemo(() => {
+    const b = traffic.data?.buckets ?? [];
+    return {
+      t: b.map((x) => x.t),
+      requests: b.map((x) => x.requests),
+      p50: b.map((x) => (x.requests > 0 ? x.p50LatencyMs : null)),
+      hitRate: b.map((x) => (x.requests > 0 ? x.cacheHits / x.requests : null)),
+      saved: b.map((x) => x.tokensSaved),
+    };
+  }, [traffic.data]);
+  return (
+    <Card title="Traffic" actions={<span class="muted small">per minute · refreshes every 3 s</span>}>
+      <ErrorBox title="Traffic unavailable" error={traffic.error} />
+      {traffic.loading ? (
+        <Loading what="traffic" />
+      ) : (
+        <div class="grid four charts">
+          <Chart title="Requests / min" times={series.t} values={series.requests} format={(v) => fmtInt(v)} testId="chart-requests" />
+          <Chart title="p50 latency" times={series.t} values={series.p50} format={fmtMs} colorVar="--violet" testId="chart-latency" />
+          <Chart title="Cache hit rate" times={series.t} values={series.hitRate} format={fmtPct} colorVar="--green" testId="chart-hits" />
+          <Chart title="Tokens saved" times={series.t} values={series.saved} format={(v) => fmtInt(v)} colorVar="--amber" testId="chart-saved" />
+        </div>
+      )}
+    </Card>
+  );
+}
+
+function ProvidersHealth(props: { providers: ProviderView[]; onChange(): Promise<void> }) {
+  const reset = useAction(async (provider?: string) => {
+    await api('/breakers/reset', 'POST', provider ? { provider } : {});
+    await props.onChange();
+  });
+  const tone = (p: ProviderView) =>
+    !p.enabled ? 'idle' : p.breaker.state === 'open' ? 'bad' : p.breaker.state === 'half-open' ? 'warn' : 'ok';
+  return (
+    <Card title="Providers' health" actions={<a href="#/providers">Manage</a>}>
+      {props.providers.length === 0 ? (
+        <p class="muted">No providers yet. <a href="#/providers">Add one</a>.</p>
+      ) : (
+        <table class="table" data-testid="provider-health">
+          <thead>
+            <tr>
+              <th>Provider</th>
+              <th>Where</th>
+              <th>Breaker</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {props.providers.map((p) => (
+              <tr key={p.id}>
+                <td>
+                  <Dot tone={tone(p)} /> <strong>{p.id}</strong> <span class="muted">{p.kind}</span>
+                </td>
+                <td>{p.locality}</td>
+                <td>
+                  {p.enabled ? p.breaker.state : 'disabled'}
+                  {p.breaker.consecutiveFailures > 0 && <span class="muted"> · {p.breaker.consecutiveFailures} failures</span>}
+                  {p.breaker.lastError && <div class="error-text small">{p.breaker.lastError}</div>}
+                  {p.breaker.retryAt && p.breaker.state === 'open' && (
+                    <div class="muted small">probe at {new Date(p.breaker.retryAt).toLocaleTimeString()}</div>
+                  )}
+                </td>
+                <td class="right">
+                  {p.breaker.state !== 'closed' && (
+                    <button type="button" class="btn small" disabled={reset.busy} onClick={() => void reset.run(p.id)}>
+                      Reset
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <ErrorBox title="Reset failed" error={reset.error} />
+    </Card>
+  );
+}

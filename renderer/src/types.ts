@@ -1,0 +1,18 @@
+// The admin API's shapes, shared with the gateway as types only (erased at build time).
+export type {
+  AliasView,
+  BreakerView,
+  CacheStats,
+  LibreChatSetup,
+  Mode,
+  OllamaStatus,
+  ProviderInput,
+  ProviderTestResult,
+  ProviderView,
+  PullProgress,
+  RequestRecord,
+  StatusResponse,
+  TrafficBucket,
+  TrafficSeries,
+} from '../../main/admin/contract.js';
+

@@ -125,8 +125,3 @@ export function scoreRequest(req: ChatRequest): TierScore {
   else tier = 'SIMPLE';
   return { tier, score, reasons };
 }
-
-/** The `x-lynkr-route` value: `tier=COMPLEX; score=62; reasons=code-block,refactor,long-prompt`. */
-export function formatTierScore(s: TierScore): string {
-  return `tier=${s.tier}; score=${s.score}; reasons=${s.reasons.join(',') || 'none'}`;
-}

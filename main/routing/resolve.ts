@@ -1,0 +1,75 @@
+// From the client's model name to an ordered list of candidate `provider/model` labels (before the mode filter):
+// (a) alias → (b) modelMap glob → (c) `provider/model` → (d) bare model a provider lists → (e) empty → default.
+import { GatewayError } from '../core/errors.js';
+import type { Settings } from '../settings/schema.js';
+import { concreteModels, effectiveAliases, findAlias, splitTarget, type DiscoveredModels, type EffectiveAlias } from './catalog.js';
+import { globMatch } from './glob.js';
+
+export interface Resolution {
+  /** The alias the name resolved to. */
+  alias?: EffectiveAlias;
+  /** The client's name when the model map rewrote it. */
+  mappedFrom?: string;
+  /** Candidates in order (for a tiered alias: its own targets; the router puts the tier's target first). */
+  labels: string[];
+}
+
+const LIST_CAP = 40;
+
+function notFound(name: string, settings: Settings, discovered: DiscoveredModels, why = ''): GatewayError {
+  const aliases = effectiveAliases(settings).map((a) => a.name);
+  const models = concreteModels(settings, discovered);
+  const all = [...aliases, ...models];
+  const shown = all.slice(0, LIST_CAP).join(', ') + (all.length > LIST_CAP ? `, … and ${all.length - LIST_CAP} more` : '');
+  return new GatewayError({
+    kind: 'not_found',
+    status: 404,
+    code: 'model_not_found',
+    param: 'model',
+    message: `The model '${name.length > 200 ? name.slice(0, 200) + '…' : name}' does not exist${why}. Available: ${shown || 'nothing (no providers configured)'}.`,
+  });
+}
+
+function enabledProvider(settings: Settings, id: string) {
+  return settings.providers.find((p) => p.id === id && p.enabled);
+}
+
+/** (c) and (d): a concrete model, or undefined. */
+function resolveConcrete(name: string, settings: Settings, discovered: DiscoveredModels): string[] | undefined {
+  const split = splitTarget(name);
+  if (split && enabledProvider(settings, split[0])) return [name];
+  const owners = settings.providers.filter(
+    (p) => p.enabled && (p.models.includes(name) || (discovered.get(p.id)?.includes(name) ?? false)),
+  );
+  // Several providers serving the same model become a fallback chain in settings order.
+  return owners.length > 0 ? owners.map((p) => `${p.id}/${name}`) : undefined;
+}
+
+function resolveName(name: string, settings: Settings, discovered: DiscoveredModels): Resolution | undefined {
+  const alias = findAlias(settings, name);
+  if (alias) return { alias, labels: alias.targets };
+  for (const { pattern, alias: target } of settings.modelMap) {
+    if (!globMatch(pattern, name)) continue;
+    const mapped = findAlias(settings, target);
+    if (mapped) return { alias: mapped, mappedFrom: name, labels: mapped.targets };
+    const concrete = resolveConcrete(target, settings, discovered);
+    if (concrete) return { mappedFrom: name, labels: concrete };
+    break; // first match wins; a map entry naming nothing usable falls through to the concrete lookup
+  }
+  const concrete = resolveConcrete(name, settings, discovered);
+  return concrete ? { labels: concrete } : undefined;
+}
+
+export function resolveModel(requested: string, settings: Settings, discovered: DiscoveredModels): Resolution {
+  const name = requested.trim();
+  if (name === '') {
+    const r = resolveName(settings.defaultModel, settings, discovered);
+    if (!r) throw notFound(settings.defaultModel, settings, discovered, ' (it is the default model, used when a request names none)');
+    return r;
+  }
+  const r = resolveName(name, settings, discovered);
+  if (r) return r;
+  const split = splitTarget(name);
+  const disabled = split && settings.providers.some((p) => p.id === split[0] && !p.enabled);
+  throw notFound(name, settings, discovered, disabled ? ` (provider '${split[0]}' is disabled)` : '');
+}

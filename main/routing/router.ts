@@ -1,0 +1,172 @@
+// The Router port (core/ports.ts) and the BreakerBoard (admin/deps.ts) in one object: plan() resolves the name,
+// scores tiered aliases, filters by mode and adds the last-resort target; the rest is the fallback policy.
+import type { AliasView } from '../admin/contract.js';
+import type { BreakerBoard, ProviderRegistry } from '../admin/deps.js';
+import { GatewayError } from '../core/errors.js';
+import type { RouteTarget, Router, Tier } from '../core/ports.js';
+import type { ChatRequest } from '../core/types.js';
+import { tierNames, type Settings } from '../settings/schema.js';
+import { BreakerSet } from './breaker.js';
+import { aliasViews, concreteModels, effectiveAliases, modeAllows, splitTarget } from './catalog.js';
+import { resolveModel } from './resolve.js';
+import { retryDelayMs } from './retry.js';
+import type { ScoredPlan } from './route-header.js';
+import { scoreRequest } from './tier-scorer.js';
+
+export interface RouterDeps {
+  settings: () => Settings;
+  providers: ProviderRegistry;
+  now?: () => number;
+  random?: () => number;
+}
+
+export interface ModelCatalog {
+  /** Aliases first (the short, stable menu), each with its description. */
+  aliases: { name: string; description: string; tiered: boolean }[];
+  /** Then concrete `provider/model` names of enabled providers. */
+  models: string[];
+}
+
+export interface GatewayRouter extends Router, BreakerBoard {
+  plan(req: ChatRequest): ScoredPlan;
+  /** Fill the model list a provider reports (e.g. Ollama's /api/tags), so bare names resolve without I/O in plan(). */
+  setDiscoveredModels(providerId: string, models: string[]): void;
+  /** Ask every local provider for its models (short timeout; failures keep the previous list). */
+  refreshDiscoveredModels(opts?: { timeoutMs?: number }): Promise<void>;
+  /** For GET /v1/models. */
+  catalog(): ModelCatalog;
+  /** For GET /admin/aliases. */
+  aliasViews(): AliasView[];
+}
+
+/** The tier's own target, else the nearest configured stronger tier, else the nearest weaker one. */
+function tierTarget(tiers: Settings['tiers'], tier: Tier): string | undefined {
+  const i = tierNames.indexOf(tier);
+  const order = [...tierNames.slice(i), ...tierNames.slice(0, i).reverse()];
+  for (const t of order) if (tiers[t]) return tiers[t];
+  return undefined;
+}
+
+function unavailable(message: string): GatewayError {
+  return new GatewayError({ kind: 'unavailable', status: 503, code: 'no_provider_available', message });
+}
+
+export function createRouter(deps: RouterDeps): GatewayRouter {
+  const now = deps.now ?? Date.now;
+  const random = deps.random ?? Math.random;
+  const discovered = new Map<string, string[]>();
+  const breakers = new BreakerSet(() => {
+    const f = deps.settings().fallback;
+    return { threshold: f.breakerThreshold, cooldownMs: f.breakerCooldownMs };
+  }, now);
+
+  /** FALLBACK_PROVIDER: `provider/model`, or `provider` alone meaning its first known model. */
+  function lastResortLabel(s: Settings): string | undefined {
+    const fp = s.fallback.provider?.trim();
+    if (!fp) return undefined;
+    if (splitTarget(fp)) return fp;
+    const p = s.providers.find((x) => x.id === fp);
+    const model = p?.models[0] ?? discovered.get(fp)?.[0] ?? (p?.kind === 'ollama' ? s.ollama.model : undefined);
+    return model ? `${fp}/${model}` : undefined;
+  }
+
+  function plan(req: ChatRequest): ScoredPlan {
+    const s = deps.settings();
+    const resolution = resolveModel(req.model, s, discovered);
+    const alias = resolution.alias;
+    let labels = resolution.labels;
+    const out: ScoredPlan = { targets: [] };
+    if (alias) out.alias = alias.name;
+    if (resolution.mappedFrom) out.mappedFrom = resolution.mappedFrom;
+
+    if (alias?.tiered) {
+      const scored = scoreRequest(req);
+      out.tier = scored.tier;
+      out.score = scored.score;
+      out.reasons = scored.reasons;
+      const t = tierTarget(s.tiers, scored.tier);
+      labels = t ? [t, ...labels] : labels;
+      // A tiered alias with no tiers and no targets of its own serves the default model's targets.
+      if (labels.length === 0 && s.defaultModel !== alias.name && req.model.trim() !== '') {
+        labels = resolveModel(s.defaultModel, s, discovered).labels;
+      }
+    }
+
+    const skipped: string[] = [];
+    let modeFiltered = false;
+    const seen = new Set<string>();
+    const consider = (label: string): void => {
+      if (seen.has(label)) return;
+      seen.add(label);
+      const split = splitTarget(label);
+      const cfg = split && s.providers.find((p) => p.id === split[0]);
+      const provider = split && cfg?.enabled ? deps.providers.get(split[0]) : undefined;
+      if (!split || !provider) {
+        skipped.push(`${label} (${cfg && !cfg.enabled ? 'disabled' : 'not configured'})`);
+        return;
+      }
+      if (!modeAllows(s.mode, provider.locality)) {
+        modeFiltered = true;
+        skipped.push(`${label} (${provider.locality})`);
+        return;
+      }
+      out.targets.push({ provider, upstreamModel: split[1], label });
+    };
+    for (const label of labels) consider(label);
+    if (!s.fallback.enabled) out.targets.splice(1);
+    else {
+      const last = lastResortLabel(s);
+      if (last) consider(last);
+    }
+
+    if (out.targets.length === 0) {
+      const what = alias ? `alias ${alias.name}` : `model ${req.model.trim() || s.defaultModel}`;
+      const targets = skipped.length > 0 ? skipped.join(', ') : 'none configured';
+      throw unavailable(
+        modeFiltered
+          ? `mode ${s.mode} has no provider for ${what} (targets: ${targets})`
+          : `no provider is available for ${what} (targets: ${targets})`,
+      );
+    }
+    return out;
+  }
+
+  return {
+    plan,
+    admit: (t: RouteTarget) => breakers.admit(t.provider.id),
+    retryDelayMs(t: RouteTarget, err: GatewayError, attempt: number) {
+      if (breakers.isOpen(t.provider.id)) return null;
+      const f = deps.settings().fallback;
+      return retryDelayMs({ retries: f.retries, backoffMs: f.backoffMs }, err, attempt, random);
+    },
+    recordSuccess: (t: RouteTarget) => breakers.recordSuccess(t.provider.id),
+    recordFailure: (t: RouteTarget, err: GatewayError) => breakers.recordFailure(t.provider.id, err),
+    view: (id: string) => breakers.view(id),
+    reset: (id?: string) => breakers.reset(id),
+    setDiscoveredModels(providerId: string, models: string[]) {
+      discovered.set(providerId, [...models]);
+    },
+    async refreshDiscoveredModels(opts = {}) {
+      const local = deps.providers.all().filter((p) => p.locality === 'local');
+      await Promise.all(
+        local.map(async (p) => {
+          try {
+            const signal = AbortSignal.timeout(opts.timeoutMs ?? 2_000);
+            const models = await p.listModels({ signal, requestId: 'model-discovery' });
+            discovered.set(p.id, models.map((m) => m.id));
+          } catch {
+            // Keep the previous list: a provider that is down now may be back by the next refresh.
+          }
+        }),
+      );
+    },
+    catalog() {
+      const s = deps.settings();
+      return {
+        aliases: effectiveAliases(s).map((a) => ({ name: a.name, description: a.description, tiered: a.tiered })),
+        models: concreteModels(s, discovered),
+      };
+    },
+    aliasViews: () => aliasViews(deps.settings(), deps.providers),
+  };
+}

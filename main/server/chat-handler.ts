@@ -9,8 +9,8 @@ import type { InboundFormat, StreamEncoder } from './format.js';
 import { sendJson, setRouteHeaders } from './headers.js';
 
 export interface InflightTracker {
-  /** Registers a live stream; `end` is called on shutdown after the grace period. Returns the unregister fn. */
-  track(end: (err: GatewayError) => void): () => void;
+  /** Registers a live stream; `end` is called on shutdown after the grace period (server/shutdown.ts). */
+  registerStream(res: ServerResponse, end: (err: GatewayError) => void): void;
 }
 
 export interface ChatHandlerDeps {
@@ -46,7 +46,7 @@ async function writeStream(res: ServerResponse, outcome: Extract<Outcome, { kind
   res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' });
   res.flushHeaders();
   let ended = false;
-  const untrack = inflight?.track((err) => {
+  inflight?.registerStream(res, (err) => {
     if (!ended && !res.destroyed) res.end(encoder.error(err));
     ended = true;
   });
@@ -62,7 +62,6 @@ async function writeStream(res: ServerResponse, outcome: Extract<Outcome, { kind
     if (!ended && !res.destroyed) res.end(encoder.error(toGatewayError(e)));
   } finally {
     ended = true;
-    untrack?.();
   }
 }
 

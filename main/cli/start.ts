@@ -1,0 +1,245 @@
+// The composition root: builds every service from settings and starts the HTTP server. `lynkr start`, the
+// desktop shell and the tests all start the gateway through startGateway().
+import { createServer, type Server } from 'node:http';
+import { createRequire } from 'node:module';
+import express from 'express';
+import { createAdminRouter } from '../admin/index.js';
+import type { AdminDeps, ServerControl } from '../admin/deps.js';
+import { registerCacheRoutes } from '../admin/routes/cache.js';
+import { registerRoutingRoutes } from '../admin/routes/routing.js';
+import { toGatewayError } from '../core/errors.js';
+import type { RequestRecord, RequestSink } from '../core/ports.js';
+import { createCache } from '../cache/index.js';
+import { createLogger, type Logger } from '../observability/logger.js';
+import { createMetrics } from '../observability/metrics.js';
+import { createRequestLog } from '../observability/request-log.js';
+import { registerSecret } from '../observability/secrets.js';
+import { createOllamaManager, ollamaEndpointFrom } from '../ollama/manager.js';
+import { ModelCatalog } from '../pipeline/catalog.js';
+import { Pipeline } from '../pipeline/pipeline.js';
+import { createProviderRegistry } from '../providers/registry.js';
+import { createRouter } from '../routing/router.js';
+import { anthropicMessagesFormat, countTokens } from '../server/anthropic-messages/index.js';
+import { createApp } from '../server/app.js';
+import { readJsonBody } from '../server/body.js';
+import { sendJson } from '../server/headers.js';
+import { createProviderLimiters } from '../server/limits/concurrency.js';
+import { applyTimeouts, httpServerOptions } from '../server/limits/timeouts.js';
+import { openaiChatFormat } from '../server/openai-chat/index.js';
+import { openaiResponsesFormat } from '../server/openai-responses/index.js';
+import { adminGuard } from '../server/security/admin-guard.js';
+import { planBind } from '../server/security/bind-policy.js';
+import { hostCheck } from '../server/security/host-check.js';
+import { inboundAuth } from '../server/security/inbound-auth.js';
+import { listenAll } from '../server/security/listen.js';
+import { v1Cors } from '../server/security/origin.js';
+import { createShutdown } from '../server/shutdown.js';
+import { loadOrCreateAdminToken } from '../settings/admin-token.js';
+import { loadSettings, type CliFlags } from '../settings/load.js';
+import type { Settings } from '../settings/schema.js';
+import { createSettingsStore } from '../settings/store.js';
+
+const { version } = createRequire(import.meta.url)('../../../package.json') as { version: string };
+
+export interface StartOptions {
+  flags?: CliFlags;
+  dataDir?: string;
+  /** Environment to read Lynkr's variables from (default process.env). */
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  /** Persist settings changes (mode, providers) to the settings file. Default true. */
+  persist?: boolean;
+  /** Where pino writes (default stdout). */
+  logDestination?: NodeJS.WritableStream;
+  /** Provider id → API key decrypted by the desktop shell (never stored in plaintext). */
+  secrets?: Record<string, string>;
+  /** Extra warnings to show in the window (e.g. no OS secret store). */
+  warnings?: () => string[];
+}
+
+export interface RunningGateway {
+  baseUrl: string;
+  dockerBaseUrl: string;
+  uiUrl: string;
+  port: number;
+  adminToken: string;
+  dataDir: string;
+  /** Providers that answered at start. */
+  reachable: string[];
+  settings: AdminDeps['settings'];
+  logger: Logger;
+  close(): Promise<void>;
+}
+
+function withSecrets(settings: Settings, secrets: Record<string, string> | undefined): Settings {
+  if (!secrets) return settings;
+  return { ...settings, providers: settings.providers.map((p) => (secrets[p.id] ? { ...p, apiKey: secrets[p.id] } : p)) };
+}
+
+export async function startGateway(opts: StartOptions = {}): Promise<RunningGateway> {
+  const loaded = loadSettings({ flags: opts.flags, env: opts.env, cwd: opts.cwd, dataDir: opts.dataDir });
+  const { dataDir } = loaded;
+  const settings = createSettingsStore(dataDir, withSecrets(loaded.settings, opts.secrets), { persist: opts.persist ?? true });
+  const current = (): Settings => settings.get();
+  const logger = createLogger(current().log.level, opts.logDestination);
+  for (const w of loaded.warnings) logger.warn(w);
+
+  const adminToken = loadOrCreateAdminToken(dataDir);
+  const registerSecrets = (s: Settings): void => {
+    for (const p of s.providers) if (p.apiKey) registerSecret(p.apiKey);
+    if (s.server.apiKey) registerSecret(s.server.apiKey);
+  };
+  registerSecret(adminToken);
+  registerSecrets(current());
+  settings.onChange((next) => registerSecrets(next));
+
+  const providers = createProviderRegistry(current, settings.onChange);
+  const router = createRouter({ settings: current, providers });
+  const catalog = new ModelCatalog(() => providers.all(), (id, models) => router.setDiscoveredModels(id, models));
+  const cache = createCache(current(), { dataDir, providers, logger });
+  settings.onChange((next, prev) => {
+    if (next.cache.semantic.threshold !== prev.cache.semantic.threshold) cache.setThreshold(next.cache.semantic.threshold);
+  });
+  const requestLog = createRequestLog(dataDir, current, logger);
+  const metrics = createMetrics();
+  const sink: RequestSink = {
+    record(r: RequestRecord) {
+      requestLog.record(r);
+      metrics.record(r);
+    },
+  };
+  const limiters = createProviderLimiters(current().providers);
+  const pipeline = new Pipeline({
+    router,
+    sink,
+    settings: current,
+    cache: current().cache.exact.enabled || current().cache.semantic.enabled ? cache : undefined,
+    limiter: { acquire: async (id, signal) => (await limiters(id)?.acquire(signal)) ?? (() => {}) },
+  });
+  const ollama = createOllamaManager({ endpoint: () => ollamaEndpointFrom(current()) });
+
+  const shutdown = createShutdown({
+    graceMs: current().server.shutdownGraceMs,
+    renderError: (err) => openaiChatFormat.renderError(err),
+    log: (msg, data) => logger.info(data ?? {}, msg),
+  });
+
+  let bind = planBind(current().server);
+  let servers: Server[] = [];
+  let port = current().server.port;
+  const startedAt = Date.now();
+
+  const serverControl: ServerControl = {
+    info: () => ({ port, listening: servers.map((s) => addressOf(s)), startedAt }),
+    rebind: async () => {
+      await Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+      bind = planBind(current().server);
+      await listen(current().server.port === port ? port : current().server.port);
+    },
+  };
+
+  const deps: AdminDeps = {
+    version,
+    settings,
+    providers,
+    breakers: router,
+    cache,
+    requests: requestLog,
+    ollama,
+    server: serverControl,
+    warnings: () => [...(opts.warnings?.() ?? []), ...loaded.warnings],
+  };
+
+  const renderByPath = (path: string) => (path.includes('/messages') ? anthropicMessagesFormat : openaiChatFormat);
+  const renderError = (req: express.Request, err: Parameters<typeof openaiChatFormat.renderError>[0]) => renderByPath(req.path).renderError(err);
+
+  const app = createApp({
+    version,
+    settings: current,
+    pipeline,
+    router,
+    catalog,
+    formats: [openaiChatFormat, anthropicMessagesFormat, openaiResponsesFormat],
+    extraPosts: {
+      '/messages/count_tokens': async (req, res) => {
+        try {
+          sendJson(res, 200, countTokens(await readJsonBody(req, current().server.bodyLimitBytes)));
+        } catch (e) {
+          const { status, body } = anthropicMessagesFormat.renderError(toGatewayError(e));
+          sendJson(res, status, body);
+        }
+      },
+    },
+    guards: [
+      (req, res, next) => shutdown.track(req, res, next),
+      hostCheck({ allowedHosts: current().server.allowedHosts, bridgeAddress: bind.bridgeAddress, listenAddresses: bind.addresses, renderError }),
+      v1Cors({ origins: current().server.corsOrigins, renderError }),
+      authExceptAdminAndHealth(inboundAuth({ key: () => current().server.apiKey, requireKeyOnLoopback: current().server.requireKeyOnLoopback, renderError })),
+    ],
+    admin: createAdminRouter(deps, adminGuard({ token: () => adminToken }), [registerRoutingRoutes, registerCacheRoutes]),
+    metricsText: () => metrics.text(),
+    readiness: async () => {
+      const probes = await catalog.probeAll();
+      const body = {
+        status: probes.some((p) => p.reachable) ? 'ready' : 'no-provider-reachable',
+        providers: probes.map((p) => ({ ...p, breaker: router.view(p.id) })),
+        cache: cache.health(),
+        requestLog: requestLog.health?.(),
+      };
+      return { status: probes.some((p) => p.reachable) ? 200 : 503, body };
+    },
+    inflight: shutdown,
+  });
+
+  async function listen(wanted: number): Promise<void> {
+    const listening = await listenAll(() => {
+      const server = createServer(httpServerOptions(current().server), app);
+      applyTimeouts(server, current().server);
+      shutdown.addServer(server);
+      return server;
+    }, bind.addresses, wanted);
+    servers = listening.servers;
+    port = listening.port;
+    for (const s of listening.skipped) logger.info(s, 'address skipped');
+  }
+  await listen(port);
+
+  shutdown.onClosed(async () => {
+    ollama.close?.();
+    await Promise.all(providers.all().map((p) => p.close?.()));
+    cache.close();
+    requestLog.close();
+  });
+
+  const probes = await catalog.probeAll();
+  const reachable = probes.filter((p) => p.reachable).map((p) => p.id);
+  return {
+    baseUrl: `http://localhost:${port}/v1`,
+    dockerBaseUrl: `http://host.docker.internal:${port}/v1`,
+    uiUrl: `http://localhost:${port}/ui/#token=${adminToken}`,
+    port,
+    adminToken,
+    dataDir,
+    reachable,
+    settings,
+    logger,
+    close: async () => {
+      await shutdown.shutdown();
+    },
+  };
+}
+
+function addressOf(s: Server): string {
+  const a = s.address();
+  if (!a || typeof a === 'string') return String(a);
+  return a.family === 'IPv6' ? `[${a.address}]:${a.port}` : `${a.address}:${a.port}`;
+}
+
+/** The admin API has its own stricter guard; `/` and `/health*` stay open so probes work without a key. */
+function authExceptAdminAndHealth(auth: express.RequestHandler): express.RequestHandler {
+  return (req, res, next) => {
+    if (req.path.startsWith('/admin') || req.path === '/' || req.path.startsWith('/health')) return next();
+    return auth(req, res, next);
+  };
+}
+

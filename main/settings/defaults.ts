@@ -1,0 +1,68 @@
+// Defaults that depend on what is configured: the ollama provider, the aliases (chat-fast, chat-quality,
+// auto), the tier targets and the model map. They fill only what the user did not set.
+import { catalog, isCatalogId, isLocalKind } from './catalog.js';
+import { settingsSchema, type SettingsInput, type TierName } from './schema.js';
+
+type ProviderInput = NonNullable<SettingsInput['providers']>[number];
+type AliasInput = NonNullable<SettingsInput['aliases']>[string];
+
+export const DEFAULT_OLLAMA_URL = 'http://localhost:11434';
+
+/** Client-hard-coded model names → alias; first match wins, user entries come first. */
+export const defaultModelMap: readonly { pattern: string; alias: string }[] = [
+  { pattern: 'claude-*haiku*', alias: 'chat-fast' },
+  { pattern: 'claude-*', alias: 'chat-quality' },
+  { pattern: 'gpt-5*mini*', alias: 'chat-fast' },
+  { pattern: 'gpt-5*nano*', alias: 'chat-fast' },
+  { pattern: 'gpt-5*', alias: 'chat-quality' },
+  { pattern: 'gpt-4*', alias: 'chat-quality' },
+  { pattern: 'o[0-9]*', alias: 'chat-quality' },
+];
+
+export function withDefaults(input: SettingsInput): SettingsInput {
+  const providers = [...(input.providers ?? [])];
+  // Appended, so the file's entries keep their indexes (error messages map them back to the file).
+  if (!providers.some((p) => p.id === 'ollama')) providers.push({ id: 'ollama', kind: 'ollama', baseUrl: DEFAULT_OLLAMA_URL });
+  const ollamaModel = input.ollama?.model ?? settingsSchema.shape.ollama.parse(undefined).model;
+  const enabled = providers.filter((p) => p.enabled !== false);
+  const local = enabled.find((p) => p.id === 'ollama') ? `ollama/${ollamaModel}` : undefined;
+  const cloud = enabled.filter((p) => !(p.local ?? isLocalKind(p.kind)));
+  const pick = (tier: 'fast' | 'strong' | 'reasoning'): string[] => cloud.flatMap((p) => modelFor(p, tier));
+
+  const fast = unique([...(local ? [local] : []), ...pick('fast')]);
+  const quality = unique([...pick('strong'), ...(local ? [local] : [])]);
+  const defaults: Record<string, AliasInput> = {
+    'chat-fast': { description: 'Quick answers: the local model first, a cheap cloud model if it is down.', targets: fast },
+    'chat-quality': { description: 'Best answers: a strong cloud model, the local model as a last resort.', targets: quality },
+    auto: { description: 'Picks a tier (simple → reasoning) per request and routes to that tier’s model.', targets: fast, tiered: true },
+  };
+  // Per alias and per field, so a user who only reorders chat-fast's targets keeps its description.
+  const aliases: Record<string, AliasInput> = { ...defaults };
+  for (const [name, alias] of Object.entries(input.aliases ?? {})) aliases[name] = { ...defaults[name], ...alias };
+
+  const strongest = pick('strong')[0] ?? local;
+  const reasoning = pick('reasoning')[0] ?? strongest;
+  const tierDefaults: Partial<Record<TierName, string>> = { SIMPLE: local ?? fast[0], MEDIUM: local ?? fast[0], COMPLEX: strongest, REASONING: reasoning };
+  const tiers = { ...definedOnly(tierDefaults), ...input.tiers };
+
+  const userMap = input.modelMap ?? [];
+  const modelMap = [...userMap, ...defaultModelMap.filter((d) => !userMap.some((u) => u.pattern === d.pattern))];
+
+  return { ...input, providers, aliases, tiers, modelMap };
+}
+
+/** `id/model` for the model of `tier` this provider would serve, if it has one. */
+function modelFor(p: ProviderInput, tier: 'fast' | 'strong' | 'reasoning'): string[] {
+  const entry = isCatalogId(p.id) && catalog[p.id].kind === p.kind ? catalog[p.id] : undefined;
+  const model = entry && tier in entry ? (entry as Record<string, unknown>)[tier] : undefined;
+  if (typeof model === 'string') return [`${p.id}/${model}`];
+  if (p.kind === 'azure-openai' && p.deployment) return [`${p.id}/${p.deployment}`];
+  if (tier !== 'reasoning' && p.models?.[0]) return [`${p.id}/${p.models[0]}`];
+  return [];
+}
+
+const unique = (xs: string[]): string[] => [...new Set(xs)];
+
+function definedOnly<T extends Record<string, string | undefined>>(o: T): Record<string, string> {
+  return Object.fromEntries(Object.entries(o).filter((e): e is [string, string] => e[1] !== undefined));
+}

@@ -1,0 +1,63 @@
+// Start at login on Linux: an XDG autostart entry (~/.config/autostart/lynkr-desktop.desktop). macOS and
+// Windows use app.setLoginItemSettings in main.ts instead.
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+
+export const AUTOSTART_FILE_NAME = 'lynkr-desktop.desktop';
+/** Passed on login so the app starts in the tray without opening its window. */
+export const HIDDEN_FLAG = '--hidden';
+
+export function autostartPath(env: Record<string, string | undefined>, home: string): string {
+  const configHome = env.XDG_CONFIG_HOME && path.isAbsolute(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : path.join(home, '.config');
+  return path.join(configHome, 'autostart', AUTOSTART_FILE_NAME);
+}
+
+/** The program to launch: an AppImage must be started through its file, not the temporary mount it runs from. */
+export function launchCommand(env: Record<string, string | undefined>, execPath: string): string {
+  return env.APPIMAGE || execPath;
+}
+
+/** Quotes one Exec argument per the Desktop Entry spec (reserved characters → double quotes, with escapes). */
+export function quoteExecArg(arg: string): string {
+  const escapedPercent = arg.replace(/%/g, '%%');
+  if (!/[\s"'\\><~|&;$*?#()`]/.test(escapedPercent) && escapedPercent !== '') return escapedPercent;
+  return `"${escapedPercent.replace(/(["`$\\])/g, '\\$1')}"`;
+}
+
+export function autostartEntry(opts: { exec: string; args?: string[]; name?: string; icon?: string }): string {
+  const exec = [opts.exec, ...(opts.args ?? [HIDDEN_FLAG])].map(quoteExecArg).join(' ');
+  return [
+    '[Desktop Entry]',
+    'Type=Application',
+    'Version=1.0',
+    `Name=${opts.name ?? 'Lynkr Desktop'}`,
+    'Comment=Local OpenAI-compatible LLM gateway',
+    `Exec=${exec}`,
+    `Icon=${opts.icon ?? 'lynkr-desktop'}`,
+    'Terminal=false',
+    'X-GNOME-Autostart-enabled=true',
+    '',
+  ].join('\n');
+}
+
+/** Enabled when the file exists and is not switched off (Hidden=true or GNOME's flag set to false). */
+export function entryIsEnabled(content: string): boolean {
+  return !/^Hidden\s*=\s*true\s*$/m.test(content) && !/^X-GNOME-Autostart-enabled\s*=\s*false\s*$/m.test(content);
+}
+
+export async function readLinuxAutostart(file: string): Promise<boolean> {
+  try {
+    return entryIsEnabled(await readFile(file, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+export async function writeLinuxAutostart(file: string, enabled: boolean, content: string): Promise<void> {
+  if (!enabled) {
+    await rm(file, { force: true });
+    return;
+  }
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, content, { mode: 0o644 });
+}

@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { maskKey } from '../../main/desktop/key-mask.js';
+
+describe('maskKey', () => {
+  it('keeps the vendor prefix and the last four characters', () => {
+    expect(maskKey('sk-abcdefghijklmnopqrstuvwxyz')).toBe('sk-…wxyz');
+    expect(maskKey('sk-proj-0123456789abcdefWXYZ')).toBe('sk-…WXYZ');
+    expect(maskKey('AKIAIOSFODNN7EXAMPLE')).toBe('…MPLE');
+  });
+  it('fully masks short keys and passes undefined through', () => {
+    expect(maskKey('sk-short')).toBe('••••');
+    expect(maskKey('12345678901')).toBe('••••');
+    expect(maskKey('')).toBeUndefined();
+    expect(maskKey(undefined)).toBeUndefined();
+  });
+  it('never contains the middle of the key', () => {
+    const key = 'sk-ant-api03-SECRETMIDDLEPART-abcd';
+    const masked = maskKey(key)!;
+    expect(masked).not.toContain('SECRET');
+    expect(masked.length).toBeLessThan(10);
+  });
+});

@@ -1,0 +1,80 @@
+// Anthropic Messages API adapter (x-api-key, anthropic-version). Speaks `anthropic-messages` natively: an
+// Anthropic-format client's body goes through with only the model replaced, and stream events are forwarded
+// raw, so prompt caching (`cache_control`), server tools and thinking signatures survive.
+import { GatewayError } from '../core/errors.js';
+import type { CallContext, Locality, Provider } from '../core/provider.js';
+import type { ChatResponse, ModelInfo, ProviderRequest, StreamChunk } from '../core/types.js';
+import type { ProviderSettings } from '../settings/schema.js';
+import { AnthropicStreamState, fromAnthropicResponse, toAnthropicBody } from './anthropic-wire.js';
+import { HttpUpstream, protocolError, transportError, type HttpTimeouts } from './http.js';
+import { sseEvents, sseJson } from './sse.js';
+
+export const ANTHROPIC_VERSION = '2023-06-01';
+export const ANTHROPIC_DEFAULT_BASE_URL = 'https://api.anthropic.com';
+
+export interface AdapterOptions {
+  settings: ProviderSettings;
+  timeouts: HttpTimeouts;
+}
+
+export class AnthropicProvider implements Provider {
+  readonly id: string;
+  readonly kind = 'anthropic' as const;
+  readonly locality: Locality;
+  readonly nativeFormat = 'anthropic-messages' as const;
+  readonly endpoint: string;
+  private readonly http: HttpUpstream;
+
+  constructor({ settings, timeouts }: AdapterOptions) {
+    this.id = settings.id;
+    this.locality = settings.local ? 'local' : 'cloud';
+    // Accept the base URL with or without /v1 (SDKs differ on which one they want).
+    const base = (settings.baseUrl ?? ANTHROPIC_DEFAULT_BASE_URL).replace(/\/+$/, '').replace(/\/v1$/, '');
+    this.http = new HttpUpstream({
+      provider: settings.id,
+      baseUrl: `${base}/v1`,
+      timeouts,
+      secrets: settings.apiKey ? [settings.apiKey] : [],
+      headers: {
+        'anthropic-version': ANTHROPIC_VERSION,
+        ...(settings.apiKey ? { 'x-api-key': settings.apiKey } : {}),
+        ...settings.headers,
+      },
+    });
+    this.endpoint = this.http.endpoint;
+  }
+
+  async chat(req: ProviderRequest, ctx: CallContext): Promise<ChatResponse> {
+    const body = toAnthropicBody({ ...req, stream: false }, this.id);
+    const res = await this.http.json<Parameters<typeof fromAnthropicResponse>[0]>({ method: 'POST', path: '/messages', body, signal: ctx.signal });
+    if (!Array.isArray(res.content)) throw protocolError(this.http, 'returned a body without `content`');
+    return fromAnthropicResponse(res, req.upstreamModel);
+  }
+
+  async *stream(req: ProviderRequest, ctx: CallContext): AsyncGenerator<StreamChunk> {
+    const body = toAnthropicBody({ ...req, stream: true }, this.id);
+    const res = await this.http.send({ method: 'POST', path: '/messages', body, signal: ctx.signal });
+    const state = new AnthropicStreamState(this.id);
+    let sawStop = false;
+    try {
+      for await (const msg of sseEvents(res.body, this.http)) {
+        const ev = sseJson<Record<string, unknown>>(msg.data, this.http);
+        if (ev.type === 'message_stop') sawStop = true;
+        yield { events: state.events(ev), raw: { format: 'anthropic-messages', data: msg.data } };
+      }
+    } catch (err) {
+      throw transportError(err, this.http, { clientAborted: ctx.signal.aborted, timeouts: this.http.timeouts });
+    }
+    if (!sawStop) throw protocolError(this.http, 'ended the stream before message_stop');
+  }
+
+  async listModels(ctx: CallContext): Promise<ModelInfo[]> {
+    const res = await this.http.json<{ data?: Array<{ id?: string }> }>({ method: 'GET', path: '/models?limit=1000', signal: ctx.signal });
+    if (!Array.isArray(res.data)) throw new GatewayError({ kind: 'upstream_protocol', status: 502, provider: this.id, message: `${this.id} returned a model list without data` });
+    return res.data.filter((m) => typeof m.id === 'string').map((m) => ({ id: m.id as string }));
+  }
+
+  close(): Promise<void> {
+    return this.http.close();
+  }
+}

@@ -1,0 +1,170 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GatewayError } from '../../main/core/errors.js';
+import type { ProviderRequest, StreamEvent } from '../../main/core/types.js';
+import { AnthropicProvider } from '../../main/providers/anthropic.js';
+import { defaultTimeouts } from '../../main/providers/http.js';
+import { providerSchema } from '../../main/settings/schema.js';
+import { anthropicError, startFakeAnthropic, type FakeAnthropic } from '../fakes/anthropic.js';
+import { closedPort } from '../fakes/fake-server.js';
+
+// The anthropic adapter against the fake Anthropic upstream: what the upstream receives, what comes back,
+// stream events in order with raw pass-through, and error mapping.
+
+const KEY = 'sk-ant-test-secret-123456';
+let fake: FakeAnthropic;
+let provider: AnthropicProvider;
+const ctx = () => ({ signal: new AbortController().signal, requestId: 'r1' });
+
+const make = (baseUrl: string, timeouts = defaultTimeouts) =>
+  new AnthropicProvider({ settings: providerSchema.parse({ id: 'claude', kind: 'anthropic', baseUrl, apiKey: KEY }), timeouts });
+
+beforeAll(async () => {
+  fake = await startFakeAnthropic();
+  provider = make(fake.url);
+});
+afterAll(async () => {
+  await provider.close();
+  await fake.close();
+});
+
+const base: ProviderRequest = {
+  model: 'claude/claude-fake-1',
+  upstreamModel: 'claude-fake-1',
+  messages: [{ role: 'user', content: [{ type: 'text', text: 'hello' }] }],
+  stream: false,
+};
+
+async function collect(req: ProviderRequest): Promise<{ events: StreamEvent[]; raw: string[] }> {
+  const events: StreamEvent[] = [];
+  const raw: string[] = [];
+  for await (const c of provider.stream(req, ctx())) {
+    events.push(...c.events);
+    if (c.raw) raw.push(c.raw.data);
+  }
+  return { events, raw };
+}
+
+describe('anthropic adapter', () => {
+  it('sends the Messages wire with x-api-key, anthropic-version and a default max_tokens', async () => {
+    fake.reply({ text: 'Hi!', usage: { input_tokens: 10, output_tokens: 2, cache_read_input_tokens: 5 } });
+    const res = await provider.chat(
+      {
+        ...base,
+        system: 'Be nice.',
+        messages: [
+          { role: 'system', content: [{ type: 'text', text: 'Also terse.' }] },
+          { role: 'user', content: [{ type: 'text', text: 'weather?' }, { type: 'image', url: 'data:image/png;base64,QUJD' }] },
+          { role: 'assistant', content: [], toolCalls: [{ id: 'c1', name: 'weather', arguments: '{"city":"Paris"}' }] },
+          { role: 'tool', toolCallId: 'c1', content: [{ type: 'text', text: 'sunny' }], isError: false },
+          { role: 'user', content: [{ type: 'text', text: 'thanks' }] },
+        ],
+        tools: [{ name: 'weather', description: 'w', parameters: { type: 'object' } }],
+        toolChoice: 'required',
+        stop: ['END'],
+        temperature: 1.5,
+        user: 'u1',
+      },
+      ctx(),
+    );
+    const sent = fake.requests.at(-1)!;
+    expect(sent.path).toBe('/v1/messages');
+    expect(sent.headers['x-api-key']).toBe(KEY);
+    expect(sent.headers['anthropic-version']).toBe('2023-06-01');
+    expect(sent.body).toEqual({
+      model: 'claude-fake-1',
+      max_tokens: 4096,
+      system: 'Be nice.\n\nAlso terse.',
+      messages: [
+        { role: 'user', content: [{ type: 'text', text: 'weather?' }, { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'QUJD' } }] },
+        { role: 'assistant', content: [{ type: 'tool_use', id: 'c1', name: 'weather', input: { city: 'Paris' } }] },
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'c1', content: [{ type: 'text', text: 'sunny' }] }, { type: 'text', text: 'thanks' }] },
+      ],
+      tools: [{ name: 'weather', description: 'w', input_schema: { type: 'object' } }],
+      tool_choice: { type: 'any' },
+      stop_sequences: ['END'],
+      temperature: 1,
+      metadata: { user_id: 'u1' },
+    });
+    expect(res).toMatchObject({ text: 'Hi!', finishReason: 'stop', usage: { inputTokens: 15, outputTokens: 2, cachedInputTokens: 5 } });
+  });
+
+  it('passes an Anthropic client body through natively (cache_control kept), model replaced', async () => {
+    fake.reply({ text: 'ok' });
+    const native = { model: 'claude-3-5-haiku', max_tokens: 9, system: [{ type: 'text', text: 'S', cache_control: { type: 'ephemeral' } }], messages: [{ role: 'user', content: 'x' }], top_k: 3 };
+    await provider.chat({ ...base, native: { format: 'anthropic-messages', body: native } }, ctx());
+    expect(fake.requests.at(-1)!.body).toEqual({ ...native, model: 'claude-fake-1', stream: false });
+  });
+
+  it('non-stream tool_use and thinking come back as tool calls and reasoning', async () => {
+    fake.reply({ thinking: 'let me see', toolCalls: [{ name: 'weather', input: { city: 'Oslo' }, id: 'toolu_1' }] });
+    const res = await provider.chat(base, ctx());
+    expect(res).toMatchObject({ text: '', reasoning: 'let me see', toolCalls: [{ id: 'toolu_1', name: 'weather', arguments: '{"city":"Oslo"}' }], finishReason: 'tool_calls' });
+  });
+
+  it('streams internal events in order and keeps each raw event for same-format clients', async () => {
+    fake.reply({ thinking: 'hmm', text: 'Sure thing', toolCalls: [{ name: 'f', input: { a: 1 }, id: 'toolu_9' }], usage: { input_tokens: 7, output_tokens: 4 } });
+    const { events, raw } = await collect({ ...base, stream: true });
+    const kinds = events.map((e) => e.type);
+    expect(kinds[0]).toBe('start');
+    expect(kinds.slice(-2)).toEqual(['usage', 'finish']);
+    expect(events.filter((e) => e.type === 'reasoning').map((e) => (e as { delta: string }).delta).join('')).toBe('hmm');
+    expect(events.filter((e) => e.type === 'text').map((e) => (e as { delta: string }).delta).join('')).toBe('Sure thing');
+    expect(events).toContainEqual({ type: 'tool_call_start', index: 0, id: 'toolu_9', name: 'f' });
+    expect(events.filter((e) => e.type === 'tool_call_delta').map((e) => (e as { argumentsDelta: string }).argumentsDelta).join('')).toBe('{"a":1}');
+    expect(events.at(-2)).toEqual({ type: 'usage', usage: { inputTokens: 7, outputTokens: 4, cachedInputTokens: 0 } });
+    expect(events.at(-1)).toEqual({ type: 'finish', reason: 'tool_calls' });
+    expect(JSON.parse(raw[0]).type).toBe('message_start');
+    expect(JSON.parse(raw[1]).type).toBe('ping');
+    expect(JSON.parse(raw.at(-1)!).type).toBe('message_stop');
+    expect((fake.requests.at(-1)!.body as { stream: boolean }).stream).toBe(true);
+  });
+
+  it('maps upstream errors: 529 overloaded, 429 with retry-after, 401, and never leaks the key', async () => {
+    fake.setFault({ status: 529, body: anthropicError('overloaded_error', 'Overloaded') }, { times: 1 });
+    await expect(provider.chat(base, ctx())).rejects.toMatchObject({ kind: 'upstream_http', status: 529, provider: 'claude', message: expect.stringMatching(/Overloaded/) });
+    fake.setFault({ status: 429, body: anthropicError('rate_limit_error', 'slow down'), headers: { 'retry-after': '3' } }, { times: 1 });
+    await expect(provider.chat(base, ctx())).rejects.toMatchObject({ kind: 'rate_limited', status: 429, retryAfterMs: 3000 });
+    fake.setFault({ status: 401, body: anthropicError('authentication_error', `invalid x-api-key ${KEY}`) }, { times: 1 });
+    const err = (await provider.chat(base, ctx()).catch((e: unknown) => e)) as GatewayError;
+    expect(err.kind).toBe('auth');
+    expect(err.message).not.toContain(KEY);
+  });
+
+  it('an error event mid-stream and a cut stream are thrown after the first chunks', async () => {
+    fake.setFault('cut-mid-stream', { times: 1, afterChunks: 3 });
+    const seen: string[] = [];
+    const run = async () => {
+      for await (const c of provider.stream({ ...base, stream: true }, ctx())) seen.push(...c.events.map((e) => e.type));
+    };
+    await expect(run()).rejects.toMatchObject({ provider: 'claude', status: 502 });
+    expect(seen[0]).toBe('start');
+    fake.setFault('broken-sse', { times: 1 });
+    await expect(collect({ ...base, stream: true })).rejects.toMatchObject({ kind: 'upstream_protocol' });
+  });
+
+  it('refused connection is a 502 naming the provider, fast', async () => {
+    const dead = make(`http://127.0.0.1:${await closedPort()}`);
+    const t = performance.now();
+    await expect(dead.chat(base, ctx())).rejects.toMatchObject({ kind: 'upstream_connect', status: 502, message: expect.stringMatching(/claude \(http:\/\/127\.0\.0\.1:\d+\/v1\) refused/) });
+    expect(performance.now() - t).toBeLessThan(500);
+    await dead.close();
+  });
+
+  it('rejects response_format (Anthropic cannot enforce it) with a 400', async () => {
+    await expect(provider.chat({ ...base, responseFormat: { type: 'json_object' } }, ctx())).rejects.toMatchObject({ kind: 'invalid_request', status: 400, message: expect.stringMatching(/response_format/) });
+  });
+
+  it('aborting the signal closes the upstream connection', async () => {
+    fake.reply({ text: 'a b c d e f g h', delayMs: 50 });
+    const ac = new AbortController();
+    const it = provider.stream({ ...base, stream: true }, { signal: ac.signal, requestId: 'x' })[Symbol.asyncIterator]();
+    await it.next();
+    ac.abort();
+    await expect(it.next()).rejects.toMatchObject({ kind: 'aborted' });
+    await fake.waitForAbort();
+  });
+
+  it('lists models', async () => {
+    expect(await provider.listModels(ctx())).toEqual([{ id: 'claude-fake-1' }]);
+  });
+});

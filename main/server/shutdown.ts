@@ -26,8 +26,9 @@ export interface ShutdownReport {
 }
 
 export interface Shutdown {
+  /** Starts tracking every request the server receives. */
   addServer(server: Server): void;
-  /** Express-compatible: counts every request; while draining, refuses new ones with 503. */
+  /** Express-compatible, mount first: refuses requests that arrived after the drain began with 503. */
   track(req: IncomingMessage, res: ServerResponse, next: () => void): void;
   /** A streaming response registers how to end itself with an error event (its format's encoder). */
   registerStream(res: ServerResponse, abortWithError: AbortWithError): void;
@@ -54,7 +55,9 @@ const defaultRender = (err: GatewayError): { status: number; body: unknown } => 
 
 export function createShutdown(opts: ShutdownOptions): Shutdown {
   const servers = new Set<Server>();
+  // Every response from the moment its request arrives (the servers' 'request' event, before any middleware).
   const inFlight = new Map<ServerResponse, AbortWithError | undefined>();
+  const lateArrivals = new WeakSet<ServerResponse>();
   const hooks: (() => void | Promise<void>)[] = [];
   const render = opts.renderError ?? defaultRender;
   let draining = false;
@@ -65,6 +68,13 @@ export function createShutdown(opts: ShutdownOptions): Shutdown {
     const { status, body } = render(err);
     res.writeHead(status, { 'content-type': 'application/json', connection: 'close', 'retry-after': '1' });
     res.end(JSON.stringify(body));
+  }
+
+  function register(res: ServerResponse): void {
+    if (inFlight.has(res) || res.writableFinished) return;
+    if (draining) lateArrivals.add(res);
+    inFlight.set(res, undefined);
+    res.once('close', () => onDone(res));
   }
 
   function onDone(res: ServerResponse): void {
@@ -137,15 +147,18 @@ export function createShutdown(opts: ShutdownOptions): Shutdown {
   }
 
   return {
-    addServer: (s) => void servers.add(s),
+    addServer(s) {
+      servers.add(s);
+      s.on('request', (_req: IncomingMessage, res: ServerResponse) => register(res));
+    },
     track(req, res, next) {
-      if (draining) {
+      register(res);
+      // Requests that arrived before the drain began are served; later ones (on an open socket) are not.
+      if (lateArrivals.has(res)) {
         req.resume();
         sendJsonError(res, shuttingDownError());
         return;
       }
-      inFlight.set(res, undefined);
-      res.once('close', () => onDone(res));
       next();
     },
     registerStream(res, abortWithError) {

@@ -1,6 +1,6 @@
 // Per-provider concurrency: at most `max` upstream requests at once, then a short FIFO queue with a wait
 // timeout. Overflow is a fast 429 with Retry-After, never an unbounded queue.
-import { GatewayError, isAbortError } from '../../core/errors.js';
+import { GatewayError } from '../../core/errors.js';
 
 export interface LimiterOptions {
   max: number;
@@ -94,10 +94,8 @@ export function createLimiter(opts: LimiterOptions): Limiter {
   };
 }
 
-function abortError(signal: AbortSignal | undefined): unknown {
-  const reason: unknown = signal?.reason;
-  if (isAbortError(reason)) return reason;
-  return new GatewayError({ kind: 'aborted', status: 499, message: 'client closed request' });
+function abortError(signal: AbortSignal | undefined): GatewayError {
+  return new GatewayError({ kind: 'aborted', status: 499, message: 'client closed request', cause: signal?.reason });
 }
 
 export interface ProviderLimiterDefaults {

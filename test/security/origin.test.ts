@@ -1,0 +1,74 @@
+import express from 'express';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { normalizeOrigin, v1Cors } from '../../main/server/security/origin.js';
+import { type Served, send, serve } from './http.js';
+
+describe('normalizeOrigin', () => {
+  it('normalizes exact http(s) origins and rejects wildcards and junk', () => {
+    expect(normalizeOrigin('https://App.Example:443/')).toBe('https://app.example');
+    expect(normalizeOrigin('http://localhost:3000')).toBe('http://localhost:3000');
+    for (const bad of ['*', 'null', 'https://*.example.com', 'file:///x', 'chrome-extension://abc', 'https://a.example/path', 'nonsense', '']) {
+      expect(normalizeOrigin(bad), bad).toBeUndefined();
+    }
+  });
+});
+
+describe('v1Cors middleware', () => {
+  let s: Served;
+  beforeAll(async () => {
+    const app = express();
+    app.use('/v1', v1Cors({ origins: ['http://localhost:3000', 'https://chat.example', '*', 'null'] }));
+    app.post('/v1/chat/completions', (_req, res) => void res.json({ ok: true }));
+    s = await serve(app);
+  });
+  afterAll(() => s.close());
+  const post = (headers: Record<string, string>) => send(s.port, { method: 'POST', path: '/v1/chat/completions', headers });
+
+  it('no Origin (curl, SDKs): passes, with no CORS headers', async () => {
+    const r = await post({});
+    expect(r.status).toBe(200);
+    expect(r.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('allowlisted origin: echoed exactly, with Vary: Origin', async () => {
+    const r = await post({ origin: 'http://localhost:3000' });
+    expect(r.status).toBe(200);
+    expect(r.headers['access-control-allow-origin']).toBe('http://localhost:3000');
+    expect(r.headers.vary).toMatch(/Origin/);
+  });
+
+  it('preflight from an allowlisted origin: 204 with methods, the requested headers and max-age', async () => {
+    const r = await send(s.port, {
+      method: 'OPTIONS',
+      path: '/v1/chat/completions',
+      headers: { origin: 'https://chat.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type, x-stainless-os' },
+    });
+    expect(r.status).toBe(204);
+    expect(r.headers['access-control-allow-origin']).toBe('https://chat.example');
+    expect(r.headers['access-control-allow-methods']).toContain('POST');
+    expect(r.headers['access-control-allow-headers']).toBe('authorization, content-type, x-stainless-os');
+    expect(r.headers['access-control-max-age']).toBe('600');
+  });
+
+  it.each(['https://evil.example', 'null', 'http://localhost:3001', 'https://chat.example.evil.example'])(
+    'other origin %s: 403, never reflected, preflight too',
+    async (origin) => {
+      const r = await post({ origin });
+      expect(r.status).toBe(403);
+      expect(r.headers['access-control-allow-origin']).toBeUndefined();
+      expect(r.json()).toMatchObject({ error: { code: 'origin_not_allowed' } });
+      const pre = await send(s.port, { method: 'OPTIONS', path: '/v1/chat/completions', headers: { origin, 'access-control-request-method': 'POST' } });
+      expect(pre.status).toBe(403);
+      expect(pre.headers['access-control-allow-origin']).toBeUndefined();
+    },
+  );
+
+  it('same-origin browser requests (the dashboard) pass', async () => {
+    expect((await post({ origin: `http://localhost:${s.port}`, 'sec-fetch-site': 'same-origin' })).status).toBe(200);
+  });
+
+  it('Sec-Fetch-Site: cross-site without Origin is refused', async () => {
+    expect((await post({ 'sec-fetch-site': 'cross-site' })).status).toBe(403);
+    expect((await post({ 'sec-fetch-site': 'none' })).status).toBe(200);
+  });
+});

@@ -1,0 +1,267 @@
+import { describe, expect, it } from 'vitest';
+import { GatewayError } from '../../main/core/errors.js';
+import type { ChatRequest } from '../../main/core/types.js';
+import { formatRouteHeader } from '../../main/routing/route-header.js';
+import { createRouter } from '../../main/routing/router.js';
+import type { Settings, SettingsInput } from '../../main/settings/schema.js';
+import { makeSettings, registryFor, typicalSettings } from './fake-registry.js';
+
+function setup(input: SettingsInput = typicalSettings(), listed: Record<string, string[]> = {}) {
+  let settings: Settings = makeSettings(input);
+  const get = (): Settings => settings;
+  const router = createRouter({ settings: get, providers: registryFor(get, listed) });
+  return {
+    router,
+    set: (next: SettingsInput) => {
+      settings = makeSettings(next);
+    },
+  };
+}
+
+const req = (model: string, text = 'hello', extra: Partial<ChatRequest> = {}): ChatRequest => ({
+  model,
+  messages: [{ role: 'user', content: [{ type: 'text', text }] }],
+  stream: false,
+  ...extra,
+});
+
+const labels = (r: ReturnType<typeof setup>['router'], model: string, text?: string) =>
+  r.plan(req(model, text)).targets.map((t) => t.label);
+
+function thrown(fn: () => unknown): GatewayError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof GatewayError) return e;
+    throw e;
+  }
+  throw new Error('expected a GatewayError');
+}
+
+describe('model resolution', () => {
+  it('resolves an alias to its targets in order, with provider instances and upstream models', () => {
+    const { router } = setup();
+    const plan = router.plan(req('chat-fast'));
+    expect(plan.alias).toBe('chat-fast');
+    expect(plan.targets.map((t) => [t.label, t.provider.id, t.provider.locality, t.upstreamModel])).toEqual([
+      ['ollama/qwen2.5-coder:7b', 'ollama', 'local', 'qwen2.5-coder:7b'],
+      ['openai/gpt-4o-mini', 'openai', 'cloud', 'gpt-4o-mini'],
+    ]);
+    expect(plan.tier).toBeUndefined();
+  });
+
+  it('maps client-hard-coded names by glob, first match wins, and keeps the original name', () => {
+    const { router } = setup();
+    const haiku = router.plan(req('claude-3-5-haiku-latest'));
+    expect([haiku.alias, haiku.mappedFrom]).toEqual(['chat-fast', 'claude-3-5-haiku-latest']);
+    const sonnet = router.plan(req('claude-sonnet-4-5-20250929'));
+    expect([sonnet.alias, sonnet.mappedFrom]).toEqual(['chat-quality', 'claude-sonnet-4-5-20250929']);
+    expect(router.plan(req('o3-mini')).alias).toBe('chat-quality'); // character class [0-9]
+    expect(() => router.plan(req('ox-mini'))).toThrow(/does not exist/); // ... which 'x' does not match
+    expect(router.plan(req('CLAUDE-3-OPUS')).alias).toBe('chat-quality'); // case-insensitive
+  });
+
+  it('accepts provider/model for a known, enabled provider, including slashes in the model (OpenRouter)', () => {
+    const { router } = setup();
+    expect(labels(router, 'openai/gpt-4.1')).toEqual(['openai/gpt-4.1']);
+    const plan = router.plan(req('openrouter/meta-llama/llama-3.3-70b'));
+    expect(plan.targets[0].upstreamModel).toBe('meta-llama/llama-3.3-70b');
+    expect(plan.alias).toBeUndefined();
+  });
+
+  it('resolves a bare model listed by one provider, or reported by model discovery', () => {
+    const { router } = setup();
+    expect(labels(router, 'gpt-4o-mini')).toEqual(['openai/gpt-4o-mini']);
+    expect(labels(router, 'anthropic/claude-3.5-sonnet')).toEqual(['openrouter/anthropic/claude-3.5-sonnet']);
+    expect(() => router.plan(req('llama3.2:3b'))).toThrow(/does not exist/);
+    router.setDiscoveredModels('ollama', ['llama3.2:3b']);
+    expect(labels(router, 'llama3.2:3b')).toEqual(['ollama/llama3.2:3b']);
+  });
+
+  it('fills discovered models from local providers only, without I/O in plan()', async () => {
+    const { router } = setup(typicalSettings(), { ollama: ['phi4:14b'], openai: ['gpt-secret-cloud-list'] });
+    await router.refreshDiscoveredModels();
+    expect(labels(router, 'phi4:14b')).toEqual(['ollama/phi4:14b']);
+    expect(() => router.plan(req('gpt-secret-cloud-list'))).toThrow(/does not exist/);
+  });
+
+  it('turns a bare model served by several providers into a fallback chain in settings order', () => {
+    const s = typicalSettings();
+    s.providers = [...(s.providers ?? []), { id: 'lmstudio', kind: 'lmstudio', models: ['qwen2.5-coder:7b'] }];
+    const { router } = setup(s);
+    expect(labels(router, 'qwen2.5-coder:7b')).toEqual(['ollama/qwen2.5-coder:7b', 'lmstudio/qwen2.5-coder:7b']);
+  });
+
+  it('uses the default model when the request names none', () => {
+    const { router } = setup(typicalSettings({ defaultModel: 'chat-quality' }));
+    const plan = router.plan(req('  '));
+    expect(plan.alias).toBe('chat-quality');
+    expect(plan.targets[0].label).toBe('openai/gpt-4o');
+  });
+
+  it('answers an unknown model with 404 model_not_found listing what exists', () => {
+    const { router } = setup();
+    const err = thrown(() => router.plan(req('gpt-9-ultra-preview')));
+    expect([err.status, err.kind, err.code, err.param]).toEqual([404, 'not_found', 'model_not_found', 'model']);
+    expect(err.message).toContain("'gpt-9-ultra-preview'");
+    for (const name of ['chat-fast', 'chat-quality', 'auto', 'ollama/qwen2.5-coder:7b', 'openai/gpt-4o-mini']) {
+      expect(err.message).toContain(name);
+    }
+  });
+
+  it('skips disabled providers and says so for a provider/model naming one', () => {
+    const s = typicalSettings();
+    s.providers = s.providers?.map((p) => (p.id === 'ollama' ? { ...p, enabled: false } : p));
+    const { router } = setup(s);
+    expect(labels(router, 'chat-fast')).toEqual(['openai/gpt-4o-mini']);
+    const err = thrown(() => router.plan(req('ollama/qwen2.5-coder:7b')));
+    expect(err.status).toBe(404);
+    expect(err.message).toContain("provider 'ollama' is disabled");
+  });
+});
+
+describe('modes', () => {
+  it('local keeps only local targets, cloud only cloud ones, auto keeps the alias order', () => {
+    const { router, set } = setup(typicalSettings({ mode: 'local' }));
+    expect(labels(router, 'chat-quality')).toEqual(['ollama/qwen2.5-coder:7b']);
+    set(typicalSettings({ mode: 'cloud' }));
+    expect(labels(router, 'chat-fast')).toEqual(['openai/gpt-4o-mini']);
+    set(typicalSettings({ mode: 'auto' }));
+    expect(labels(router, 'chat-fast')).toEqual(['ollama/qwen2.5-coder:7b', 'openai/gpt-4o-mini']);
+    expect(labels(router, 'chat-quality')).toEqual(['openai/gpt-4o', 'ollama/qwen2.5-coder:7b']);
+  });
+
+  it('answers 503 naming the mode, the alias and each target when the mode leaves nothing', () => {
+    const { router } = setup(typicalSettings({ mode: 'local' }));
+    const err = thrown(() => router.plan(req('cloud-only')));
+    expect([err.status, err.kind]).toEqual([503, 'unavailable']);
+    expect(err.message).toBe(
+      'mode local has no provider for alias cloud-only (targets: openai/gpt-4o (cloud), openrouter/anthropic/claude-3.5-sonnet (cloud))',
+    );
+    const direct = thrown(() => router.plan(req('openai/gpt-4o')));
+    expect(direct.message).toBe('mode local has no provider for model openai/gpt-4o (targets: openai/gpt-4o (cloud))');
+  });
+
+  it('honours a custom provider marked local', () => {
+    const s = typicalSettings({ mode: 'local' });
+    s.providers = [...(s.providers ?? []), { id: 'lan-vllm', kind: 'openai-compatible', baseUrl: 'http://127.0.0.1:9/v1', local: true }];
+    const { router } = setup(s);
+    expect(labels(router, 'lan-vllm/qwen3')).toEqual(['lan-vllm/qwen3']);
+  });
+
+  it('503 for an alias whose providers are not configured at all', () => {
+    const { router } = setup(typicalSettings({ aliases: { x: { targets: ['anthropic/claude-3-5-haiku-latest'] } } }));
+    expect(thrown(() => router.plan(req('x'))).message).toBe(
+      'no provider is available for alias x (targets: anthropic/claude-3-5-haiku-latest (not configured))',
+    );
+  });
+});
+
+describe('FALLBACK_ENABLED / FALLBACK_PROVIDER', () => {
+  it('appends the last-resort provider (alone: its first model) unless already present', () => {
+    const { router, set } = setup(typicalSettings({ fallback: { provider: 'openrouter' } }));
+    expect(labels(router, 'chat-fast')).toEqual([
+      'ollama/qwen2.5-coder:7b',
+      'openai/gpt-4o-mini',
+      'openrouter/anthropic/claude-3.5-sonnet',
+    ]);
+    expect(labels(router, 'openai/gpt-4o')).toEqual(['openai/gpt-4o', 'openrouter/anthropic/claude-3.5-sonnet']);
+    set(typicalSettings({ fallback: { provider: 'openai/gpt-4o-mini' } }));
+    expect(labels(router, 'chat-fast')).toEqual(['ollama/qwen2.5-coder:7b', 'openai/gpt-4o-mini']);
+  });
+
+  it('the last resort is still subject to the mode, and rescues an alias the mode emptied', () => {
+    const { router, set } = setup(typicalSettings({ mode: 'local', fallback: { provider: 'openai' } }));
+    expect(labels(router, 'chat-fast')).toEqual(['ollama/qwen2.5-coder:7b']);
+    set(typicalSettings({ mode: 'cloud', fallback: { provider: 'openai' } }));
+    expect(labels(router, 'openrouter/x-ai/grok-3')).toEqual(['openrouter/x-ai/grok-3', 'openai/gpt-4o-mini']);
+    set(typicalSettings({ mode: 'cloud', fallback: { provider: 'ollama' }, aliases: { l: { targets: ['ollama/qwen2.5-coder:7b'] } } }));
+    expect(() => router.plan(req('l'))).toThrow(/mode cloud has no provider for alias l/);
+  });
+
+  it('with fallback disabled, only the first allowed target is used', () => {
+    const { router } = setup(typicalSettings({ fallback: { enabled: false, provider: 'openrouter' } }));
+    expect(labels(router, 'chat-fast')).toEqual(['ollama/qwen2.5-coder:7b']);
+  });
+});
+
+describe('tiered routing', () => {
+  const tiered = (over: Partial<SettingsInput> = {}) =>
+    typicalSettings({
+      tiers: { SIMPLE: 'ollama/qwen2.5-coder:7b', COMPLEX: 'openai/gpt-4o', REASONING: 'openrouter/anthropic/claude-3.5-sonnet' },
+      ...over,
+    });
+
+  it('the auto alias exists without being configured, scores, and puts the tier target first', () => {
+    const { router } = setup(tiered());
+    const simple = router.plan(req('auto', 'hi'));
+    expect([simple.alias, simple.tier]).toEqual(['auto', 'SIMPLE']);
+    expect(simple.targets.map((t) => t.label)).toEqual(['ollama/qwen2.5-coder:7b']);
+    const proof = router.plan(req('auto', 'Prove that every comparison sort needs Omega(n log n) comparisons.'));
+    expect(proof.tier).toBe('REASONING');
+    expect(proof.targets[0].label).toBe('openrouter/anthropic/claude-3.5-sonnet');
+    expect(proof.reasons).toContain('reasoning-keywords');
+    expect(formatRouteHeader(proof)).toMatch(/^tier=REASONING; score=\d+; reasons=[a-z,-]+; alias=auto$/);
+  });
+
+  it('a tier without a target uses the nearest stronger configured tier; the alias targets follow as fallbacks', () => {
+    const { router } = setup(
+      tiered({ aliases: { auto: { description: 'tiered', targets: ['openai/gpt-4o-mini'], tiered: false } } }),
+    );
+    const medium = router.plan(req('auto', 'Write a Python function that checks whether a string is a valid IPv4 address.'));
+    expect(medium.tier).toBe('MEDIUM');
+    expect(medium.targets.map((t) => t.label)).toEqual(['openai/gpt-4o', 'openai/gpt-4o-mini']);
+  });
+
+  it('a tiered alias with no tiers and no targets serves the default model', () => {
+    const { router } = setup();
+    const plan = router.plan(req('auto', 'hi'));
+    expect(plan.tier).toBe('SIMPLE');
+    expect(plan.targets.map((t) => t.label)).toEqual(['ollama/qwen2.5-coder:7b', 'openai/gpt-4o-mini']);
+  });
+
+  it('any alias can be tiered', () => {
+    const { router } = setup(tiered({ aliases: { smart: { targets: ['openai/gpt-4o-mini'], tiered: true } } }));
+    const plan = router.plan(req('smart', 'hello there'));
+    expect(plan.tier).toBe('SIMPLE');
+    expect(plan.targets.map((t) => t.label)).toEqual(['ollama/qwen2.5-coder:7b', 'openai/gpt-4o-mini']);
+  });
+});
+
+describe('route header', () => {
+  it('formats alias, mapping and direct routes as visible ASCII', () => {
+    expect(formatRouteHeader({ targets: [], alias: 'chat-fast', mappedFrom: 'claude-3-5-haiku\r\nx: y' })).toBe(
+      'alias=chat-fast; mapped-from=claude-3-5-haiku??x: y',
+    );
+    expect(formatRouteHeader({ targets: [] })).toBe('direct');
+    expect(formatRouteHeader({ targets: [], tier: 'COMPLEX', score: 62, reasons: ['code-block', 'refactor'] })).toBe(
+      'tier=COMPLEX; score=62; reasons=code-block,refactor',
+    );
+  });
+});
+
+describe('catalog and alias views', () => {
+  it('lists aliases first with descriptions, then concrete models of enabled providers', () => {
+    const { router } = setup();
+    router.setDiscoveredModels('ollama', ['qwen2.5-coder:7b', 'llama3.2:3b']);
+    const c = router.catalog();
+    expect(c.aliases.map((a) => a.name)).toEqual(['chat-fast', 'chat-quality', 'cloud-only', 'auto']);
+    expect(c.aliases[0].description).toBe('Fast: local first');
+    expect(c.models).toEqual([
+      'ollama/qwen2.5-coder:7b',
+      'ollama/llama3.2:3b',
+      'openai/gpt-4o-mini',
+      'openai/gpt-4o',
+      'openrouter/anthropic/claude-3.5-sonnet',
+    ]);
+  });
+
+  it('marks each alias target allowed or not under the current mode', () => {
+    const { router } = setup(typicalSettings({ mode: 'local' }));
+    const fast = router.aliasViews().find((a) => a.name === 'chat-fast');
+    expect(fast?.targets).toEqual([
+      { label: 'ollama/qwen2.5-coder:7b', locality: 'local', allowed: true },
+      { label: 'openai/gpt-4o-mini', locality: 'cloud', allowed: false },
+    ]);
+  });
+});

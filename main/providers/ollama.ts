@@ -1,0 +1,318 @@
+// Ollama through the `ollama` npm client. The client is given a fetch bound to our undici pool and to the call's
+// signal (so a client disconnect aborts the upstream, and HTTP errors never reach the library), plus a guard that
+// turns invalid or truncated NDJSON into upstream_protocol errors instead of the library's console warnings.
+import { randomUUID } from 'node:crypto';
+import { Ollama, type ChatRequest as OllamaChatRequest, type ChatResponse as OllamaChatResponse, type Message as OllamaMessage } from 'ollama';
+import { GatewayError, invalidRequest } from '../core/errors.js';
+import type { CallContext, Locality, Provider } from '../core/provider.js';
+import type {
+  ChatResponse,
+  EmbedRequest,
+  EmbedResult,
+  FinishReason,
+  Message,
+  ModelInfo,
+  ProviderRequest,
+  StreamChunk,
+  StreamEvent,
+  ToolCall,
+} from '../core/types.js';
+import { HttpUpstream, parseJsonBody, protocolError, transportError, withDeadline, type HttpTimeouts, type UpstreamIdentity } from './http.js';
+import { applyTextToolCalls, holdBackTextToolCalls } from './text-tool-calls.js';
+
+export interface OllamaProviderOptions {
+  id: string;
+  /** Normalised base URL, e.g. http://localhost:11434. */
+  baseUrl: string;
+  locality: Locality;
+  timeouts: HttpTimeouts;
+  keepAlive?: string;
+  headers?: Record<string, string>;
+  /** Default true for Ollama. */
+  parseTextToolCalls?: boolean;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Internal → Ollama
+
+function imagesOf(m: Message, who: UpstreamIdentity): string[] {
+  const out: string[] = [];
+  for (const p of m.content) {
+    if (p.type === 'image') {
+      if (p.data) out.push(p.data);
+      else if (p.url?.startsWith('data:')) out.push(p.url.slice(p.url.indexOf(',') + 1));
+      else throw invalidRequest(`${who.provider} (Ollama) takes images only inline (base64 or data: URLs), not remote URLs`, 'messages');
+    } else if (p.type === 'document') {
+      throw invalidRequest(`${who.provider} (Ollama) cannot read documents; send the text instead`, 'messages');
+    }
+  }
+  return out;
+}
+
+const textOf = (m: Message): string => m.content.map((p) => (p.type === 'text' ? p.text : '')).join('');
+
+function parseArgs(args: string): Record<string, unknown> {
+  try {
+    const v: unknown = JSON.parse(args || '{}');
+    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+export function toOllamaChatRequest(req: ProviderRequest, who: UpstreamIdentity, keepAlive?: string): OllamaChatRequest {
+  const toolNames = new Map<string, string>();
+  const messages: OllamaMessage[] = [];
+  if (req.system) messages.push({ role: 'system', content: req.system });
+  for (const m of req.messages) {
+    const out: OllamaMessage = { role: m.role, content: textOf(m) };
+    const images = imagesOf(m, who);
+    if (images.length) out.images = images;
+    if (m.toolCalls?.length) {
+      out.tool_calls = m.toolCalls.map((c) => {
+        toolNames.set(c.id, c.name);
+        return { function: { name: c.name, arguments: parseArgs(c.arguments) } };
+      });
+    }
+    if (m.role === 'tool' && m.toolCallId) {
+      const name = toolNames.get(m.toolCallId);
+      if (name) out.tool_name = name;
+    }
+    messages.push(out);
+  }
+  const body: OllamaChatRequest = { model: req.upstreamModel, messages };
+  // Ollama has no tool_choice: 'none' sends no tools, a named choice sends only that tool.
+  const choice = req.toolChoice;
+  const tools = choice === 'none' ? [] : typeof choice === 'object' ? (req.tools ?? []).filter((t) => t.name === choice.name) : (req.tools ?? []);
+  if (tools.length) {
+    body.tools = tools.map((t) => ({
+      type: 'function',
+      function: { name: t.name, description: t.description, parameters: t.parameters as NonNullable<OllamaChatRequest['tools']>[number]['function']['parameters'] },
+    }));
+  }
+  const rf = req.responseFormat;
+  if (rf?.type === 'json_object') body.format = 'json';
+  else if (rf?.type === 'json_schema') body.format = rf.schema;
+  const options: Record<string, unknown> = {};
+  if (req.temperature !== undefined) options.temperature = req.temperature;
+  if (req.topP !== undefined) options.top_p = req.topP;
+  if (req.stop?.length) options.stop = req.stop;
+  if (req.seed !== undefined) options.seed = req.seed;
+  if (req.maxTokens !== undefined) options.num_predict = req.maxTokens;
+  if (Object.keys(options).length) body.options = options;
+  if (keepAlive !== undefined) body.keep_alive = keepAlive;
+  if (req.thinkingBudget !== undefined) body.think = req.thinkingBudget > 0;
+  return body;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Ollama → internal
+
+const newId = (prefix: string): string => `${prefix}${randomUUID().replace(/-/g, '').slice(0, 24)}`;
+
+function finishOf(doneReason: string | undefined, hasTools: boolean): FinishReason {
+  if (hasTools) return 'tool_calls';
+  return doneReason === 'length' ? 'length' : 'stop';
+}
+
+function createdOf(r: { created_at?: unknown }): number {
+  const t = Date.parse(String(r.created_at ?? ''));
+  return Math.floor((Number.isNaN(t) ? Date.now() : t) / 1000);
+}
+
+function toolCallsOf(r: OllamaChatResponse): ToolCall[] {
+  return (r.message?.tool_calls ?? []).map((c) => ({
+    id: newId('call_'),
+    name: c.function.name,
+    arguments: JSON.stringify(c.function.arguments ?? {}),
+  }));
+}
+
+export function fromOllamaChatResponse(r: OllamaChatResponse, who: UpstreamIdentity): ChatResponse {
+  if (!r || typeof r !== 'object' || !r.message) throw protocolError(who, 'returned a chat response without `message`');
+  const toolCalls = toolCallsOf(r);
+  return {
+    id: newId('chatcmpl-'),
+    model: r.model,
+    created: createdOf(r),
+    text: r.message.content ?? '',
+    ...(r.message.thinking ? { reasoning: r.message.thinking } : {}),
+    toolCalls,
+    finishReason: finishOf(r.done_reason, toolCalls.length > 0),
+    usage: { inputTokens: r.prompt_eval_count ?? 0, outputTokens: r.eval_count ?? 0 },
+  };
+}
+
+/** Checks each NDJSON line as it passes (bytes go through untouched); a bad or truncated line errors the stream. */
+function ndjsonGuard(who: UpstreamIdentity): TransformStream<Uint8Array, Uint8Array> {
+  const decoder = new TextDecoder();
+  let partial = '';
+  const check = (line: string): void => {
+    if (line.trim() === '') return;
+    try {
+      JSON.parse(line);
+    } catch (err) {
+      throw protocolError(who, `sent an invalid NDJSON line: ${line.slice(0, 80)}`, err);
+    }
+  };
+  return new TransformStream({
+    transform(chunk, controller) {
+      const lines = (partial + decoder.decode(chunk, { stream: true })).split('\n');
+      partial = lines.pop() ?? '';
+      for (const l of lines) check(l);
+      controller.enqueue(chunk);
+    },
+    flush() {
+      if (partial.trim() === '') return;
+      try {
+        JSON.parse(partial);
+      } catch (err) {
+        throw protocolError(who, 'ended the stream in the middle of an NDJSON line', err);
+      }
+    },
+  });
+}
+
+/** Maps what the ollama library throws (its own plain Errors included) to a GatewayError. */
+function ollamaError(err: unknown, who: UpstreamIdentity, why: Parameters<typeof transportError>[2]): GatewayError {
+  if (!(err instanceof GatewayError) && err instanceof Error && !why?.clientAborted && why?.deadlineMs === undefined) {
+    if (/Did not receive done/i.test(err.message)) return protocolError(who, 'ended the stream before it was done', err);
+    if (err instanceof SyntaxError) return protocolError(who, 'returned invalid JSON', err);
+    if (err.name === 'Error' && !(err as { code?: unknown }).code && !err.cause) {
+      // An `{"error": "..."}` line mid-stream.
+      return new GatewayError({ kind: 'upstream_http', status: 502, provider: who.provider, message: `${who.provider} reported an error: ${err.message}`, cause: err });
+    }
+  }
+  return transportError(err, who, why);
+}
+
+export class OllamaProvider implements Provider {
+  readonly id: string;
+  readonly kind = 'ollama' as const;
+  readonly locality: Locality;
+  readonly endpoint: string;
+  private readonly http: HttpUpstream;
+  private readonly parseText: boolean;
+
+  constructor(private readonly opts: OllamaProviderOptions) {
+    this.id = opts.id;
+    this.locality = opts.locality;
+    this.http = new HttpUpstream({ provider: opts.id, baseUrl: opts.baseUrl, timeouts: opts.timeouts, headers: opts.headers });
+    this.endpoint = this.http.endpoint;
+    this.parseText = opts.parseTextToolCalls ?? true;
+  }
+
+  /** A client whose every request carries `signal`, and whose response bodies are checked. */
+  private client(signal: AbortSignal): Ollama {
+    const base = this.http.fetchWith(signal);
+    const who = this.http;
+    const guarded = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+      const res = await base(input, init);
+      const type = res.headers.get('content-type') ?? '';
+      if (type.includes('ndjson') && res.body) {
+        return new Response(res.body.pipeThrough(ndjsonGuard(who)), { status: res.status, headers: res.headers });
+      }
+      const text = await res.text();
+      parseJsonBody(who, text, type); // throws on empty / HTML / invalid
+      return new Response(text, { status: res.status, headers: { 'content-type': 'application/json' } });
+    };
+    return new Ollama({ host: this.opts.baseUrl, fetch: guarded as typeof fetch });
+  }
+
+  /** A non-streaming call under the whole-call deadline. */
+  private async once<T>(ctx: CallContext, call: (client: Ollama) => Promise<T>): Promise<T> {
+    const d = withDeadline(ctx.signal, this.http.timeouts.upstreamTimeoutMs);
+    try {
+      return await call(this.client(d.signal));
+    } catch (err) {
+      throw ollamaError(err, this.http, {
+        deadlineMs: d.fired() ? this.http.timeouts.upstreamTimeoutMs : undefined,
+        clientAborted: ctx.signal.aborted,
+        timeouts: this.http.timeouts,
+      });
+    } finally {
+      d.clear();
+    }
+  }
+
+  private useTextToolCalls(req: ProviderRequest): boolean {
+    return this.parseText && (req.tools?.length ?? 0) > 0 && req.toolChoice !== 'none';
+  }
+
+  async chat(req: ProviderRequest, ctx: CallContext): Promise<ChatResponse> {
+    const body = toOllamaChatRequest(req, this.http, this.opts.keepAlive);
+    const r = await this.once(ctx, (c) => c.chat({ ...body, stream: false }));
+    const res = fromOllamaChatResponse(r, this.http);
+    return this.useTextToolCalls(req) ? applyTextToolCalls(res, req.tools ?? []) : res;
+  }
+
+  stream(req: ProviderRequest, ctx: CallContext): AsyncIterable<StreamChunk> {
+    const chunks = this.streamChunks(req, ctx);
+    return this.useTextToolCalls(req) ? holdBackTextToolCalls(chunks, req.tools ?? []) : chunks;
+  }
+
+  private async *streamChunks(req: ProviderRequest, ctx: CallContext): AsyncGenerator<StreamChunk> {
+    const body = toOllamaChatRequest(req, this.http, this.opts.keepAlive);
+    // Our own controller too, so that a consumer that stops early closes the upstream connection.
+    const local = new AbortController();
+    const onAbort = (): void => local.abort(ctx.signal.reason);
+    ctx.signal.addEventListener('abort', onAbort, { once: true });
+    let finished = false;
+    try {
+      const it = await this.client(local.signal).chat({ ...body, stream: true });
+      let started = false;
+      let toolIndex = 0;
+      const id = newId('chatcmpl-');
+      for await (const part of it) {
+        const events: StreamEvent[] = [];
+        if (!started) {
+          started = true;
+          events.push({ type: 'start', id, model: part.model, created: createdOf(part) });
+        }
+        const m = part.message;
+        if (m?.thinking) events.push({ type: 'reasoning', delta: m.thinking });
+        if (m?.content) events.push({ type: 'text', delta: m.content });
+        for (const c of m?.tool_calls ?? []) {
+          const index = toolIndex++;
+          events.push({ type: 'tool_call_start', index, id: newId('call_'), name: c.function.name });
+          events.push({ type: 'tool_call_delta', index, argumentsDelta: JSON.stringify(c.function.arguments ?? {}) });
+        }
+        if (part.done) {
+          finished = true;
+          events.push({ type: 'usage', usage: { inputTokens: part.prompt_eval_count ?? 0, outputTokens: part.eval_count ?? 0 } });
+          events.push({ type: 'finish', reason: finishOf(part.done_reason, toolIndex > 0) });
+        }
+        if (events.length) yield { events };
+        if (finished) return;
+      }
+    } catch (err) {
+      throw ollamaError(err, this.http, { clientAborted: ctx.signal.aborted, timeouts: this.http.timeouts });
+    } finally {
+      ctx.signal.removeEventListener('abort', onAbort);
+      if (!finished) local.abort();
+    }
+  }
+
+  async listModels(ctx: CallContext): Promise<ModelInfo[]> {
+    const r = await this.once(ctx, (c) => c.list());
+    if (!Array.isArray(r?.models)) throw protocolError(this.http, 'returned /api/tags without `models`');
+    return r.models.map((m) => ({ id: m.name, sizeBytes: m.size, family: m.details?.family }));
+  }
+
+  async embed(req: EmbedRequest, ctx: CallContext): Promise<EmbedResult> {
+    const r = await this.once(ctx, (c) =>
+      c.embed({
+        model: req.upstreamModel,
+        input: req.input,
+        ...(req.dimensions ? { dimensions: req.dimensions } : {}),
+        ...(this.opts.keepAlive !== undefined ? { keep_alive: this.opts.keepAlive } : {}),
+      }),
+    );
+    if (!Array.isArray(r?.embeddings)) throw protocolError(this.http, 'returned /api/embed without `embeddings`');
+    return { model: r.model ?? req.upstreamModel, vectors: r.embeddings, usage: { inputTokens: r.prompt_eval_count ?? 0 } };
+  }
+
+  close(): Promise<void> {
+    return this.http.close();
+  }
+}

@@ -9,7 +9,7 @@ import { registerCacheRoutes } from '../admin/routes/cache.js';
 import { registerRoutingRoutes } from '../admin/routes/routing.js';
 import { toGatewayError } from '../core/errors.js';
 import type { RequestRecord, RequestSink } from '../core/ports.js';
-import { createCache } from '../cache/index.js';
+import { createCache } from '../cache/cache.js';
 import { createLogger, type Logger } from '../observability/logger.js';
 import { createMetrics } from '../observability/metrics.js';
 import { createRequestLog } from '../observability/request-log.js';
@@ -97,9 +97,7 @@ export async function startGateway(opts: StartOptions = {}): Promise<RunningGate
   const router = createRouter({ settings: current, providers });
   const catalog = new ModelCatalog(() => providers.all(), (id, models) => router.setDiscoveredModels(id, models));
   const cache = createCache(current(), { dataDir, providers, logger });
-  settings.onChange((next, prev) => {
-    if (next.cache.semantic.threshold !== prev.cache.semantic.threshold) cache.setThreshold(next.cache.semantic.threshold);
-  });
+  settings.onChange((next) => cache.applySettings(next));
   const requestLog = createRequestLog(dataDir, current, logger);
   const metrics = createMetrics();
   const sink: RequestSink = {

@@ -2,6 +2,7 @@ import { GatewayError, toGatewayError } from '../core/errors.js';
 import type { CacheContext, CacheLookup, CacheStatus, RequestRecord, RequestSink, ResponseCache, RoutePlan, RouteTarget, Router } from '../core/ports.js';
 import type { ChatRequest, ChatResponse, ClientFormat, NativeBody, ProviderRequest, StreamChunk } from '../core/types.js';
 import type { Settings } from '../settings/schema.js';
+import { formatRouteHeader } from '../routing/route-header.js';
 import { ResponseAssembler } from './assemble.js';
 import { attemptTargets, type Failure } from './attempts.js';
 import { fromArray, replayAsChunks } from './replay.js';
@@ -76,7 +77,7 @@ export class Pipeline {
         model: target.upstreamModel,
         alias: plan!.alias,
         mappedFrom: plan!.mappedFrom,
-        route: routeHeader(plan!),
+        route: formatRouteHeader(plan!),
         cache: lookup?.status ?? 'off',
         fallbackFrom: failures.map((f) => `${f.target} (${f.reason})`),
       });
@@ -123,7 +124,7 @@ export class Pipeline {
       model: res.model,
       alias: plan.alias,
       mappedFrom: plan.mappedFrom,
-      route: routeHeader(plan),
+      route: formatRouteHeader(plan),
       cache: lookup.status,
       similarity: lookup.similarity,
       fallbackFrom: [],
@@ -245,9 +246,4 @@ function lastUserText(req: ChatRequest): string | undefined {
     if (m.role === 'user') return m.content.map((p) => (p.type === 'text' ? p.text : `[${p.type}]`)).join('');
   }
   return undefined;
-}
-
-function routeHeader(plan: RoutePlan): string | undefined {
-  if (!plan.tier) return undefined;
-  return `tier=${plan.tier}; reasons=${(plan.reasons ?? []).join(',')}`;
 }

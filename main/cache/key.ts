@@ -1,0 +1,86 @@
+// Cache keys. Only fields that change the answer go in; object keys are sorted so that the same request in a
+// different field order (or from a different client format) gets the same key.
+import { createHash } from 'node:crypto';
+import type { CacheContext } from '../core/ports.js';
+import type { ChatRequest, Message } from '../core/types.js';
+
+/** JSON with object keys sorted at every depth and `undefined` members dropped. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(sortDeep(value));
+}
+
+function sortDeep(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortDeep);
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(value).sort()) {
+      const v = (value as Record<string, unknown>)[k];
+      if (v !== undefined) out[k] = sortDeep(v);
+    }
+    return out;
+  }
+  return value;
+}
+
+const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
+
+/** The alias when the request resolved to one, else the first target: two aliases never share answers. */
+export function resolvedTarget(ctx: CacheContext): string {
+  return ctx.plan.alias ?? ctx.plan.targets[0]?.label ?? '';
+}
+
+/** Exact key. Leaves out stream / includeUsage / model-as-sent / user (the user only counts through the scope). */
+export function exactKey(req: ChatRequest, ctx: CacheContext): string {
+  return sha256(
+    canonicalJson({
+      target: resolvedTarget(ctx),
+      scope: ctx.scope,
+      system: req.system,
+      messages: req.messages,
+      tools: req.tools,
+      toolChoice: req.toolChoice,
+      responseFormat: req.responseFormat,
+      temperature: req.temperature,
+      topP: req.topP,
+      maxTokens: req.maxTokens,
+      stop: req.stop,
+      seed: req.seed,
+    }),
+  );
+}
+
+/** Index of the last user message, or -1. */
+export function lastUserIndex(messages: Message[]): number {
+  for (let i = messages.length - 1; i >= 0; i--) if (messages[i].role === 'user') return i;
+  return -1;
+}
+
+/** The plain text of a message, or undefined when it carries anything but text. */
+export function messageText(m: Message): string | undefined {
+  let text = '';
+  for (const part of m.content) {
+    if (part.type !== 'text') return undefined;
+    text += (text ? '\n' : '') + part.text;
+  }
+  return text;
+}
+
+/**
+ * Semantic context: everything except the last user turn. A question asked in another conversation, with another
+ * system prompt, tool set or output format, or for another target, never shares an answer.
+ */
+export function contextHash(req: ChatRequest, ctx: CacheContext): string {
+  const last = lastUserIndex(req.messages);
+  return sha256(
+    canonicalJson({
+      target: resolvedTarget(ctx),
+      scope: ctx.scope,
+      system: req.system,
+      tools: req.tools,
+      toolChoice: req.toolChoice,
+      responseFormat: req.responseFormat,
+      before: req.messages.slice(0, Math.max(last, 0)),
+      after: req.messages.slice(last + 1),
+    }),
+  ).slice(0, 32);
+}

@@ -1,0 +1,76 @@
+// One vec0 table per embedder space. Layout "quantized" (what the cache uses): the context hash is a partition
+// key, so a lookup scans only its own conversation context; a bit[dim] copy gives a cheap hamming first pass,
+// whose candidates are rescored with the full float cosine distance. Layout "brute" is the naive baseline
+// (bench/cache.ts compares them).
+import type Database from 'better-sqlite3';
+
+export type VecLayout = 'quantized' | 'brute';
+
+export interface VecHit {
+  id: number;
+  /** Cosine similarity, 1 = same direction. */
+  similarity: number;
+}
+
+export function vecTableName(embedderId: string, dim: number): string {
+  return `vec_${embedderId.toLowerCase().replace(/[^a-z0-9]+/g, '_')}_${dim}`;
+}
+
+const blob = (v: Float32Array): Buffer => Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+
+export class VecIndex {
+  private readonly insertStmt: Database.Statement;
+  private readonly searchStmt: Database.Statement;
+  private readonly deleteStmt: Database.Statement;
+
+  constructor(
+    private readonly db: Database.Database,
+    readonly name: string,
+    readonly dim: number,
+    readonly layout: VecLayout = 'quantized',
+    /** Hamming candidates rescored per lookup. */
+    private readonly candidates = 32,
+  ) {
+    if (!/^[a-z0-9_]+$/.test(name)) throw new Error(`bad vec table name ${name}`);
+    if (layout === 'quantized') {
+      db.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS ${name} USING vec0(
+        ctx TEXT PARTITION KEY, bq BIT[${dim}], emb FLOAT[${dim}] distance_metric=cosine, expires_at INTEGER)`);
+      this.insertStmt = db.prepare(
+        `INSERT INTO ${name}(rowid, ctx, bq, emb, expires_at) VALUES (?, ?, vec_quantize_binary(?), ?, ?)`,
+      );
+      this.searchStmt = db.prepare(
+        `SELECT rowid AS id, vec_distance_cosine(emb, :q) AS d FROM ${name}
+         WHERE bq MATCH vec_quantize_binary(:q) AND k = :k AND ctx = :ctx AND expires_at > :now`,
+      );
+    } else {
+      db.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS ${name} USING vec0(
+        emb FLOAT[${dim}] distance_metric=cosine, +ctx TEXT, +expires_at INTEGER)`);
+      this.insertStmt = db.prepare(`INSERT INTO ${name}(rowid, ctx, emb, expires_at) VALUES (?, ?, ?, ?)`);
+      // Brute force cannot filter inside the KNN scan, so it over-fetches and filters afterwards.
+      this.searchStmt = db.prepare(
+        `SELECT id, d FROM (SELECT rowid AS id, distance AS d, ctx, expires_at FROM ${name} WHERE emb MATCH :q AND k = :k)
+         WHERE ctx = :ctx AND expires_at > :now`,
+      );
+    }
+    this.deleteStmt = db.prepare(`DELETE FROM ${name} WHERE rowid = ?`);
+  }
+
+  insert(id: number, ctx: string, v: Float32Array, expiresAt: number): void {
+    const b = blob(v);
+    if (this.layout === 'quantized') this.insertStmt.run(BigInt(id), ctx, b, b, BigInt(expiresAt));
+    else this.insertStmt.run(BigInt(id), ctx, b, BigInt(expiresAt));
+  }
+
+  delete(id: number): void {
+    this.deleteStmt.run(BigInt(id));
+  }
+
+  /** Nearest live entries in the same context, best first. */
+  search(ctx: string, v: Float32Array, now: number, limit = 3): VecHit[] {
+    const rows = this.searchStmt.all({ q: blob(v), k: this.candidates, ctx, now: BigInt(now) }) as { id: number; d: number }[];
+    return rows
+      .sort((a, b) => a.d - b.d)
+      .slice(0, limit)
+      .map((r) => ({ id: Number(r.id), similarity: 1 - r.d }));
+  }
+}

@@ -4,22 +4,14 @@ import { api } from '../api.js';
 import { ProviderForm } from '../components/ProviderForm.js';
 import { Busy, Card, Dot, ErrorBox, Loading, Switch } from '../components/ui.js';
 import { type Action, useAction, usePoll } from '../hooks.js';
-import type { ProviderInput, ProviderTestResult, ProviderView } from '../types.js';
-
-/** The PUT body that keeps everything as is (no apiKey = keep the stored key). */
-export const inputFromView = (p: ProviderView): ProviderInput => ({
-  id: p.id,
-  kind: p.kind,
-  enabled: p.enabled,
-  ...(p.baseUrl ? { baseUrl: p.baseUrl } : {}),
-  models: p.models,
-});
+import type { ProviderTestResult, ProviderView } from '../types.js';
 
 export function ProvidersPage() {
   const list = usePoll(() => api<ProviderView[]>('/providers'), 5000);
   const [editing, setEditing] = useState<ProviderView | 'new'>();
   const toggle = useAction(async (p: ProviderView, enabled: boolean) => {
-    await api<ProviderView>(`/providers/${encodeURIComponent(p.id)}`, 'PUT', { ...inputFromView(p), enabled });
+    // PUT merges: sending only `enabled` keeps every other field and the stored key.
+    await api<ProviderView>(`/providers/${encodeURIComponent(p.id)}`, 'PUT', { enabled });
     await list.reload();
   });
 

@@ -22,16 +22,21 @@ export function fakeProvider(id: string, kind: ProviderKind, locality: Locality,
   };
 }
 
-/** Like providers/registry.ts: one instance per ENABLED provider in the settings. */
+/** Like providers/registry.ts: one instance per ENABLED provider, rebuilt when the settings object changes. */
 export function registryFor(settings: () => Settings, listed: Record<string, string[]> = {}): ProviderRegistry {
-  const build = (): Provider[] =>
-    settings()
-      .providers.filter((p) => p.enabled)
-      .map((p) => fakeProvider(p.id, p.kind, (p.local ?? LOCAL.includes(p.kind)) ? 'local' : 'cloud', listed[p.id] ?? []));
-  return {
-    get: (id) => build().find((p) => p.id === id),
-    all: build,
+  let builtFor: Settings | undefined;
+  let instances: Provider[] = [];
+  const all = (): Provider[] => {
+    const s = settings();
+    if (s !== builtFor) {
+      builtFor = s;
+      instances = s.providers
+        .filter((p) => p.enabled)
+        .map((p) => fakeProvider(p.id, p.kind, (p.local ?? LOCAL.includes(p.kind)) ? 'local' : 'cloud', listed[p.id] ?? []));
+    }
+    return instances;
   };
+  return { get: (id) => all().find((p) => p.id === id), all };
 }
 
 export function makeSettings(input: SettingsInput): Settings {

@@ -1,7 +1,7 @@
-// The window's log export (renderer/src/export.ts) is pure: checked here without a browser.
+// The window's log export (renderer/src/csv.ts) is pure: checked here without a browser.
 import { describe, expect, it } from 'vitest';
 import type { RequestRecord } from '../../main/core/ports.js';
-import { toCsv } from '../../renderer/src/export.js';
+import { toCsv } from '../../renderer/src/csv.js';
 
 const row = (over: Partial<RequestRecord>): RequestRecord => ({
   id: 'r1',

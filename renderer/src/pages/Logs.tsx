@@ -1,7 +1,8 @@
 // Live request log: filter, export (JSON / CSV); prompts appear only when the gateway stored them.
 import { useMemo, useState } from 'preact/hooks';
 import { Card, Dot, ErrorBox, Loading } from '../components/ui.js';
-import { download, toCsv } from '../export.js';
+import { toCsv } from '../csv.js';
+import { download } from '../download.js';
 import { cacheLabel, fmtMs, fmtTime, routeLabel, tokensLabel } from '../format.js';
 import { useLogs } from '../logs-store.js';
 import type { RequestRecord } from '../types.js';

@@ -1,13 +1,13 @@
 // The composition root: builds every service from settings and starts the HTTP server. `lynkr start`, the
 // desktop shell and the tests all start the gateway through startGateway().
 import { createServer, type Server } from 'node:http';
-import { createRequire } from 'node:module';
 import express from 'express';
 import { createAdminRouter } from '../admin/index.js';
 import type { AdminDeps, ServerControl } from '../admin/deps.js';
 import { registerCacheRoutes } from '../admin/routes/cache.js';
 import { registerRoutingRoutes } from '../admin/routes/routing.js';
 import { toGatewayError } from '../core/errors.js';
+import { packageVersion } from '../core/version.js';
 import type { RequestRecord, RequestSink } from '../core/ports.js';
 import { createCache } from '../cache/cache.js';
 import { createLogger, type Logger } from '../observability/logger.js';
@@ -39,7 +39,7 @@ import { loadSettings, type CliFlags } from '../settings/load.js';
 import type { Settings } from '../settings/schema.js';
 import { createSettingsStore } from '../settings/store.js';
 
-const { version } = createRequire(import.meta.url)('../../../package.json') as { version: string };
+const version = packageVersion();
 
 export interface StartOptions {
   flags?: CliFlags;

@@ -27,8 +27,9 @@ export class ModelCatalog {
     private readonly onDiscovered: (providerId: string, models: string[]) => void = () => {},
   ) {}
 
-  probeAll(force = false): Promise<ProviderProbe[]> {
-    return Promise.all(this.providers().map((p) => this.probe(p, force)));
+  probeAll(opts: { force?: boolean; localOnly?: boolean } = {}): Promise<ProviderProbe[]> {
+    const providers = this.providers().filter((p) => !opts.localOnly || p.locality === 'local');
+    return Promise.all(providers.map((p) => this.probe(p, opts.force)));
   }
 
   probe(p: Provider, force = false): Promise<ProviderProbe> {

@@ -30,8 +30,7 @@ export async function listModels(settings: Settings, catalog: ModelCatalog): Pro
   };
   for (const p of settings.providers) if (p.enabled) for (const m of p.models) add(p.id, m);
   // Only local providers are asked what they have: a cloud catalogue (hundreds of models) would drown the menu.
-  const probes = await catalog.probeAll();
-  for (const probe of probes) if (probe.locality === 'local') for (const m of probe.models) add(probe.id, m);
+  for (const probe of await catalog.probeAll({ localOnly: true })) for (const m of probe.models) add(probe.id, m);
   return [...aliases, ...concrete];
 }
 

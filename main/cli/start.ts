@@ -125,6 +125,7 @@ export async function startGateway(opts: StartOptions = {}): Promise<RunningGate
   let bind = planBind(current().server);
   let servers: Server[] = [];
   let port = current().server.port;
+  let configuredPort = port;
   const startedAt = Date.now();
 
   const serverControl: ServerControl = {
@@ -132,7 +133,11 @@ export async function startGateway(opts: StartOptions = {}): Promise<RunningGate
     rebind: async () => {
       await Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
       bind = planBind(current().server);
-      await listen(current().server.port === port ? port : current().server.port);
+      networkGuards = buildNetworkGuards();
+      // Same configured port (e.g. 0 in tests): keep the port we have, so clients' URLs stay valid.
+      const wanted = current().server.port === configuredPort ? port : current().server.port;
+      configuredPort = current().server.port;
+      await listen(wanted);
     },
   };
 
@@ -150,6 +155,15 @@ export async function startGateway(opts: StartOptions = {}): Promise<RunningGate
 
   const renderByPath = (path: string) => (path.includes('/messages') ? anthropicMessagesFormat : openaiChatFormat);
   const renderError = (req: express.Request, err: Parameters<typeof openaiChatFormat.renderError>[0]) => renderByPath(req.path).renderError(err);
+  // Rebuilt when the bind plan or the allowlists change, so that e.g. "Allow Docker" applies without a restart.
+  const buildNetworkGuards = () => ({
+    host: hostCheck({ allowedHosts: current().server.allowedHosts, bridgeAddress: bind.bridgeAddress, listenAddresses: bind.addresses, renderError }),
+    cors: v1Cors({ origins: current().server.corsOrigins, renderError }),
+  });
+  let networkGuards = buildNetworkGuards();
+  settings.onChange(() => {
+    networkGuards = buildNetworkGuards();
+  });
 
   const app = createApp({
     version,
@@ -170,8 +184,8 @@ export async function startGateway(opts: StartOptions = {}): Promise<RunningGate
     },
     guards: [
       (req, res, next) => shutdown.track(req, res, next),
-      hostCheck({ allowedHosts: current().server.allowedHosts, bridgeAddress: bind.bridgeAddress, listenAddresses: bind.addresses, renderError }),
-      v1Cors({ origins: current().server.corsOrigins, renderError }),
+      (req, res, next) => networkGuards.host(req, res, next),
+      (req, res, next) => networkGuards.cors(req, res, next),
       authExceptAdminAndHealth(inboundAuth({ key: () => current().server.apiKey, requireKeyOnLoopback: current().server.requireKeyOnLoopback, renderError })),
     ],
     admin: createAdminRouter(deps, adminGuard({ token: () => adminToken }), [registerRoutingRoutes, registerCacheRoutes]),

@@ -1,0 +1,227 @@
+// Issue 7's load run: N concurrent streaming clients on loopback for D seconds against two slow fake upstreams
+// (each in its own process), with fallback configured; halfway through, the first upstream is killed.
+// Reports completed streams, clean error events, malformed streams (must be 0), crashes (must be 0), the
+// gateway's peak RSS (target ≤ 250 MB) and its open file descriptors before and after (no leak).
+//
+//   node --import tsx bench/load.ts                      full run: 1,000 clients × 60 s
+//   LOAD_CLIENTS=100 LOAD_DURATION_S=10 node --import tsx bench/load.ts     quick run
+//   LOAD_CHUNKS (20) × LOAD_CHUNK_DELAY_MS (100) set how slowly each upstream stream arrives.
+//
+// Everything is bounded: each client stops at the deadline, the total request count is capped, every request
+// has a timeout, and all traffic goes to 127.0.0.1.
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Agent, request } from 'undici';
+import { freePort, spawnReady, spawnUntilUp, type Child } from './procs.js';
+
+const env = (name: string, def: number): number => {
+  const v = Number(process.env[name]);
+  return Number.isFinite(v) && v > 0 ? v : def;
+};
+
+interface Tally {
+  started: number;
+  completed: number;
+  /** 200 streams that ended with a well-formed error event (e.g. cut when the upstream died). */
+  errorEvents: number;
+  /** Error responses in the JSON envelope (429 overloaded, 502 all targets failed…), by status. */
+  errorStatuses: Record<number, number>;
+  malformed: number;
+  malformedSamples: string[];
+  latenciesMs: number[];
+}
+
+/** Soft RLIMIT_NOFILE of this process (children inherit it). */
+function fdLimit(): number {
+  const m = /Max open files\s+(\d+|unlimited)/.exec(readFileSync('/proc/self/limits', 'utf8'));
+  return !m || m[1] === 'unlimited' ? Infinity : Number(m[1]);
+}
+
+const rssMb = (pid: number): number => {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : 0;
+};
+const fdCount = (pid: number): number => readdirSync(`/proc/${pid}/fd`).length;
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Classifies one finished response. An SSE body must be whole frames of JSON ending in [DONE] or an error. */
+function classify(status: number, contentType: string, text: string, t: Tally): void {
+  const bad = (why: string): void => {
+    t.malformed++;
+    if (t.malformedSamples.length < 5) t.malformedSamples.push(`${status} ${why}: ${text.slice(-200)}`);
+  };
+  if (status !== 200) {
+    try {
+      const body = JSON.parse(text) as { error?: { message?: unknown } };
+      if (typeof body.error?.message !== 'string') return bad('error without envelope');
+      t.errorStatuses[status] = (t.errorStatuses[status] ?? 0) + 1;
+    } catch {
+      bad('error body not JSON');
+    }
+    return;
+  }
+  if (!contentType.includes('text/event-stream')) return bad('200 without SSE');
+  if (!text.endsWith('\n\n')) return bad('stream cut mid-frame');
+  const frames = text.split('\n\n').filter((f) => f.trim() !== '' && !f.startsWith(':'));
+  const last = frames.at(-1) ?? '';
+  for (const f of frames) {
+    if (!f.startsWith('data: ')) return bad('frame without data');
+    const data = f.slice(6);
+    if (data === '[DONE]') continue;
+    try {
+      JSON.parse(data);
+    } catch {
+      return bad('frame not JSON');
+    }
+  }
+  if (last === 'data: [DONE]') {
+    if (frames.some((f) => f.startsWith('data: {"error"'))) return bad('error event followed by [DONE]');
+    t.completed++;
+  } else if (last.startsWith('data: {"error"')) {
+    t.errorEvents++;
+  } else {
+    bad('stream ended without [DONE] or an error event');
+  }
+}
+
+async function startUpstream(delayMs: number, chunks: number): Promise<Child> {
+  return spawnReady(['--import', 'tsx', 'bench/upstream.ts', '--delay-ms', String(delayMs), '--chunks', String(chunks)]);
+}
+
+async function startGatewayChild(up1: number, up2: number): Promise<Child & { dir: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'lynkr-load-'));
+  writeFileSync(
+    join(dir, 'settings.json'),
+    JSON.stringify({
+      providers: [
+        { id: 'up1', kind: 'openai-compatible', baseUrl: `http://127.0.0.1:${up1}/v1`, apiKey: 'sk-load-key-1-000000000', models: ['m'], maxConcurrent: 5_000 },
+        { id: 'up2', kind: 'openai-compatible', baseUrl: `http://127.0.0.1:${up2}/v1`, apiKey: 'sk-load-key-2-000000000', models: ['m'], maxConcurrent: 5_000 },
+      ],
+      aliases: { load: { description: 'load test', targets: ['up1/m', 'up2/m'] } },
+      defaultModel: 'load',
+      fallback: { enabled: true, retries: 0, breakerThreshold: 5, breakerCooldownMs: 600_000 },
+      cache: { exact: { enabled: false }, semantic: { enabled: false } },
+      log: { level: 'warn' },
+    }),
+  );
+  const port = await freePort();
+  const entry = existsSync('dist/main/cli/index.js') ? ['dist/main/cli/index.js'] : ['--import', 'tsx', 'main/cli/index.ts'];
+  const child = await spawnUntilUp([...entry, 'start', '--port', String(port), '--data-dir', dir], port, `http://127.0.0.1:${port}/health`, { LYNKR_DATA_DIR: dir });
+  return { ...child, dir };
+}
+
+export async function run(): Promise<string> {
+  const clients = env('LOAD_CLIENTS', 1_000);
+  const durationS = env('LOAD_DURATION_S', 60);
+  const chunks = env('LOAD_CHUNKS', 20);
+  const chunkDelayMs = env('LOAD_CHUNK_DELAY_MS', 100);
+  const maxRequests = clients * Math.ceil(durationS) * 10;
+  const needFds = clients * 3 + 256;
+  if (fdLimit() < needFds) {
+    throw new Error(`open-file limit ${fdLimit()} is below ${needFds} for ${clients} clients: run \`ulimit -n 8192\` first`);
+  }
+
+  const up1 = await startUpstream(chunkDelayMs, chunks);
+  const up2 = await startUpstream(chunkDelayMs, chunks);
+  const gw = await startGatewayChild(up1.port, up2.port);
+  const pid = gw.proc.pid!;
+  let crashes = 0;
+  gw.proc.on('exit', (code, signal) => {
+    if (!stopping) crashes++;
+    exitInfo = `${code ?? ''}${signal ?? ''}`;
+  });
+  let stopping = false;
+  let exitInfo = '';
+
+  const agent = new Agent({ connections: clients + 16, keepAliveTimeout: 2_000, headersTimeout: 30_000, bodyTimeout: 30_000 });
+  const url = `http://127.0.0.1:${gw.port}/v1/chat/completions`;
+  const body = JSON.stringify({ model: 'load', stream: true, messages: [{ role: 'user', content: 'stream to me slowly' }] });
+
+  // Warm up one request so lazy module loads and pools are in place before the "before" fd count.
+  await (await request(url, { method: 'POST', dispatcher: agent, headers: { 'content-type': 'application/json' }, body })).body.text();
+  await agent.close();
+  await sleep(6_000); // let the warm-up's keep-alive sockets (client 5 s server side, upstream pool) close
+  const fdsBefore = fdCount(pid);
+  const rssBefore = rssMb(pid);
+
+  const client = new Agent({ connections: clients + 16, keepAliveTimeout: 2_000, headersTimeout: 30_000, bodyTimeout: 30_000 });
+  const t: Tally = { started: 0, completed: 0, errorEvents: 0, errorStatuses: {}, malformed: 0, malformedSamples: [], latenciesMs: [] };
+  let peakRss = rssBefore;
+  const sampler = setInterval(() => {
+    try {
+      peakRss = Math.max(peakRss, rssMb(pid));
+    } catch {
+      /* process gone: counted as a crash */
+    }
+  }, 200);
+
+  const t0 = Date.now();
+  const deadline = t0 + durationS * 1000;
+  let killedAt: number | undefined;
+  const killer = setTimeout(() => {
+    killedAt = Date.now() - t0;
+    up1.proc.kill('SIGKILL');
+  }, (durationS * 1000) / 2);
+
+  async function clientLoop(i: number): Promise<void> {
+    // Spread the start over the first second so 1,000 connects do not land in one tick.
+    await sleep((i * 1000) / clients);
+    while (Date.now() < deadline && t.started < maxRequests && crashes === 0) {
+      t.started++;
+      const s = performance.now();
+      try {
+        const res = await request(url, { method: 'POST', dispatcher: client, headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(30_000) });
+        const text = await res.body.text();
+        classify(res.statusCode, String(res.headers['content-type'] ?? ''), text, t);
+        t.latenciesMs.push(performance.now() - s);
+        // 429 means "back off": honour Retry-After like a real client would.
+        if (res.statusCode === 429) await sleep(Number(res.headers['retry-after'] ?? 1) * 1000);
+      } catch (e) {
+        t.malformed++;
+        if (t.malformedSamples.length < 5) t.malformedSamples.push(`transport: ${(e as Error).message}`);
+      }
+    }
+  }
+
+  await Promise.all(Array.from({ length: clients }, (_, i) => clientLoop(i)));
+  const elapsedS = (Date.now() - t0) / 1000;
+  clearTimeout(killer);
+  clearInterval(sampler);
+  await client.close();
+  // Idle keep-alive sockets close after the server's keepAliveTimeout (5 s) and the upstream pool's.
+  await sleep(7_000);
+  const fdsAfter = crashes ? NaN : fdCount(pid);
+  const rssAfter = crashes ? NaN : rssMb(pid);
+
+  stopping = true;
+  await gw.stop();
+  await up1.stop();
+  await up2.stop();
+  rmSync(gw.dir, { recursive: true, force: true });
+
+  const lat = t.latenciesMs.sort((a, b) => a - b);
+  const pct = (p: number): number => lat[Math.min(lat.length - 1, Math.floor(lat.length * p))] ?? NaN;
+  const statuses = Object.entries(t.errorStatuses).map(([s, n]) => `${s}: ${n}`).join(', ') || 'none';
+  const yes = (ok: boolean): string => (ok ? 'yes' : '**no**');
+  return [
+    `${clients} concurrent streaming clients for ${elapsedS.toFixed(1)} s against two fake upstreams streaming ${chunks} chunks ${chunkDelayMs} ms apart (≈${((chunks * chunkDelayMs) / 1000).toFixed(1)} s per stream), fallback up1 → up2; up1 killed (SIGKILL) at ${((killedAt ?? NaN) / 1000).toFixed(1)} s. Gateway in its own process (\`${existsSync('dist/main/cli/index.js') ? 'dist/main/cli/index.js' : 'tsx main/cli/index.ts'} start\`).`,
+    '',
+    '| measure | value | target | met |',
+    '|---|---|---|---|',
+    `| streams started | ${t.started} | | |`,
+    `| completed streams (\`[DONE]\`) | ${t.completed} | | |`,
+    `| clean error events (stream cut when up1 died) | ${t.errorEvents} | | |`,
+    `| error responses in the envelope | ${statuses} | | |`,
+    `| malformed streams / transport errors | ${t.malformed} | 0 | ${yes(t.malformed === 0)} |`,
+    `| gateway crashes | ${crashes}${crashes ? ` (exit ${exitInfo})` : ''} | 0 | ${yes(crashes === 0)} |`,
+    `| gateway peak RSS | ${peakRss.toFixed(0)} MB (idle before ${rssBefore.toFixed(0)} MB, after ${rssAfter.toFixed(0)} MB) | ≤ 250 MB | ${yes(peakRss <= 250)} |`,
+    `| gateway open fds before / after | ${fdsBefore} / ${fdsAfter} | no leak | ${yes(fdsAfter <= fdsBefore + 2)} |`,
+    `| stream latency p50 / p99 | ${pct(0.5).toFixed(0)} / ${pct(0.99).toFixed(0)} ms | | |`,
+    ...(t.malformedSamples.length ? ['', 'Malformed samples:', ...t.malformedSamples.map((s) => `- \`${s.replace(/`/g, "'").replace(/\n/g, '\\n')}\``)] : []),
+  ].join('\n');
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  console.log(await run());
+}

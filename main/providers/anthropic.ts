@@ -6,14 +6,14 @@ import type { CallContext, Locality, Provider } from '../core/provider.js';
 import type { ChatResponse, ModelInfo, ProviderRequest, StreamChunk } from '../core/types.js';
 import type { ProviderSettings } from '../settings/schema.js';
 import { AnthropicStreamState, fromAnthropicResponse, toAnthropicBody } from './anthropic-wire.js';
+import { baseUrlFor, localityOf } from './defaults.js';
 import { HttpUpstream, protocolError, transportError, type HttpTimeouts } from './http.js';
 import { sseEvents, sseJson } from './sse.js';
 
 export const ANTHROPIC_VERSION = '2023-06-01';
-export const ANTHROPIC_DEFAULT_BASE_URL = 'https://api.anthropic.com';
 
-export interface AdapterOptions {
-  settings: ProviderSettings;
+/** What the adapters of this file family need besides their settings (a subset of factories' ProviderEnv). */
+export interface AdapterEnv {
   timeouts: HttpTimeouts;
 }
 
@@ -25,11 +25,11 @@ export class AnthropicProvider implements Provider {
   readonly endpoint: string;
   private readonly http: HttpUpstream;
 
-  constructor({ settings, timeouts }: AdapterOptions) {
+  constructor(settings: ProviderSettings, { timeouts }: AdapterEnv) {
     this.id = settings.id;
-    this.locality = settings.local ? 'local' : 'cloud';
+    this.locality = localityOf('anthropic', settings.local);
     // Accept the base URL with or without /v1 (SDKs differ on which one they want).
-    const base = (settings.baseUrl ?? ANTHROPIC_DEFAULT_BASE_URL).replace(/\/+$/, '').replace(/\/v1$/, '');
+    const base = (baseUrlFor('anthropic', settings.baseUrl) ?? '').replace(/\/v1$/, '');
     this.http = new HttpUpstream({
       provider: settings.id,
       baseUrl: `${base}/v1`,

@@ -5,6 +5,10 @@ import type { Locality, Provider, ProviderKind } from '../core/provider.js';
 import type { ProviderSettings, Settings } from '../settings/schema.js';
 import { baseUrlFor, localityOf } from './defaults.js';
 import { timeoutsFrom, type HttpTimeouts } from './http.js';
+import { AnthropicProvider } from './anthropic.js';
+import { AzureOpenAIProvider } from './azure-openai.js';
+import { BedrockProvider } from './bedrock.js';
+import { GeminiProvider } from './gemini.js';
 import { OllamaProvider } from './ollama.js';
 import { OpenAICompatibleProvider, openAIKindOptions } from './openai-compatible.js';
 
@@ -54,10 +58,10 @@ export const factories: Record<ProviderKind, ProviderFactory | undefined> = {
   lmstudio: openAIFamily,
   llamacpp: openAIFamily,
   'openai-compatible': openAIFamily,
-  anthropic: undefined,
-  bedrock: undefined,
-  'azure-openai': undefined,
-  gemini: undefined,
+  anthropic: (p, env) => new AnthropicProvider(p, env),
+  bedrock: (p, env) => new BedrockProvider(p, env),
+  'azure-openai': (p, env) => new AzureOpenAIProvider(p, env),
+  gemini: (p, env) => new GeminiProvider(p, env),
 };
 
 export function createProvider(p: ProviderSettings, settings: Settings): Provider {

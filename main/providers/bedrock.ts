@@ -1,0 +1,127 @@
+// Amazon Bedrock through the Converse / ConverseStream APIs of @aws-sdk/client-bedrock-runtime (the SDK signs;
+// nothing here is hand-rolled). Auth: a Bedrock API key (Lynkr's AWS_BEDROCK_API_KEY, the provider's `apiKey`)
+// goes as `Authorization: Bearer`; without one the SDK's standard credential chain (env, profile, SSO, role)
+// signs with SigV4. `baseUrl` overrides the endpoint (VPC endpoints, tests).
+import {
+  BedrockRuntimeClient,
+  ConverseCommand,
+  ConverseStreamCommand,
+  type BedrockRuntimeClientConfig,
+} from '@aws-sdk/client-bedrock-runtime';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { GatewayError } from '../core/errors.js';
+import type { CallContext, Locality, Provider } from '../core/provider.js';
+import type { ChatResponse, ModelInfo, ProviderRequest, StreamChunk } from '../core/types.js';
+import type { ProviderSettings } from '../settings/schema.js';
+import type { AdapterEnv } from './anthropic.js';
+import { localityOf } from './defaults.js';
+import { ConverseStreamState, fromConverseOutput, toConverseInput } from './bedrock-wire.js';
+import { displayUrl, httpError, protocolError, transportError, withDeadline, type HttpTimeouts, type UpstreamIdentity } from './http.js';
+
+export const BEDROCK_DEFAULT_REGION = 'us-east-1';
+
+/** Exceptions that arrive inside a ConverseStream (no HTTP status of their own). */
+const STREAM_EXCEPTION_STATUS: Record<string, number> = {
+  ThrottlingException: 429,
+  ValidationException: 400,
+  ServiceUnavailableException: 503,
+  InternalServerException: 500,
+  ModelStreamErrorException: 502,
+  ModelTimeoutException: 504,
+};
+
+export class BedrockProvider implements Provider {
+  readonly id: string;
+  readonly kind = 'bedrock' as const;
+  readonly locality: Locality;
+  readonly endpoint: string;
+  private readonly client: BedrockRuntimeClient;
+  private readonly who: UpstreamIdentity;
+  private readonly timeouts: HttpTimeouts;
+  private readonly models: string[];
+
+  constructor(settings: ProviderSettings, { timeouts }: AdapterEnv) {
+    this.id = settings.id;
+    this.locality = localityOf('bedrock', settings.local);
+    this.timeouts = timeouts;
+    this.models = settings.models;
+    const region = settings.region ?? BEDROCK_DEFAULT_REGION;
+    this.endpoint = settings.baseUrl ? displayUrl(settings.baseUrl) : `https://bedrock-runtime.${region}.amazonaws.com`;
+    this.who = { provider: settings.id, endpoint: this.endpoint, secrets: settings.apiKey ? [settings.apiKey] : [] };
+    const config: BedrockRuntimeClientConfig = {
+      region,
+      // The pipeline owns retries and fallback.
+      maxAttempts: 1,
+      // HTTP/1.1 keep-alive (the SDK's default for this client is HTTP/2, which Converse does not need).
+      requestHandler: new NodeHttpHandler({ connectionTimeout: timeouts.connectTimeoutMs, requestTimeout: timeouts.idleChunkTimeoutMs }),
+    };
+    if (settings.baseUrl) config.endpoint = settings.baseUrl;
+    if (settings.apiKey) {
+      config.token = { token: settings.apiKey };
+      config.authSchemePreference = ['httpBearerAuth'];
+    }
+    this.client = new BedrockRuntimeClient(config);
+    if (Object.keys(settings.headers).length) {
+      this.client.middlewareStack.add(
+        (next) => async (args) => {
+          const request = args.request as { headers?: Record<string, string> };
+          if (request.headers) Object.assign(request.headers, settings.headers);
+          return next(args);
+        },
+        { step: 'build', name: 'lynkrExtraHeaders' },
+      );
+    }
+  }
+
+  async chat(req: ProviderRequest, ctx: CallContext): Promise<ChatResponse> {
+    const input = toConverseInput(req, this.id);
+    const d = withDeadline(ctx.signal, this.timeouts.upstreamTimeoutMs);
+    try {
+      const out = await this.client.send(new ConverseCommand(input), { abortSignal: d.signal });
+      if (!out.output?.message) throw protocolError(this.who, 'returned no output message');
+      return fromConverseOutput(out, req.upstreamModel, `bedrock-${out.$metadata.requestId ?? Date.now()}`);
+    } catch (err) {
+      throw this.mapError(err, ctx.signal, d.fired() ? this.timeouts.upstreamTimeoutMs : undefined);
+    } finally {
+      d.clear();
+    }
+  }
+
+  async *stream(req: ProviderRequest, ctx: CallContext): AsyncGenerator<StreamChunk> {
+    const input = toConverseInput(req, this.id);
+    let state: ConverseStreamState;
+    try {
+      const out = await this.client.send(new ConverseStreamCommand(input), { abortSignal: ctx.signal });
+      if (!out.stream) throw protocolError(this.who, 'returned no event stream');
+      state = new ConverseStreamState(`bedrock-${out.$metadata.requestId ?? Date.now()}`, req.upstreamModel);
+      for await (const ev of out.stream) {
+        const events = state.events(ev);
+        if (events.length) yield { events };
+      }
+    } catch (err) {
+      throw this.mapError(err, ctx.signal);
+    }
+    if (!state.stopped) throw protocolError(this.who, 'ended the event stream before messageStop');
+    const rest = state.finish();
+    if (rest.length) yield { events: rest };
+  }
+
+  /** Bedrock has no per-runtime model list; the configured models are what this provider serves. */
+  async listModels(): Promise<ModelInfo[]> {
+    return this.models.map((id) => ({ id }));
+  }
+
+  async close(): Promise<void> {
+    this.client.destroy();
+  }
+
+  private mapError(err: unknown, signal: AbortSignal, deadlineMs?: number): GatewayError {
+    if (err instanceof GatewayError) return err;
+    const e = err as { name?: string; message?: string; $metadata?: { httpStatusCode?: number }; $response?: { headers?: Record<string, string> } };
+    const status = e.$metadata?.httpStatusCode ?? (e.name ? STREAM_EXCEPTION_STATUS[e.name] : undefined);
+    if (status && status >= 400 && !deadlineMs && !signal.aborted) {
+      return httpError(this.who, status, JSON.stringify({ message: `${e.name}: ${e.message ?? ''}` }), e.$response?.headers ?? {});
+    }
+    return transportError(err, this.who, { deadlineMs, clientAborted: signal.aborted, timeouts: this.timeouts });
+  }
+}

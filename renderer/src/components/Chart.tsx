@@ -17,6 +17,8 @@ export interface ChartProps {
 const cssVar = (name: string, fallback: string): string =>
   getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback;
 
+const hhmm = (ms: number): string => new Date(ms).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' });
+
 export function Chart(props: ChartProps) {
   const host = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot>();
@@ -38,8 +40,8 @@ export function Chart(props: ChartProps) {
       padding: [8, 8, 0, 0],
       scales: { y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.15 : 1] } },
       axes: [
-        { ...axis, space: 60 },
-        { ...axis, size: 44, values: (_u, ticks) => ticks.map((v) => props.format(v)) },
+        { ...axis, space: 60, values: (_u, ticks) => ticks.map((t) => hhmm(t * 1000)) },
+        { ...axis, size: 52, values: (_u, ticks) => ticks.map((v) => props.format(v)) },
       ],
       series: [{}, { stroke, width: 2, fill: `${stroke}22`, points: { show: false }, spanGaps: true }],
     };

@@ -83,17 +83,17 @@ export function CopyButton(props: { text: string; label?: string; testId?: strin
   };
   return (
     <span class="copy">
-      <button type="button" class="btn small" data-testid={props.testId} onClick={() => void copy()}>
-        {props.label ?? 'Copy'}
+      <button type="button" class={`btn small ${state?.ok ? 'copied' : ''}`} data-testid={props.testId} onClick={() => void copy()}>
+        {state?.ok ? '✓ Copied' : (props.label ?? 'Copy')}
       </button>
-      {state && <span class={state.ok ? 'ok-text' : 'error-text'}>{state.msg}</span>}
+      {state && !state.ok && <span class="error-text small">{state.msg}</span>}
     </span>
   );
 }
 
-export function CopyField(props: { label: string; value: string; testId?: string }) {
+export function CopyField(props: { label: string; value: string; testId?: string; compact?: boolean }) {
   return (
-    <div class="copy-field">
+    <div class={`copy-field ${props.compact ? 'compact' : ''}`}>
       <span class="field-label">{props.label}</span>
       <code class="value" data-testid={props.testId ? `${props.testId}-value` : undefined}>
         {props.value}

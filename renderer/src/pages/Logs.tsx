@@ -41,7 +41,7 @@ export function LogsPage() {
             <input
               type="search"
               class="filter"
-              placeholder="Filter: model, provider, status, hit…"
+              placeholder="Filter (model, provider, status…)"
               value={filter}
               onInput={(e) => setFilter(e.currentTarget.value)}
               aria-label="Filter the log"
@@ -93,10 +93,10 @@ export function LogsPage() {
                     <td data-testid="log-cache" class={r.cache.startsWith('hit') ? 'ok-text' : ''}>
                       {cacheLabel(r.cache)}
                     </td>
-                    <td class="small">{r.fallbackFrom.length ? `after ${r.fallbackFrom.join('; ')}` : ''}</td>
+                    <td class="small wrap">{r.fallbackFrom.length ? `after ${r.fallbackFrom.join('; ')}` : ''}</td>
                     <td class="right mono">{fmtMs(r.latencyMs)}</td>
                     <td class="right mono">{tokensLabel(r)}</td>
-                    <td class="right" title={r.error}>
+                    <td class="right wrap" title={r.error}>
                       <span class={`status ${r.status >= 400 ? 'bad' : 'good'}`}>{r.status}</span>
                       {r.error && <div class="error-text small">{r.error}</div>}
                     </td>

@@ -4,7 +4,7 @@ import { api } from '../api.js';
 import { Chart } from '../components/Chart.js';
 import { OllamaCard } from '../components/OllamaCard.js';
 import { Busy, Card, CopyField, Dot, ErrorBox, Loading } from '../components/ui.js';
-import { fmtAgo, fmtInt, fmtMs, fmtPct, fmtUptime } from '../format.js';
+import { fmtAgo, fmtInt, fmtMs, fmtPct, fmtTime, fmtUptime } from '../format.js';
 import { type Polled, useAction, usePoll } from '../hooks.js';
 import type { Mode, ProviderView, StatusResponse, TrafficSeries } from '../types.js';
 
@@ -42,7 +42,7 @@ export function OverviewPage(props: { status: Polled<StatusResponse> }) {
               v{s.version} · up {fmtUptime(s.uptimeMs)} · {fmtInt(s.requestsToday)} requests today
             </span>
           </div>
-          <CopyField label="Base URL" value={s.baseUrl} testId="base-url" />
+          <CopyField label="Base URL" value={s.baseUrl} testId="base-url" compact />
           <div class="kv">
             <span>Listening</span>
             <span>{s.listening.join(', ') || '—'}</span>
@@ -148,7 +148,7 @@ function ProvidersHealth(props: { providers: ProviderView[]; onChange(): Promise
                   {p.breaker.consecutiveFailures > 0 && <span class="muted"> · {p.breaker.consecutiveFailures} failures</span>}
                   {p.breaker.lastError && <div class="error-text small">{p.breaker.lastError}</div>}
                   {p.breaker.retryAt && p.breaker.state === 'open' && (
-                    <div class="muted small">probe at {new Date(p.breaker.retryAt).toLocaleTimeString()}</div>
+                    <div class="muted small">probe at {fmtTime(p.breaker.retryAt)}</div>
                   )}
                 </td>
                 <td class="right">

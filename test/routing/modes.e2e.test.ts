@@ -1,6 +1,7 @@
 // Modes through a real gateway: the admin API switch (persisted, live, streams in flight untouched), local down
 // in auto mode, the 503 when a mode leaves nothing, and tier routing headers.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -135,6 +136,31 @@ describe('modes via the admin API', () => {
     expect(hard.response.headers.get('x-lynkr-route')).toMatch(/^tier=REASONING; /);
     expect(hard.response.headers.get('x-lynkr-provider')).toBe('cloud');
     expect(hard.response.headers.get('x-lynkr-model')).toBe('gpt-4o');
+  });
+});
+
+describe('mode persistence', () => {
+  it('a mode set through the admin API survives a restart', async () => {
+    const ollama = await startFakeOllama({ models: ['qwen2.5-coder:7b'], script: { text: 'from local' } });
+    const cloud = await startFakeOpenAI({ script: { text: 'from cloud' } });
+    const dataDir = mkdtempSync(join(tmpdir(), 'lynkr-mode-'));
+    try {
+      const first = await startTestGateway(settingsFor(ollama.url, cloud.url), { dataDir });
+      expect((await setMode(first, 'cloud')).status).toBe(200);
+      await first.close();
+      const second = await startTestGateway({}, { dataDir, keepSettingsFile: true });
+      try {
+        const status = (await (await second.admin('/admin/status')).json()) as { mode: string };
+        expect(status.mode).toBe('cloud');
+        expect((await ask(second, 'chat-fast')).response.headers.get('x-lynkr-provider')).toBe('cloud');
+      } finally {
+        await second.close();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+      await ollama.close();
+      await cloud.close();
+    }
   });
 });
 

@@ -272,3 +272,62 @@ describe('circuit breaker through the gateway', () => {
     expect((await ask(gw)).data.choices[0].message.content).toBe('from primary');
   });
 });
+
+describe("Lynkr's environment names keep their meaning", () => {
+  let primary: FakeOpenAI;
+  let backup: FakeOpenAI;
+
+  beforeAll(async () => {
+    primary = await startFakeOpenAI({ script: { text: 'from primary' } });
+    backup = await startFakeOpenAI({ script: { text: 'from backup' } });
+  });
+  afterAll(async () => {
+    await primary?.close();
+    await backup?.close();
+  });
+
+  const soloSettings = (): SettingsInput => ({
+    ...settingsFor(primary.url, backup.url, { retries: 0 }),
+    aliases: {
+      solo: { description: 'primary only', targets: ['primary/p-model'] },
+      duo: { description: 'primary then backup', targets: ['primary/p-model', 'backup/b-model'] },
+    },
+  });
+
+  it('FALLBACK_PROVIDER adds a last-resort target; FALLBACK_ENABLED=false turns fallback off', async () => {
+    primary.setFault({ status: 500, body: { error: { message: 'boom' } } });
+    const on = await startTestGateway(soloSettings(), { env: { FALLBACK_PROVIDER: 'backup' } });
+    try {
+      const { data, response } = await ask(on, 'solo');
+      expect(data.choices[0].message.content).toBe('from backup');
+      expect(response.headers.get('x-lynkr-model')).toBe('b-model'); // provider alone: its first model
+    } finally {
+      await on.close();
+    }
+    const off = await startTestGateway(soloSettings(), { env: { FALLBACK_PROVIDER: 'backup', FALLBACK_ENABLED: 'false' } });
+    try {
+      const before = backup.count('/chat/completions');
+      const err = (await ask(off, 'duo').catch((e: unknown) => e)) as InstanceType<typeof OpenAI.APIError>;
+      expect(err.status).toBeGreaterThanOrEqual(500);
+      expect(backup.count('/chat/completions')).toBe(before); // not even the alias's second target
+    } finally {
+      await off.close();
+      primary.setFault(null);
+    }
+  });
+
+  it('TIER_* (provider:model) pick the target of the auto alias', async () => {
+    const gw = await startTestGateway(soloSettings(), { env: { TIER_SIMPLE: 'backup:b-model', TIER_REASONING: 'primary:p-model' } });
+    try {
+      const simple = await ask(gw, 'auto');
+      expect([simple.response.headers.get('x-lynkr-provider'), simple.response.headers.get('x-lynkr-model')]).toEqual(['backup', 'b-model']);
+      const hard = await client(gw)
+        .chat.completions.create({ model: 'auto', messages: [{ role: 'user', content: 'Prove that the halting problem is undecidable, step by step.' }] })
+        .withResponse();
+      expect(hard.response.headers.get('x-lynkr-route')).toMatch(/^tier=REASONING; score=\d+; reasons=/);
+      expect(hard.response.headers.get('x-lynkr-provider')).toBe('primary');
+    } finally {
+      await gw.close();
+    }
+  });
+});

@@ -20,9 +20,9 @@ beforeAll(async () => {
   gw = await startTestGateway({
     providers: [
       { id: 'oa', kind: 'openai', baseUrl: cloud.url, apiKey: 'sk-fault-suite-key-0000000000', models: ['gpt-4o-mini'] },
-      { id: 'ol', kind: 'ollama', baseUrl: ollama.url, models: ['llama3.2:latest'] },
+      { id: 'ollama', kind: 'ollama', baseUrl: ollama.url, models: ['llama3.2:latest'] },
     ],
-    aliases: { cloud: { targets: ['oa/gpt-4o-mini'] }, local: { targets: ['ol/llama3.2:latest'] } },
+    aliases: { cloud: { targets: ['oa/gpt-4o-mini'] }, local: { targets: ['ollama/llama3.2:latest'] } },
     defaultModel: 'cloud',
     fallback: { enabled: false, retries: 0, breakerThreshold: 1000 },
     cache: { exact: { enabled: false } },
@@ -156,7 +156,8 @@ describe('hangs and per-phase timeouts', () => {
     cloud.setFault('hang-before-headers', { times: 1 });
     const o = await call('openai-chat', 'cloud', true);
     expectCleanFailure('openai-chat', o);
-    expect(o.ms).toBeGreaterThanOrEqual(TIMEOUTS.firstByteTimeoutMs - 50);
+    // Bounded by the first-byte deadline (not the 1.5 s whole-request one, nor forever).
+    expect(o.ms).toBeGreaterThanOrEqual(TIMEOUTS.firstByteTimeoutMs * 0.8);
     expect(o.ms).toBeLessThan(TIMEOUTS.upstreamTimeoutMs + 1_000);
     await cloud.waitForAbort(2_000);
     expect(o.status).toBe(504);

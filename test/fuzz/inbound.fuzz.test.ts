@@ -57,7 +57,11 @@ const BODY_LIMIT = 1024 * 1024;
 beforeAll(async () => {
   cloud = await startFakeOpenAI({ record: false, script: { text: 'ok', chunks: 1 } });
   gw = await startTestGateway({
-    providers: [{ id: 'oa', kind: 'openai', baseUrl: cloud.url, apiKey: 'sk-fuzz-upstream-key-00000000', models: ['gpt-4o-mini'] }],
+    providers: [
+      { id: 'oa', kind: 'openai', baseUrl: cloud.url, apiKey: 'sk-fuzz-upstream-key-00000000', models: ['gpt-4o-mini'] },
+      // Replaces the built-in default (localhost:11434): nothing but the fake may be contacted.
+      { id: 'ollama', kind: 'ollama', baseUrl: cloud.url.replace(/\/v1$/, ''), enabled: false },
+    ],
     aliases: { cloud: { targets: ['oa/gpt-4o-mini'] } },
     defaultModel: 'cloud',
     server: { bodyLimitBytes: BODY_LIMIT },

@@ -105,7 +105,17 @@ export function createCache(initial: Settings, deps: CacheDeps): Cache {
     }
   }
 
-  const semanticOn = (): boolean => settings.cache.semantic.enabled && !vecReason;
+  /** A non-storage failure inside the vector search (a bug, an odd vector) turns off only the semantic cache. */
+  let semanticReason: string | undefined;
+  function onSemanticError(err: unknown, during: string): void {
+    const code = (err as { code?: string }).code ?? '';
+    if (/^SQLITE_(FULL|READONLY|BUSY|LOCKED|CORRUPT|NOTADB|IOERR|CANTOPEN)/.test(code)) return onDbError(err, during);
+    semanticReason = `semantic cache error: ${err instanceof Error ? err.message : String(err)}`;
+    log?.error({ during, code, reason: semanticReason }, 'semantic cache disabled');
+  }
+
+  const semanticOn = (): boolean => settings.cache.semantic.enabled && !vecReason && !semanticReason;
+  const reason = (): string | undefined => disabledReason ?? (settings.cache.semantic.enabled ? (vecReason ?? semanticReason) : undefined);
 
   function bypass(reason: string, token?: Token): CacheLookup {
     stats.bypasses++;
@@ -159,6 +169,11 @@ export function createCache(initial: Settings, deps: CacheDeps): Cache {
       }
       if (sem.skip || !token.semantic) return bypass(sem.skip ?? 'no-text-prompt', token);
 
+      if (embedder.ready === false) {
+        // Loading started at startup; the first requests are not made to wait for it.
+        delete token.semantic;
+        return bypass('embedder-loading', token);
+      }
       let vector: Float32Array;
       try {
         vector = await embedOne(token.semantic.prompt);
@@ -170,17 +185,23 @@ export function createCache(initial: Settings, deps: CacheDeps): Cache {
       }
       token.semantic.vector = vector;
       if (!store) return bypass('disabled');
-      const index = store.vecIndex(embedder.id, vector.length);
-      for (const c of index.search(token.semantic.ctx, vector, now())) {
-        if (c.similarity < threshold) break;
-        const e = store.getById(c.id, t);
-        if (!e?.prompt) continue;
-        if (nearMissReason(token.semantic.prompt, e.prompt)) {
-          stats.nearMissRejects++;
-          continue;
+      try {
+        const index = store.vecIndex(embedder.id, vector.length);
+        for (const c of index.search(token.semantic.ctx, vector, now())) {
+          if (c.similarity < threshold) break;
+          const e = store.getById(c.id, t);
+          if (!e?.prompt) continue;
+          if (nearMissReason(token.semantic.prompt, e.prompt)) {
+            stats.nearMissRejects++;
+            continue;
+          }
+          store.touch(e.id, t);
+          return hit('semantic', e.response, e.local, Math.round(c.similarity * 10_000) / 10_000);
         }
-        store.touch(e.id, t);
-        return hit('semantic', e.response, e.local, Math.round(c.similarity * 10_000) / 10_000);
+      } catch (err) {
+        onSemanticError(err, 'semantic lookup');
+        delete token.semantic;
+        return bypass('cache-error', token);
       }
       stats.misses++;
       return { status: 'miss', token };
@@ -199,7 +220,8 @@ export function createCache(initial: Settings, deps: CacheDeps): Cache {
       store.put(entry, now(), vec);
       busyFailures = 0;
     } catch (err) {
-      onDbError(err, 'store');
+      if (sem) onSemanticError(err, 'semantic store');
+      else onDbError(err, 'store');
     }
   }
 
@@ -245,7 +267,7 @@ export function createCache(initial: Settings, deps: CacheDeps): Cache {
         embedderFailures: stats.embedderFailures,
         threshold,
         embedder: embedder.id,
-        disabledReason: disabledReason ?? (settings.cache.semantic.enabled ? vecReason : undefined),
+        disabledReason: reason(),
       };
     },
     clear(alias?: string): number {
@@ -266,7 +288,7 @@ export function createCache(initial: Settings, deps: CacheDeps): Cache {
       return {
         exact: ok && settings.cache.exact.enabled,
         semantic: ok && semanticOn(),
-        disabledReason: disabledReason ?? (settings.cache.semantic.enabled ? vecReason : undefined),
+        disabledReason: reason(),
       };
     },
     applySettings(next: Settings): void {

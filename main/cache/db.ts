@@ -38,7 +38,9 @@ export function describeDbError(err: unknown): string {
   const code = (err as { code?: string }).code ?? '';
   const msg = err instanceof Error ? err.message : String(err);
   if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return `cache database is locked by another process (${code})`;
-  if (code.startsWith('SQLITE_READONLY')) return `cache database is read-only (${code})`;
+  if (code.startsWith('SQLITE_READONLY') || code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
+    return `cache database is read-only or not writable (${code})`;
+  }
   if (code === 'SQLITE_FULL') return 'disk full: cache database cannot grow (SQLITE_FULL)';
   if (code.startsWith('SQLITE_IOERR')) return `cache database I/O error (${code})`;
   return `cache database error: ${code || msg}`;

@@ -18,10 +18,15 @@ export function vecTableName(embedderId: string, dim: number): string {
 
 const blob = (v: Float32Array): Buffer => Buffer.from(v.buffer, v.byteOffset, v.byteLength);
 
+/** bit[] columns need a multiple of 8 dimensions; zero padding changes neither cosine nor the sign bits that matter. */
+export const paddedDim = (dim: number): number => Math.ceil(dim / 8) * 8;
+
 export class VecIndex {
   private readonly insertStmt: Database.Statement;
   private readonly searchStmt: Database.Statement;
   private readonly deleteStmt: Database.Statement;
+
+  private readonly width: number;
 
   constructor(
     private readonly db: Database.Database,
@@ -32,9 +37,10 @@ export class VecIndex {
     private readonly candidates = 32,
   ) {
     if (!/^[a-z0-9_]+$/.test(name)) throw new Error(`bad vec table name ${name}`);
+    const width = (this.width = paddedDim(dim));
     if (layout === 'quantized') {
       db.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS ${name} USING vec0(
-        ctx TEXT PARTITION KEY, bq BIT[${dim}], emb FLOAT[${dim}] distance_metric=cosine, expires_at INTEGER)`);
+        ctx TEXT PARTITION KEY, bq BIT[${width}], emb FLOAT[${width}] distance_metric=cosine, expires_at INTEGER)`);
       this.insertStmt = db.prepare(
         `INSERT INTO ${name}(rowid, ctx, bq, emb, expires_at) VALUES (?, ?, vec_quantize_binary(?), ?, ?)`,
       );
@@ -44,7 +50,7 @@ export class VecIndex {
       );
     } else {
       db.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS ${name} USING vec0(
-        emb FLOAT[${dim}] distance_metric=cosine, +ctx TEXT, +expires_at INTEGER)`);
+        emb FLOAT[${width}] distance_metric=cosine, +ctx TEXT, +expires_at INTEGER)`);
       this.insertStmt = db.prepare(`INSERT INTO ${name}(rowid, ctx, emb, expires_at) VALUES (?, ?, ?, ?)`);
       // Brute force cannot filter inside the KNN scan, so it over-fetches and filters afterwards.
       this.searchStmt = db.prepare(
@@ -55,8 +61,16 @@ export class VecIndex {
     this.deleteStmt = db.prepare(`DELETE FROM ${name} WHERE rowid = ?`);
   }
 
+  private pad(v: Float32Array): Float32Array {
+    if (v.length === this.width) return v;
+    if (v.length !== this.dim) throw new Error(`vector has ${v.length} dims, table ${this.name} expects ${this.dim}`);
+    const out = new Float32Array(this.width);
+    out.set(v);
+    return out;
+  }
+
   insert(id: number, ctx: string, v: Float32Array, expiresAt: number): void {
-    const b = blob(v);
+    const b = blob(this.pad(v));
     if (this.layout === 'quantized') this.insertStmt.run(BigInt(id), ctx, b, b, BigInt(expiresAt));
     else this.insertStmt.run(BigInt(id), ctx, b, BigInt(expiresAt));
   }
@@ -67,7 +81,7 @@ export class VecIndex {
 
   /** Nearest live entries in the same context, best first. */
   search(ctx: string, v: Float32Array, now: number, limit = 3): VecHit[] {
-    const rows = this.searchStmt.all({ q: blob(v), k: this.candidates, ctx, now: BigInt(now) }) as { id: number; d: number }[];
+    const rows = this.searchStmt.all({ q: blob(this.pad(v)), k: this.candidates, ctx, now: BigInt(now) }) as { id: number; d: number }[];
     return rows
       .sort((a, b) => a.d - b.d)
       .slice(0, limit)

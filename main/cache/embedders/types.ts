@@ -3,6 +3,8 @@ export interface Embedder {
   readonly id: string;
   /** Known up front for the builtin embedders; 0 for remote ones until the first vectors arrive. */
   readonly dim: number;
+  /** False while a builtin model is still loading: the cache bypasses rather than make a request wait for it. */
+  readonly ready?: boolean;
   /** One unit-length vector per text. Throws on failure; the cache counts it and bypasses that request. */
   embed(texts: string[], signal: AbortSignal): Promise<Float32Array[]>;
 }

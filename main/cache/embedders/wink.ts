@@ -72,8 +72,9 @@ export interface WinkEmbedder extends Embedder {
 
 export function createWinkEmbedder(vocab = 50_000): WinkEmbedder {
   let loading: Promise<WordVectors> | undefined;
+  let ready = false;
   const load = (): Promise<WordVectors> => {
-    loading ??= loadWinkVectors(vocab);
+    loading ??= loadWinkVectors(vocab).then((wv) => ((ready = true), wv));
     // A failed load is retried on the next request rather than cached forever.
     loading.catch(() => (loading = undefined));
     return loading;
@@ -81,6 +82,9 @@ export function createWinkEmbedder(vocab = 50_000): WinkEmbedder {
   return {
     id: `builtin-wink100-${vocab}`,
     dim: DIM,
+    get ready() {
+      return ready;
+    },
     async embed(texts) {
       const wv = await load();
       return texts.map((t) => embedWithVectors(t, wv));

@@ -315,11 +315,11 @@ export async function* openAIChunks(
   let done = false;
   try {
     for await (const ev of sseEvents(body, http)) {
-      if (ev.data === '[DONE]') {
-        done = true;
-        break;
-      }
-      yield decoder.decode(ev.data);
+      // After [DONE], read on to the end of the body rather than break: breaking destroys the body, and with
+      // it a keep-alive connection that the next request would have reused.
+      if (done) continue;
+      if (ev.data === '[DONE]') done = true;
+      else yield decoder.decode(ev.data);
     }
     done ||= decoder.finished;
   } catch (err) {

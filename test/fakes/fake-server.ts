@@ -85,6 +85,8 @@ export class FakeServer {
   private fault: (ActiveFault & { times?: number; path?: string }) | undefined;
   private abortWaiters: Array<() => void> = [];
   port = 0;
+  /** TCP connections accepted so far (keep-alive reuse shows as a small number). */
+  connections = 0;
 
   constructor(
     private readonly handler: FakeHandler,
@@ -95,6 +97,7 @@ export class FakeServer {
     const server = createServer((req, res) => void this.onRequest(req, res));
     server.keepAliveTimeout = 5_000;
     server.on('connection', (s) => {
+      this.connections += 1;
       this.sockets.add(s);
       s.on('close', () => this.sockets.delete(s));
     });

@@ -78,6 +78,8 @@ export interface FakeOllama {
   /** Currently listed by /api/tags (pulls add to it). */
   models: string[];
   count(path?: string): number;
+  /** TCP connections accepted so far (to check keep-alive reuse). */
+  connections(): number;
   setFault(fault: Fault | null, opts?: FaultOptions): void;
   reply(script: OllamaScriptSource): void;
   waitForAbort(timeoutMs?: number): Promise<void>;
@@ -136,6 +138,7 @@ export async function startFakeOllama(opts: FakeOllamaOptions = {}): Promise<Fak
     requests: server.requests,
     models,
     count: (p) => server.count(p),
+    connections: () => server.connections,
     setFault: (f, o) => server.setFault(f, o),
     reply: (s) => {
       script = s;

@@ -7,7 +7,7 @@
  *   fake.reply((body) => ({ text: `echo ${body.model}` }))     // or compute it from the request body
  *   fake.setFault({ status: 429, headers: { 'retry-after': '2' } }, { times: 1 })
  *   fake.setFault('cut-mid-stream', { afterChunks: 2 })        // see fake-server.ts for every fault
- *   fake.requests[0].body, fake.requests[0].headers, fake.count('/chat/completions'), await fake.waitForAbort()
+ *   fake.requests[0].body, fake.requests[0].headers, fake.count('/chat/completions'), fake.connections(), await fake.waitForAbort()
  *   await fake.close()
  *
  * Routes (also without the /v1 prefix):
@@ -80,6 +80,8 @@ export interface FakeOpenAI {
   port: number;
   requests: RecordedRequest[];
   count(path?: string): number;
+  /** TCP connections accepted so far (to check keep-alive reuse). */
+  connections(): number;
   setFault(fault: Fault | null, opts?: FaultOptions): void;
   reply(script: ScriptSource): void;
   waitForAbort(timeoutMs?: number): Promise<void>;
@@ -123,6 +125,7 @@ export async function startFakeOpenAI(opts: FakeOpenAIOptions = {}): Promise<Fak
     port: server.port,
     requests: server.requests,
     count: (p) => server.count(p),
+    connections: () => server.connections,
     setFault: (f, o) => server.setFault(f, o),
     reply: (s) => {
       script = s;

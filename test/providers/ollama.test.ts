@@ -111,6 +111,15 @@ describe('Ollama adapter', () => {
     ]);
   });
 
+  it('reuses one keep-alive connection across sequential streams and chats', async () => {
+    const before = fake.connections();
+    for (let i = 0; i < 10; i++) {
+      await collect(p.stream(request({ stream: true }), ctx()));
+      await p.chat(request(), ctx());
+    }
+    expect(fake.connections() - before).toBeLessThanOrEqual(1);
+  });
+
   it('maps done_reason length', async () => {
     fake.reply({ text: 'cut', doneReason: 'length' });
     expect((await p.chat(request(), ctx())).finishReason).toBe('length');

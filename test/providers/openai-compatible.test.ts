@@ -165,6 +165,15 @@ describe('OpenAI-compatible adapter', () => {
     expect(body()).toEqual({ model: 'text-embedding-3-small', input: ['a', 'b'], encoding_format: 'float', dimensions: 4 });
   });
 
+  it('reuses one keep-alive connection across sequential streams and chats', async () => {
+    const before = fake.connections();
+    for (let i = 0; i < 10; i++) {
+      await collect(compat.stream(request({ stream: true }), ctx()));
+      await compat.chat(request(), ctx());
+    }
+    expect(fake.connections() - before).toBeLessThanOrEqual(1);
+  });
+
   it('starts the upstream request lazily, on the first next()', async () => {
     const before = fake.count('/chat/completions');
     const it = compat.stream(request({ stream: true }), ctx())[Symbol.asyncIterator]();

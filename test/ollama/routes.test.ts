@@ -28,7 +28,7 @@ async function serve(endpoint: string): Promise<string> {
   app.use(express.json());
   const router = express.Router();
   registerOllamaRoutes(router, { ollama } as unknown as AdminDeps);
-  app.use(router);
+  app.use('/admin', router);
   app.use((err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
     const e = toGatewayError(err);
     res.status(e.status).json({ error: { message: e.message, type: e.kind, param: e.param } });

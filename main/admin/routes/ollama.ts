@@ -1,4 +1,5 @@
 // GET /admin/ollama, POST /admin/ollama/start, POST /admin/ollama/pull {model} → SSE of PullProgress.
+// Paths are relative to the admin router, which server/app.ts mounts at /admin.
 // Auth and the loopback check are applied by the admin router that mounts these.
 import type { Router } from 'express';
 import { z } from 'zod';
@@ -19,17 +20,17 @@ const pullBody = z.object({
 const statusQuery = z.object({ refresh: z.enum(['1', 'true', '0', 'false']).optional() });
 
 export function registerOllamaRoutes(router: Router, deps: AdminDeps): void {
-  router.get('/admin/ollama', async (req, res) => {
+  router.get('/ollama', async (req, res) => {
     const q = statusQuery.safeParse(req.query);
     if (!q.success) throw invalidRequest('refresh must be 1/true/0/false', 'refresh');
     res.json(await deps.ollama.status(q.data.refresh === '1' || q.data.refresh === 'true'));
   });
 
-  router.post('/admin/ollama/start', async (_req, res) => {
+  router.post('/ollama/start', async (_req, res) => {
     res.json(await deps.ollama.start());
   });
 
-  router.post('/admin/ollama/pull', async (req, res) => {
+  router.post('/ollama/pull', async (req, res) => {
     const parsed = pullBody.safeParse(req.body ?? {});
     if (!parsed.success) {
       const issue = parsed.error.issues[0];

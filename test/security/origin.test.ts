@@ -17,8 +17,9 @@ describe('v1Cors middleware', () => {
   let s: Served;
   beforeAll(async () => {
     const app = express();
-    app.use('/v1', v1Cors({ origins: ['http://localhost:3000', 'https://chat.example', '*', 'null'] }));
+    app.use(v1Cors({ origins: ['http://localhost:3000', 'https://chat.example', '*', 'null'] }));
     app.post('/v1/chat/completions', (_req, res) => void res.json({ ok: true }));
+    app.use('/admin', (_req, res) => void res.status(418).json({ reached: 'admin' }));
     s = await serve(app);
   });
   afterAll(() => s.close());
@@ -65,6 +66,14 @@ describe('v1Cors middleware', () => {
 
   it('same-origin browser requests (the dashboard) pass', async () => {
     expect((await post({ origin: `http://localhost:${s.port}`, 'sec-fetch-site': 'same-origin' })).status).toBe(200);
+  });
+
+  it('mounted app-wide, it leaves /admin to the admin guard: no CORS there, even for an allowlisted origin', async () => {
+    const pre = await send(s.port, { method: 'OPTIONS', path: '/admin/status', headers: { origin: 'http://localhost:3000', 'access-control-request-method': 'GET' } });
+    expect(pre.status).toBe(418);
+    expect(pre.headers['access-control-allow-origin']).toBeUndefined();
+    const get = await send(s.port, { path: '/admin/status', headers: { origin: 'http://localhost:3000' } });
+    expect(get.headers['access-control-allow-origin']).toBeUndefined();
   });
 
   it('Sec-Fetch-Site: cross-site without Origin is refused', async () => {

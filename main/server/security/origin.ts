@@ -45,6 +45,8 @@ export interface CorsOptions {
   renderError?: RenderError;
   /** Preflight cache lifetime in seconds. */
   maxAgeSeconds?: number;
+  /** Path prefixes this middleware leaves alone when mounted app-wide (the admin API has its own guard and never CORS). */
+  exceptPrefixes?: readonly string[];
 }
 
 const ALLOW_METHODS = 'GET, POST, OPTIONS';
@@ -57,7 +59,9 @@ function refuse(req: Request, res: Response, render: RenderError | undefined, me
 export function v1Cors(opts: CorsOptions): RequestHandler {
   const allowed = new Set(opts.origins.map(normalizeOrigin).filter((o): o is string => o !== undefined));
   const maxAge = String(opts.maxAgeSeconds ?? 600);
+  const except = opts.exceptPrefixes ?? ['/admin'];
   return (req: Request, res: Response, next: NextFunction) => {
+    if (except.some((p) => req.originalUrl === p || req.originalUrl.startsWith(`${p}/`) || req.originalUrl.startsWith(`${p}?`))) return next();
     res.vary('Origin');
     const origin = req.headers.origin;
     const normalized = origin === undefined ? undefined : normalizeOrigin(origin);

@@ -7,7 +7,7 @@ import { createRouter } from '../main/routing/router.js';
 import { scoreRequest } from '../main/routing/tier-scorer.js';
 import type { Settings } from '../main/settings/schema.js';
 import { makeSettings, registryFor, typicalSettings } from '../test/routing/fake-registry.js';
-import { loadTierPrompts, type LabelledRequest } from '../test/routing/tier-data.js';
+import { largeConversation, loadTierPrompts, type LabelledRequest } from '../test/routing/tier-data.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUTING_ROUNDS ?? 200);
 
@@ -54,6 +54,7 @@ export async function run(): Promise<string> {
     ['`claude-3-5-haiku-latest` (model map)', timePlans((r) => router.plan(r), asModel('claude-3-5-haiku-latest'))],
     ['`gpt-4o-mini` (bare model)', timePlans((r) => router.plan(r), asModel('gpt-4o-mini'))],
     ['scorer alone', timePlans((r) => scoreRequest(r), asModel('auto'))],
+    ['`auto`, worst case: 200 kB file + 40 kB system + 80 turns', timePlans((r) => router.plan(r), [largeConversation()])],
   ] as const;
   const fmt = (n: number) => n.toFixed(1);
   return [

@@ -51,3 +51,13 @@ export function loadTierPrompts(
   const list = set === 'tuning' ? doc.prompts : doc.holdout;
   return list.map((p) => ({ label: p.label, prompt: p.prompt, request: toRequest(p) }));
 }
+
+/** A worst case for the scorer: 80 earlier turns, a 40 kB system prompt and a 200 kB pasted file. */
+export function largeConversation(): ChatRequest {
+  const file = Array.from({ length: 4000 }, (_, i) => `  const value${i} = compute(${i}); // refactor later`).join('\n');
+  const messages: Message[] = [];
+  for (let i = 0; i < 40; i++) messages.push(text('user', `step ${i}`), text('assistant', 'done'));
+  // JSON-parsed like a real request body, so the strings are flat (not concatenation ropes).
+  messages.push(JSON.parse(JSON.stringify(text('user', `Refactor this file and prove it is equivalent:\n\`\`\`ts\n${file}\n\`\`\``))) as Message);
+  return { model: 'auto', system: 'x'.repeat(40_000), messages, stream: false };
+}

@@ -3,24 +3,13 @@ import { describe, expect, it } from 'vitest';
 import type { Tier } from '../../main/core/ports.js';
 import type { ChatRequest } from '../../main/core/types.js';
 import { scoreRequest } from '../../main/routing/tier-scorer.js';
-import { loadTierPrompts, type LabelledRequest } from './tier-data.js';
+import { largeConversation, loadTierPrompts, type LabelledRequest } from './tier-data.js';
 
 const tuning = loadTierPrompts('tuning');
 const holdout = loadTierPrompts('holdout');
 
 function accuracy(set: LabelledRequest[]): number {
   return set.filter((p) => scoreRequest(p.request).tier === p.label).length / set.length;
-}
-
-function bigRequest(): ChatRequest {
-  const file = Array.from({ length: 4000 }, (_, i) => `  const value${i} = compute(${i}); // refactor later`).join('\n');
-  const messages: ChatRequest['messages'] = [];
-  for (let i = 0; i < 40; i++) {
-    messages.push({ role: 'user', content: [{ type: 'text', text: `step ${i}` }] });
-    messages.push({ role: 'assistant', content: [{ type: 'text', text: 'done' }] });
-  }
-  messages.push({ role: 'user', content: [{ type: 'text', text: `Refactor this file and prove it is equivalent:\n\`\`\`ts\n${file}\n\`\`\`` }] });
-  return { model: 'auto', system: 'x'.repeat(40_000), messages, stream: false };
 }
 
 describe('tier scorer', () => {
@@ -61,8 +50,17 @@ describe('tier scorer', () => {
     expect(agent.score).toBeGreaterThan(scoreRequest(base).score);
   });
 
+  it('reads keywords from the prose, not from pasted code, but finds stack traces inside fences', () => {
+    const ask = (t: string): ChatRequest => ({ model: 'auto', messages: [{ role: 'user', content: [{ type: 'text', text: t }] }], stream: false });
+    const code = '```js\n// TODO refactor, prove the invariant, debug the race condition\nconst x = 1;\n```';
+    expect(scoreRequest(ask(`What does this print?\n${code}`)).reasons).not.toEqual(expect.arrayContaining(['refactor']));
+    expect(scoreRequest(ask(`Please refactor this:\n${code}`)).reasons).toContain('refactor');
+    const trace = '```\nTypeError: x is not a function\n    at main (/app/index.js:3:9)\n```';
+    expect(scoreRequest(ask(`Why?\n${trace}`)).reasons).toContain('error-trace');
+  });
+
   it('takes well under 0.2 ms per request, including a 200 kB conversation', () => {
-    const big = bigRequest();
+    const big = largeConversation();
     for (let i = 0; i < 200; i++) for (const p of tuning) scoreRequest(p.request); // warm up
     const rounds = 50;
     let t0 = performance.now();

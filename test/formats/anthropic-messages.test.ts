@@ -79,6 +79,32 @@ describe('anthropic messages: parse', () => {
     expect(anthropicMessagesFormat.parse({ model: 'm', max_tokens: 1, messages: [], x: 1 }).native.body).toMatchObject({ x: 1 });
   });
 
+  it('tolerates block types it does not translate (kept natively, dropped otherwise) and content documents', () => {
+    const body = {
+      model: 'm',
+      max_tokens: 5,
+      messages: [
+        { role: 'assistant', content: [{ type: 'server_tool_use', id: 'srv_1', name: 'web_search', input: { q: 'x' } }, { type: 'text', text: 'found' }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'tool_result', tool_use_id: 't', content: [{ type: 'search_result', source: 's', title: 't', content: [] }, { type: 'text', text: 'r' }] },
+            { type: 'document', source: { type: 'content', content: [{ type: 'text', text: 'para 1' }, { type: 'text', text: 'para 2' }] } },
+            { type: 'document', source: { type: 'url', url: 'https://example.com/a.pdf' } },
+          ],
+        },
+      ],
+    };
+    const { request, native } = anthropicMessagesFormat.parse(body);
+    expect(request.messages[0]).toEqual({ role: 'assistant', content: [{ type: 'text', text: 'found' }] });
+    expect(request.messages[1]).toEqual({ role: 'tool', toolCallId: 't', content: [{ type: 'text', text: 'r' }] });
+    expect(request.messages[2].content).toEqual([
+      { type: 'document', mediaType: 'text/plain', data: Buffer.from('para 1\npara 2').toString('base64'), title: undefined },
+      { type: 'text', text: '[document not included: https://example.com/a.pdf]' },
+    ]);
+    expect((native.body.messages as Array<{ content: Array<{ type: string }> }>)[0].content[0].type).toBe('server_tool_use');
+  });
+
   it('maps tool_choice tool/none/auto', () => {
     const base = { model: 'm', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] };
     expect(parse({ ...base, tool_choice: { type: 'tool', name: 'f' } }).toolChoice).toEqual({ name: 'f' });

@@ -27,6 +27,7 @@ describe('responses: parse', () => {
         { role: 'developer', content: 'Use tools.' },
         { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'weather?' }, { type: 'input_image', image_url: 'data:image/png;base64,AAA' }] },
         { type: 'reasoning', id: 'rs_1', summary: [], encrypted_content: 'xx' },
+        { type: 'web_search_call', id: 'ws_1', status: 'completed', action: { type: 'search', query: 'x' } },
         { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'Checking.' }] },
         { type: 'function_call', call_id: 'call_1', name: 'weather', arguments: '{"city":"Paris"}' },
         { type: 'function_call', call_id: 'call_2', name: 'time', arguments: '{}' },

@@ -1,5 +1,5 @@
 import type { ChatRequest, ContentPart, Message, ToolChoice, ToolDef } from '../../core/types.js';
-import type { AnthropicBlock, CountTokensRequest, MessagesRequest } from './schema.js';
+import { isKnownBlock, type AnthropicBlock, type CountTokensRequest, type KnownBlock, type MessagesRequest } from './schema.js';
 
 // Anthropic Messages → the internal request. Anthropic keeps tool results inside user turns; the internal
 // shape (like OpenAI's) has one `tool` message per result, so a user turn may become several messages.
@@ -27,12 +27,13 @@ export function toConversation(body: CountTokensRequest): Omit<ChatRequest, 'mod
 
 function toMessages(role: 'user' | 'assistant', content: string | AnthropicBlock[]): Message[] {
   if (typeof content === 'string') return [{ role, content: [{ type: 'text', text: content }] }];
-  if (role === 'assistant') return [toAssistant(content)];
+  const blocks = content.filter(isKnownBlock);
+  if (role === 'assistant') return [toAssistant(blocks)];
   const out: Message[] = [];
   const rest: ContentPart[] = [];
-  for (const block of content) {
+  for (const block of blocks) {
     if (block.type === 'tool_result') {
-      const parts = typeof block.content === 'string' ? [{ type: 'text' as const, text: block.content }] : (block.content ?? []).flatMap(toPart);
+      const parts = typeof block.content === 'string' ? [{ type: 'text' as const, text: block.content }] : (block.content ?? []).filter(isKnownBlock).flatMap(toPart);
       const msg: Message = { role: 'tool', toolCallId: block.tool_use_id, content: parts };
       if (block.is_error) msg.isError = true;
       out.push(msg);
@@ -44,7 +45,7 @@ function toMessages(role: 'user' | 'assistant', content: string | AnthropicBlock
   return out;
 }
 
-function toAssistant(blocks: AnthropicBlock[]): Message {
+function toAssistant(blocks: KnownBlock[]): Message {
   const msg: Message = { role: 'assistant', content: [] };
   for (const block of blocks) {
     if (block.type === 'tool_use') {
@@ -58,7 +59,7 @@ function toAssistant(blocks: AnthropicBlock[]): Message {
   return msg;
 }
 
-function toPart(block: AnthropicBlock): ContentPart[] {
+function toPart(block: KnownBlock): ContentPart[] {
   switch (block.type) {
     case 'text':
       return [{ type: 'text', text: block.text }];
@@ -73,8 +74,13 @@ function toPart(block: AnthropicBlock): ContentPart[] {
       if (src.type === 'text') {
         return [{ type: 'document', mediaType: src.media_type ?? 'text/plain', data: Buffer.from(src.data).toString('base64'), title }];
       }
-      // A remote document cannot be inlined without fetching it; only a native upstream can take it.
-      return [{ type: 'text', text: `[document: ${src.url}]` }];
+      if (src.type === 'content') {
+        const text = typeof src.content === 'string' ? src.content : src.content.map((b) => b.text ?? '').join('\n');
+        return [{ type: 'document', mediaType: 'text/plain', data: Buffer.from(text).toString('base64'), title }];
+      }
+      // A URL or Files-API document cannot be inlined without fetching it. A native Anthropic upstream gets the
+      // client's block as sent; another upstream gets a visible reference, not invented content.
+      return [{ type: 'text', text: `[document not included: ${src.type === 'url' ? src.url : src.file_id}]` }];
     }
     default:
       // tool_use / thinking outside their turn, redacted_thinking: nothing another upstream could use.

@@ -8,6 +8,13 @@ const cacheControl = z.looseObject({ type: z.string() }).optional();
 const base64Source = z.looseObject({ type: z.literal('base64'), media_type: z.string().min(1), data: z.string() });
 const urlSource = z.looseObject({ type: z.literal('url'), url: z.string().min(1) });
 const textSource = z.looseObject({ type: z.literal('text'), media_type: z.string().optional(), data: z.string() });
+/** A document made of content blocks (citations use it). */
+const contentSource = z.looseObject({
+  type: z.literal('content'),
+  content: z.union([z.string(), z.array(z.looseObject({ type: z.string(), text: z.string().optional() }))]),
+});
+/** Anthropic Files API references: only Anthropic itself can resolve them. */
+const fileSource = z.looseObject({ type: z.literal('file'), file_id: z.string() });
 
 export const textBlock = z.looseObject({ type: z.literal('text'), text: z.string(), cache_control: cacheControl });
 const imageBlock = z.looseObject({
@@ -16,13 +23,24 @@ const imageBlock = z.looseObject({
 });
 const documentBlock = z.looseObject({
   type: z.literal('document'),
-  source: z.discriminatedUnion('type', [base64Source, textSource, urlSource]),
+  source: z.discriminatedUnion('type', [base64Source, textSource, urlSource, contentSource, fileSource]),
   title: z.string().nullish(),
 });
 const toolResultBlock = z.looseObject({
   type: z.literal('tool_result'),
   tool_use_id: z.string().min(1),
-  content: z.union([z.string(), z.array(z.discriminatedUnion('type', [textBlock, imageBlock, documentBlock]))]).optional(),
+  content: z
+    .union([
+      z.string(),
+      z.array(
+        z.union([
+          z.discriminatedUnion('type', [textBlock, imageBlock, documentBlock]),
+          // search_result and newer result blocks: native upstream only (see otherBlock below).
+          z.looseObject({ type: z.string().refine((t) => t !== 'text' && t !== 'image' && t !== 'document', 'invalid block') }),
+        ]),
+      ),
+    ])
+    .optional(),
   is_error: z.boolean().optional(),
 });
 const toolUseBlock = z.looseObject({
@@ -34,7 +52,7 @@ const toolUseBlock = z.looseObject({
 const thinkingBlock = z.looseObject({ type: z.literal('thinking'), thinking: z.string(), signature: z.string().optional() });
 const redactedThinkingBlock = z.looseObject({ type: z.literal('redacted_thinking'), data: z.string() });
 
-export const contentBlock = z.discriminatedUnion('type', [
+const knownBlock = z.discriminatedUnion('type', [
   textBlock,
   imageBlock,
   documentBlock,
@@ -43,7 +61,16 @@ export const contentBlock = z.discriminatedUnion('type', [
   thinkingBlock,
   redactedThinkingBlock,
 ]);
+const KNOWN_BLOCKS = new Set(['text', 'image', 'document', 'tool_result', 'tool_use', 'thinking', 'redacted_thinking']);
+/**
+ * Block types we do not translate (server_tool_use, web_search_tool_result, container_upload, newer ones): kept
+ * for a native Anthropic upstream, dropped for others, never a 400 — clients such as Claude Code replay them.
+ */
+const otherBlock = z.looseObject({ type: z.string().refine((t) => !KNOWN_BLOCKS.has(t), 'unknown block type') });
+export const contentBlock = z.union([knownBlock, otherBlock]);
 export type AnthropicBlock = z.infer<typeof contentBlock>;
+export type KnownBlock = z.infer<typeof knownBlock>;
+export const isKnownBlock = (b: AnthropicBlock): b is KnownBlock => KNOWN_BLOCKS.has(b.type);
 
 const message = z.looseObject({
   role: z.enum(['user', 'assistant']),

@@ -32,6 +32,7 @@ function toMessages(input: string | ResponsesItem[]): Message[] {
   const out: Message[] = [];
   for (const item of input) {
     if (item.type === 'reasoning') continue;
+    if (item.type !== undefined && item.type !== 'message' && item.type !== 'function_call' && item.type !== 'function_call_output') continue;
     if (item.type === 'function_call') {
       const last = out.at(-1);
       const call = { id: item.call_id, name: item.name, arguments: item.arguments };

@@ -39,7 +39,14 @@ const functionCallOutputItem = z.looseObject({
 /** Reasoning items that Codex replays: useful only to the model that wrote them, so they are dropped. */
 const reasoningItem = z.looseObject({ type: z.literal('reasoning') });
 
-export const inputItem = z.union([messageItem, functionCallItem, functionCallOutputItem, reasoningItem]);
+const KNOWN_ITEMS = new Set(['message', 'function_call', 'function_call_output', 'reasoning']);
+/**
+ * Items of OpenAI's hosted tools (web_search_call, file_search_call, image_generation_call, …) that clients replay:
+ * meaningful only to OpenAI, dropped for every other upstream rather than refused.
+ */
+const otherItem = z.looseObject({ type: z.string().refine((t) => !KNOWN_ITEMS.has(t), 'invalid item') });
+
+export const inputItem = z.union([messageItem, functionCallItem, functionCallOutputItem, reasoningItem, otherItem]);
 export type ResponsesItem = z.infer<typeof inputItem>;
 
 /** Function tools are flat (`{type, name, parameters}`); hosted tools (web_search, …) exist only at OpenAI. */

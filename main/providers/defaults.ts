@@ -48,5 +48,8 @@ export function baseUrlFor(kind: ProviderKind, baseUrl?: string): string | undef
   if (url === undefined) return undefined;
   if (kind === 'ollama') return normalizeOllamaBaseUrl(url);
   if (kind === 'anthropic' || kind === 'bedrock' || kind === 'azure-openai') return url.replace(/\/+$/, '');
-  return normalizeOpenAIBaseUrl(url);
+  const normal = normalizeOpenAIBaseUrl(url);
+  // LM Studio and llama-server are often given as http://localhost:1234; their OpenAI API lives under /v1.
+  if ((kind === 'lmstudio' || kind === 'llamacpp') && new URL(normal).pathname === '/') return `${normal.replace(/\/$/, '')}/v1`;
+  return normal;
 }

@@ -257,7 +257,8 @@ export class HttpUpstream implements UpstreamIdentity {
     this.timeouts = opts.timeouts;
     this.origin = url.origin;
     this.basePath = url.pathname.replace(/\/+$/, '');
-    this.query = opts.query ? `?${opts.query}` : '';
+    const query = [url.search.slice(1), opts.query].filter(Boolean).join('&');
+    this.query = query ? `?${query}` : '';
     this.headers = { ...opts.headers };
     if (url.username) {
       this.headers.authorization ??= `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`;

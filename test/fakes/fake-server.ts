@@ -45,6 +45,8 @@ export interface RecordedRequest {
   method: string;
   /** Path without the query string, e.g. '/v1/chat/completions'. */
   path: string;
+  /** Path with the query string, as sent. */
+  url: string;
   headers: IncomingHttpHeaders;
   /** Parsed JSON body, or the raw text when it was not JSON, or undefined when empty. */
   body: unknown;
@@ -161,7 +163,7 @@ export class FakeServer {
       }
     }
     const path = (req.url ?? '/').split('?')[0];
-    const record: RecordedRequest = { method: req.method ?? 'GET', path, headers: req.headers, body, aborted: false };
+    const record: RecordedRequest = { method: req.method ?? 'GET', path, url: req.url ?? '/', headers: req.headers, body, aborted: false };
     if (this.opts.record !== false) this.requests.push(record);
     res.on('close', () => {
       if (!res.writableFinished) {

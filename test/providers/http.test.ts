@@ -57,6 +57,9 @@ describe('defaults', () => {
     expect(baseUrlFor('gemini')).toBe('https://generativelanguage.googleapis.com/v1beta/openai');
     expect(baseUrlFor('anthropic')).toBe('https://api.anthropic.com');
     expect(baseUrlFor('openai-compatible')).toBeUndefined();
+    expect(baseUrlFor('lmstudio', 'http://127.0.0.1:1234/')).toBe('http://127.0.0.1:1234/v1');
+    expect(baseUrlFor('llamacpp', 'http://127.0.0.1:8080/v1/chat/completions')).toBe('http://127.0.0.1:8080/v1');
+    expect(baseUrlFor('openai-compatible', 'http://h:9/')).toBe('http://h:9');
     expect(localityOf('ollama')).toBe('local');
     expect(localityOf('llamacpp')).toBe('local');
     expect(localityOf('openai')).toBe('cloud');

@@ -157,6 +157,14 @@ describe('OpenAI-compatible adapter', () => {
     await or.close?.();
   });
 
+  it('keeps a query string of the base URL (e.g. api-version) on every call', async () => {
+    const q = makeProvider({ id: 'q', kind: 'openai-compatible', baseUrl: `${fake.url}/chat/completions?api-version=2024-10-21` });
+    await q.chat(request(), ctx());
+    expect(fake.requests.at(-1)?.url).toBe('/v1/chat/completions?api-version=2024-10-21');
+    expect(q.endpoint).toBe(fake.url);
+    await q.close?.();
+  });
+
   it('lists models and embeds', async () => {
     expect((await compat.listModels(ctx())).map((m) => m.id)).toEqual(['gpt-4o-mini', 'gpt-4o', 'fake-model']);
     const e = await compat.embed!({ upstreamModel: 'text-embedding-3-small', input: ['a', 'b'], dimensions: 4 }, ctx());

@@ -21,6 +21,14 @@ const pages = [
 ] as const;
 type PageId = (typeof pages)[number]['id'];
 
+// Started while the bundle is still evaluating, before the first render: the Overview waits on it (≤ 1 s budget).
+let firstStatus: Promise<StatusResponse> | undefined = hasToken() ? api<StatusResponse>('/status') : undefined;
+const loadStatus = (): Promise<StatusResponse> => {
+  const p = firstStatus ?? api<StatusResponse>('/status');
+  firstStatus = undefined;
+  return p;
+};
+
 const routeFromHash = (): PageId => {
   const id = location.hash.replace(/^#\/?/, '').split(/[?&/]/)[0];
   return pages.some((p) => p.id === id) ? (id as PageId) : 'overview';
@@ -33,7 +41,7 @@ export function App() {
     addEventListener('hashchange', onHash);
     return () => removeEventListener('hashchange', onHash);
   }, []);
-  const status = usePoll(() => api<StatusResponse>('/status'), 3000);
+  const status = usePoll(loadStatus, 3000);
   const s = status.data;
 
   return (

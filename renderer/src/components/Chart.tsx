@@ -61,7 +61,7 @@ export function Chart(props: ChartProps) {
   }, [props.times, props.values]);
 
   return (
-    <div class="chart" data-testid={props.testId}>
+    <div class="chart" data-testid={props.testId} data-total={props.values.reduce<number>((a, v) => a + (v ?? 0), 0)}>
       <div class="chart-head">
         <span>{props.title}</span>
         <strong>{last === undefined || last === null ? '—' : props.format(last)}</strong>

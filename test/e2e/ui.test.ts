@@ -1,0 +1,253 @@
+// The window in real Chromium against a real headless gateway and fake upstreams: mode switch, providers,
+// LibreChat setup, the live log, cache stats, first-render time, and a screenshot of every page.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import OpenAI from 'openai';
+import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { startFakeOllama, type FakeOllama } from '../fakes/ollama.js';
+import { closedPortUrl, startFakeOpenAI, type FakeOpenAI } from '../fakes/openai.js';
+import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
+const shots = join(root, 'docs/screenshots');
+const CHROMIUM = '/usr/bin/chromium';
+
+let ollama: FakeOllama;
+let openai: FakeOpenAI;
+let gw: TestGateway;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let client: OpenAI;
+
+const chat = (content: string, opts: { userAgent?: string } = {}) =>
+  client.chat.completions.create(
+    { model: 'chat-fast', messages: [{ role: 'user', content }], temperature: 0 },
+    opts.userAgent ? { headers: { 'user-agent': opts.userAgent } } : {},
+  );
+
+const show = async (name: string): Promise<void> => {
+  await page.click(`nav a[href="#/${name}"]`);
+  await page.waitForSelector(`[data-testid="${name}"]`);
+};
+
+// Browser-side expressions as strings: the test tsconfig has no DOM types.
+const readClipboard = () => page.evaluate<string>('navigator.clipboard.readText()');
+
+const screenshot = (name: string) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+
+describe.skipIf(!existsSync(CHROMIUM))('the window in Chromium', () => {
+  beforeAll(async () => {
+    if (!existsSync(join(root, 'dist/renderer/index.html'))) {
+      const built = spawnSync('npx', ['vite', 'build', 'renderer', '--logLevel', 'warn'], { cwd: root, encoding: 'utf8' });
+      if (built.status !== 0) throw new Error(`renderer build failed: ${built.stderr}`);
+    }
+    mkdirSync(shots, { recursive: true });
+    [ollama, openai] = await Promise.all([
+      startFakeOllama({ models: ['qwen2.5-coder:7b'] }),
+      startFakeOpenAI({ models: ['gpt-4o-mini', 'gpt-4o'] }),
+    ]);
+    gw = await startTestGateway({
+      mode: 'local',
+      defaultModel: 'chat-fast',
+      providers: [
+        { id: 'ollama', kind: 'ollama', baseUrl: ollama.url, models: ['qwen2.5-coder:7b'] },
+        { id: 'openai', kind: 'openai', baseUrl: openai.url, apiKey: 'sk-test-upstream-key-0123456789', models: ['gpt-4o-mini'] },
+      ],
+      aliases: {
+        'chat-fast': { description: 'Quick answers', targets: ['ollama/qwen2.5-coder:7b', 'openai/gpt-4o-mini'] },
+        'chat-smart': { description: 'Harder questions', targets: ['openai/gpt-4o', 'ollama/qwen2.5-coder:7b'] },
+      },
+    });
+    client = new OpenAI({ baseURL: `${gw.baseUrl}/v1`, apiKey: 'unused-on-loopback', maxRetries: 0 });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    context = await browser.newContext({ viewport: { width: 1280, height: 860 }, colorScheme: 'light' });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: gw.baseUrl });
+    page = await context.newPage();
+    page.setDefaultTimeout(8000);
+    page.on('pageerror', (e) => console.log('page error:', e.message));
+    page.on('response', (r) => r.status() >= 400 && console.log('HTTP', r.status(), r.url()));
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await gw?.close();
+    await Promise.all([ollama?.close(), openai?.close()]);
+  });
+
+  it('renders the Overview within 1 s, takes the token from the fragment and strips it', async () => {
+    // /ui/index.html rather than /ui/: server/app.ts's `/ui` → `/ui/` redirect also matches `/ui/` (a loop).
+    await page.goto(`${gw.baseUrl}/ui/index.html#token=${gw.adminToken}`);
+    await page.waitForSelector('[data-testid="overview"]');
+    const firstRenderMs = await page.evaluate(() => performance.getEntriesByName('overview-rendered')[0]?.startTime ?? -1);
+    const timing = await page.evaluate<string>(`JSON.stringify(performance.getEntries().map((e) => [e.name.replace(location.origin, ''), Math.round(e.startTime), Math.round(e.duration)]))`);
+    console.log(`first render (navigation start → Overview with status): ${firstRenderMs.toFixed(0)} ms; entries ${timing}`);
+    expect(firstRenderMs).toBeGreaterThan(0);
+    expect(firstRenderMs).toBeLessThanOrEqual(1000);
+    expect(page.url()).not.toContain('token=');
+    expect(await page.evaluate("sessionStorage.getItem('lynkr.adminToken')")).toBe(gw.adminToken);
+    await expect(page.textContent('[data-testid="base-url-value"]')).resolves.toBe(`http://localhost:${gw.port}/v1`);
+  });
+
+  it('switching the mode sends requests local, then cloud', async () => {
+    await page.waitForSelector('[data-testid="mode-switch"] [aria-checked="true"]:has-text("Local")');
+    const first = await chat('Which way do I go? (local)');
+    expect(first.choices[0].message.content).toContain('fake Ollama');
+    expect(ollama.count('/api/chat')).toBe(1);
+    expect(openai.count('/chat/completions')).toBe(0);
+
+    await page.click('[data-testid="mode-switch"] button:has-text("Cloud")');
+    await page.waitForSelector('[data-testid="mode-switch"] [aria-checked="true"]:has-text("Cloud")');
+    const status = (await (await gw.admin('/admin/status')).json()) as { mode: string };
+    expect(status.mode).toBe('cloud');
+    const second = await chat('Which way do I go? (cloud)');
+    expect(second.choices[0].message.content).toContain('fake OpenAI');
+    expect(openai.count('/chat/completions')).toBe(1);
+    expect(ollama.count('/api/chat')).toBe(1);
+
+    await show('logs');
+    const routes = page.locator('[data-testid="log-route"]');
+    await expect.poll(() => routes.allTextContents()).toEqual([
+      expect.stringContaining('chat-fast → openai/gpt-4o-mini'),
+      expect.stringContaining('chat-fast → ollama/qwen2.5-coder:7b'),
+    ]);
+  });
+
+  it('the log fills live, without reloading', async () => {
+    await show('logs');
+    const rows = page.locator('[data-testid="log-row"]');
+    const before = await rows.count();
+    await page.waitForSelector('[data-testid="log-live"]:has-text("live")');
+    await chat('A fresh question for the live log');
+    await expect.poll(() => rows.count(), { timeout: 5000 }).toBe(before + 1);
+    await expect(rows.first().locator('[data-testid="log-route"]').textContent()).resolves.toContain('openai/gpt-4o-mini');
+    // The filter narrows the table to matching rows.
+    await page.fill('[data-testid="log-filter"]', 'ollama');
+    await expect.poll(() => rows.count()).toBe(1);
+    await page.fill('[data-testid="log-filter"]', '');
+  });
+
+  it('cache stats move after a repeated request', async () => {
+    await show('cache');
+    const hits = page.locator('[data-testid="cache-hits-exact"]');
+    const hitsBefore = Number((await hits.textContent())?.replace(/,/g, ''));
+    await chat('Repeat me exactly, please');
+    const upstreamCalls = openai.count('/chat/completions');
+    const again = await chat('Repeat me exactly, please');
+    expect(again.choices[0].message.content).toContain('fake OpenAI');
+    expect(openai.count('/chat/completions')).toBe(upstreamCalls); // answered from the cache
+    await expect.poll(async () => Number((await hits.textContent())?.replace(/,/g, '')), { timeout: 6000 }).toBe(hitsBefore + 1);
+    await expect.poll(async () => Number(await page.textContent('[data-testid="cache-entries"]')), { timeout: 6000 }).toBeGreaterThan(0);
+    await screenshot('cache');
+
+    await show('logs');
+    await expect.poll(() => page.locator('[data-testid="log-cache"]').first().textContent()).toBe('hit (exact)');
+    await screenshot('logs');
+  });
+
+  it('adds a provider and tests its connection: the models list, then the exact error for a closed port', async () => {
+    await show('providers');
+    await page.click('[data-testid="add-provider"]');
+    const form = page.locator('[data-testid="provider-form"]');
+    await form.locator('select[name="kind"]').selectOption('openai-compatible');
+    await form.locator('input[name="id"]').fill('lan-box');
+    await form.locator('input[name="baseUrl"]').fill(openai.url);
+    await form.locator('input[name="apiKey"]').fill('sk-lan-secret-abcdefgh');
+    await form.locator('[data-testid="save-provider"]').click();
+    const row = page.locator('[data-testid="provider-lan-box"]');
+    await row.waitFor();
+    await expect(row.textContent()).resolves.not.toContain('sk-lan-secret-abcdefgh');
+    await row.locator('[data-testid="test-connection"]').click();
+    await row.locator('.ok-box').waitFor();
+    await expect(row.locator('.ok-box').textContent()).resolves.toMatch(/Connected in \d+ ms · 2 models.*gpt-4o-mini/);
+
+    // A provider on a port where nothing listens: the error is shown in words.
+    await page.click('[data-testid="add-provider"]');
+    await form.locator('select[name="kind"]').selectOption('openai-compatible');
+    await form.locator('input[name="id"]').fill('dead-box');
+    const deadUrl = await closedPortUrl();
+    await form.locator('input[name="baseUrl"]').fill(deadUrl);
+    await form.locator('[data-testid="save-provider"]').click();
+    const dead = page.locator('[data-testid="provider-dead-box"]');
+    await dead.waitFor();
+    await dead.locator('[data-testid="test-connection"]').click();
+    const error = dead.locator('[data-testid="test-result"] .error');
+    await error.waitFor();
+    const text = (await error.textContent()) ?? '';
+    expect(text).toMatch(/Connection failed/);
+    expect(text).toMatch(/refused|ECONNREFUSED|connect/i);
+
+    // The form refuses an invalid name before any round trip.
+    await page.click('[data-testid="add-provider"]');
+    await form.locator('input[name="id"]').fill('Bad Name');
+    await form.locator('[data-testid="save-provider"]').click();
+    await expect(form.locator('.error').textContent()).resolves.toContain('lowercase letters');
+    await form.locator('button:has-text("Cancel")').click();
+
+    // Disable one: the switch persists through the admin API.
+    await dead.locator('.switch').click();
+    await expect
+      .poll(async () => ((await (await gw.admin('/admin/providers')).json()) as { id: string; enabled: boolean }[]).find((p) => p.id === 'dead-box')?.enabled)
+      .toBe(false);
+    await screenshot('providers');
+  });
+
+  it('copies the LibreChat URL and shows a yaml entry that parses, and turns green when LibreChat calls', async () => {
+    await show('librechat');
+    await expect(page.textContent('[data-testid="librechat-seen"]')).resolves.toContain('Waiting');
+    await page.click('[data-testid="copy-host-url"]');
+    await page.waitForSelector('[data-testid="copy-host-url"]:has-text("Copied")');
+    expect(await readClipboard()).toBe(`http://localhost:${gw.port}/v1`);
+    await page.click('[data-testid="copy-docker-url"]');
+    await expect.poll(() => readClipboard()).toBe(`http://host.docker.internal:${gw.port}/v1`);
+
+    const yamlText = (await page.textContent('[data-testid="librechat-yaml"]')) ?? '';
+    const entry = (parse(yamlText) as { endpoints: { custom: Record<string, unknown>[] } }).endpoints.custom[0];
+    const aliases = ((await (await gw.admin('/admin/aliases')).json()) as { name: string }[]).map((a) => a.name);
+    expect(aliases).toEqual(expect.arrayContaining(['chat-fast', 'chat-smart']));
+    expect(entry).toMatchObject({
+      apiKey: 'lynkr-local',
+      baseURL: `http://localhost:${gw.port}/v1`,
+      models: { default: aliases, fetch: true },
+      titleConvo: true,
+      titleModel: 'chat-fast',
+    });
+    expect(String(entry.name).toLowerCase().startsWith('ollama')).toBe(false);
+    await page.click('[data-testid="librechat-yaml-copy"]');
+    await expect.poll(() => readClipboard()).toBe(yamlText);
+    expect(await page.textContent('[data-testid="compose-override"]')).toContain('host.docker.internal:host-gateway');
+
+    await chat('Hello from LibreChat', { userAgent: 'LibreChat/0.8.0 (node)' });
+    await page.waitForSelector('[data-testid="librechat-seen"] .dot.ok', { timeout: 6000 });
+    await screenshot('librechat');
+  });
+
+  it('shows routing with the mode applied, and Overview charts with traffic', async () => {
+    await show('routing');
+    const fast = page.locator('[data-testid="alias-chat-fast"]');
+    await fast.waitFor();
+    await expect(fast.locator('li').allTextContents()).resolves.toEqual([
+      expect.stringContaining('ollama/qwen2.5-coder:7b'),
+      expect.stringContaining('openai/gpt-4o-mini'),
+    ]);
+    await expect(fast.locator('li.skipped').textContent()).resolves.toContain('skipped in this mode'); // cloud mode
+    await screenshot('routing');
+
+    await show('overview');
+    await page.waitForSelector('[data-testid="chart-requests"] canvas');
+    // Every request so far fell within the charted hour (the current minute alone may already be empty).
+    const logged = ((await (await gw.admin('/admin/logs?limit=100')).json()) as { rows: unknown[] }).rows.length;
+    expect(logged).toBe(6);
+    await expect
+      .poll(async () => Number(await page.getAttribute('[data-testid="chart-requests"]', 'data-total')), { timeout: 6000 })
+      .toBe(logged);
+    await screenshot('overview');
+  });
+});

@@ -62,7 +62,7 @@ export function createRequestLog(dataDir: string, settings: () => Settings, logg
   let flushScheduled = false;
   let sincePrune = 0;
   let disabledReason: string | undefined;
-  let today = { day: dayStart(now()), count: 0 };
+  let today = { day: dayStart(now()), next: nextDayStart(now()), count: 0 };
   let librechatAt: number | undefined;
   let db: Sqlite | undefined;
 
@@ -121,8 +121,9 @@ export function createRequestLog(dataDir: string, settings: () => Settings, logg
     record(r) {
       try {
         const row = stored(r);
-        const day = dayStart(now());
-        if (day !== today.day) today = { day, count: 0 };
+        const t = now();
+        // Date arithmetic only when the day rolls over, not on every request.
+        if (t >= today.next) today = { day: dayStart(t), next: nextDayStart(t), count: 0 };
         if (row.time >= today.day) today.count++;
         if (librechatAt === undefined && row.userAgent && LIBRECHAT_UA.test(row.userAgent)) librechatAt = row.time;
         traffic.add(row);
@@ -167,7 +168,7 @@ export function createRequestLog(dataDir: string, settings: () => Settings, logg
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    requestsToday: () => (dayStart(now()) === today.day ? today.count : 0),
+    requestsToday: () => (now() < today.next ? today.count : 0),
     traffic: (): TrafficSeries => traffic.series(),
     librechatSeenAt: () => librechatAt,
     health: () => ({ persistent: db !== undefined, path, ...(disabledReason ? { disabledReason } : {}) }),
@@ -239,5 +240,12 @@ function searchText(r: RequestRecord): string {
 function dayStart(t: number): number {
   const d = new Date(t);
   d.setHours(0, 0, 0, 0);
+  return d.getTime();
+}
+
+/** The next local midnight (setHours copes with DST days that are 23 or 25 hours long). */
+function nextDayStart(t: number): number {
+  const d = new Date(t);
+  d.setHours(24, 0, 0, 0);
   return d.getTime();
 }

@@ -1,5 +1,6 @@
 // The settings file, <dataDir>/settings.json, read and written through `conf` (what electron-store wraps),
 // so the desktop app and the headless gateway share one file and one format.
+import { mkdirSync } from 'node:fs';
 import Conf from 'conf';
 import { migrateSettings } from './migrations.js';
 import { settingsFile } from './paths.js';
@@ -13,6 +14,8 @@ export interface SettingsFile {
 }
 
 export function openSettingsFile(dataDir: string): SettingsFile {
+  // The data dir holds keys, the admin token and (if enabled) prompts: only this user may read it.
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   // conf reads the file in its constructor too, so both places report a broken file the same way.
   const conf = unbroken(dataDir, () => new Conf<Plain>({
     cwd: dataDir,

@@ -128,6 +128,20 @@ describe('request log', () => {
     expect(buckets.reduce((s, b) => s + b.requests, 0)).toBe(5);
   });
 
+  it('requestsToday counts since local midnight and starts again the next day', () => {
+    const midnight = new Date(2026, 10, 24, 0, 0, 0).getTime();
+    let now = midnight + 23 * 3_600_000;
+    const { log } = open({}, { now: () => now });
+    log.record(record({ time: midnight - 1 })); // yesterday, logged late
+    log.record(record({ time: now }));
+    log.record(record({ time: now }));
+    expect(log.requestsToday()).toBe(2);
+    now = midnight + 25 * 3_600_000;
+    expect(log.requestsToday()).toBe(0);
+    log.record(record({ time: now }));
+    expect(log.requestsToday()).toBe(1);
+  });
+
   it('remembers when LibreChat was first seen, across restarts', () => {
     const { log, dataDir } = open();
     log.record(record({ time: 1000, userAgent: 'OpenAI/JS 4.104.0' }));

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadSettings, SettingsError } from '../../main/settings/load.js';
@@ -92,6 +92,26 @@ describe('loadSettings precedence', () => {
   });
 });
 
+describe('named OpenAI-compatible providers in the settings file', () => {
+  it('keeps any number of them next to the env-made ones', () => {
+    const { dataDir, cwd } = setup({
+      file: {
+        version: 1,
+        providers: [
+          { id: 'groq', kind: 'openai-compatible', baseUrl: 'https://api.groq.com/openai/v1', apiKey: 'gsk-1', models: ['llama-3.3-70b'] },
+          { id: 'lan-vllm', kind: 'openai-compatible', baseUrl: 'http://10.0.0.5:8000/v1', models: ['qwen3-32b'], local: true },
+        ],
+      },
+    });
+    const s = loadSettings({ dataDir, cwd, env: { OPENAI_API_KEY: 'sk-2' } }).settings;
+    expect(s.providers.map((p) => p.id)).toEqual(['groq', 'lan-vllm', 'openai', 'ollama']);
+    expect(s.providers[1]).toMatchObject({ local: true, models: ['qwen3-32b'] });
+    // A cloud custom provider brings its first model into chat-fast and chat-quality.
+    expect(s.aliases['chat-fast'].targets).toContain('groq/llama-3.3-70b');
+    expect(s.aliases['chat-fast'].targets).not.toContain('lan-vllm/qwen3-32b');
+  });
+});
+
 describe('invalid config', () => {
   it('names the key, the reason and the source', () => {
     const { dataDir, cwd } = setup({ file: { version: 1, log: { retentionDays: -1 } }, dotenv: 'SEMANTIC_CACHE_THRESHOLD=1.5\n' });
@@ -115,6 +135,12 @@ describe('invalid config', () => {
   it('a flag out of range names the flag', () => {
     const { dataDir, cwd } = setup();
     expect(() => loadSettings({ dataDir, cwd, env: {}, flags: { port: 99999 } })).toThrow(/server\.port: .*\(from --port\)/);
+  });
+
+  it('creates the data dir readable by this user only', () => {
+    const dataDir = join(tempDir(), 'fresh');
+    loadSettings({ dataDir, cwd: tempDir(), env: {} });
+    expect(statSync(dataDir).mode & 0o777).toBe(0o700);
   });
 
   it('a malformed settings file stops startup and is left intact', () => {

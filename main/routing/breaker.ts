@@ -17,12 +17,16 @@ interface BreakerState {
   lastError?: string;
 }
 
+export function isKeyProblem(err: GatewayError): boolean {
+  const status = err.upstreamStatus ?? err.status;
+  return err.kind === 'auth' || err.kind === 'permission' || status === 401 || status === 403;
+}
+
 /** 401/403 mean the key is wrong or lacks access, not that the provider is down: say so where users look. */
 export function describeFailure(err: GatewayError): string {
   const status = err.upstreamStatus ?? err.status;
-  const keyProblem = err.kind === 'auth' || err.kind === 'permission' || status === 401 || status === 403;
   const text = `${err.kind}${status ? ` ${status}` : ''}: ${err.message}`;
-  return keyProblem ? `key problem (check the API key): ${text}` : text;
+  return isKeyProblem(err) ? `key problem (check the API key): ${text}` : text;
 }
 
 export class BreakerSet {

@@ -6,18 +6,26 @@ import { GatewayError } from '../core/errors.js';
 import type { RouteTarget, Router, Tier } from '../core/ports.js';
 import type { ChatRequest } from '../core/types.js';
 import { tierNames, type Settings } from '../settings/schema.js';
-import { BreakerSet } from './breaker.js';
+import { BreakerSet, isKeyProblem } from './breaker.js';
 import { aliasViews, concreteModels, effectiveAliases, modeAllows, splitTarget } from './catalog.js';
 import { resolveModel } from './resolve.js';
 import { retryDelayMs } from './retry.js';
 import type { ScoredPlan } from './route-header.js';
 import { scoreRequest } from './tier-scorer.js';
 
+/** The part of a pino logger the router uses. */
+export interface RouterLogger {
+  warn(obj: object, msg: string): void;
+  info(obj: object, msg: string): void;
+}
+
 export interface RouterDeps {
   settings: () => Settings;
   providers: ProviderRegistry;
   now?: () => number;
   random?: () => number;
+  /** Key problems (401/403) and breaker transitions are logged here. */
+  logger?: RouterLogger;
 }
 
 export interface ModelCatalog {
@@ -139,8 +147,21 @@ export function createRouter(deps: RouterDeps): GatewayRouter {
       const f = deps.settings().fallback;
       return retryDelayMs({ retries: f.retries, backoffMs: f.backoffMs }, err, attempt, random);
     },
-    recordSuccess: (t: RouteTarget) => breakers.recordSuccess(t.provider.id),
-    recordFailure: (t: RouteTarget, err: GatewayError) => breakers.recordFailure(t.provider.id, err),
+    recordSuccess(t: RouteTarget) {
+      const wasOpen = breakers.isOpen(t.provider.id);
+      breakers.recordSuccess(t.provider.id);
+      if (wasOpen) deps.logger?.info({ provider: t.provider.id }, 'circuit closed: the provider answered again');
+    },
+    recordFailure(t: RouteTarget, err: GatewayError) {
+      const id = t.provider.id;
+      const wasOpen = breakers.isOpen(id);
+      breakers.recordFailure(id, err);
+      const view = breakers.view(id);
+      if (isKeyProblem(err)) deps.logger?.warn({ provider: id, target: t.label, status: err.upstreamStatus ?? err.status }, view.lastError ?? 'key problem');
+      if (!wasOpen && view.state !== 'closed') {
+        deps.logger?.warn({ provider: id, failures: view.consecutiveFailures, retryAt: view.retryAt, lastError: view.lastError }, 'circuit open: skipping the provider');
+      }
+    },
     view: (id: string) => breakers.view(id),
     reset: (id?: string) => breakers.reset(id),
     setDiscoveredModels(providerId: string, models: string[]) {

@@ -121,3 +121,27 @@ describe('router: breakers through the Router port', () => {
     expect(router.admit(cloud)).toBe(true);
   });
 });
+
+describe('router: logging', () => {
+  it('logs key problems, the breaker opening and closing', () => {
+    const settings: Settings = makeSettings(typicalSettings({ fallback: { breakerThreshold: 2, breakerCooldownMs: 100 } }));
+    const lines: Array<[string, object, string]> = [];
+    let t = 0;
+    const router = createRouter({
+      settings: () => settings,
+      providers: registryFor(() => settings),
+      now: () => t,
+      logger: { warn: (o, m) => lines.push(['warn', o, m]), info: (o, m) => lines.push(['info', o, m]) },
+    });
+    const cloud = router.plan({ model: 'openai/gpt-4o', messages: [], stream: false }).targets[0];
+    router.recordFailure(cloud, unauthorized);
+    expect(lines).toEqual([['warn', { provider: 'openai', target: 'openai/gpt-4o', status: 401 }, expect.stringMatching(/^key problem/)]]);
+    router.recordFailure(cloud, refused);
+    expect(lines[1]).toEqual(['warn', expect.objectContaining({ provider: 'openai', failures: 2, retryAt: 100 }), 'circuit open: skipping the provider']);
+    t = 100;
+    expect(router.admit(cloud)).toBe(true);
+    router.recordSuccess(cloud);
+    expect(lines[2]).toEqual(['info', { provider: 'openai' }, 'circuit closed: the provider answered again']);
+    expect(lines).toHaveLength(3);
+  });
+});

@@ -218,7 +218,7 @@ describe('Ollama adapter: failures', () => {
     }
     expect(best).toBeLessThan(50);
     expect(e).toMatchObject({ kind: 'upstream_connect', status: 502, provider: 'ollama' });
-    expect(e.message).toContain(url);
+    expect(e?.message).toContain(url);
     expect((await failure(collect(down.stream(request({ stream: true }), ctx()))))).toMatchObject({ kind: 'upstream_connect' });
     await down.close?.();
   });

@@ -225,9 +225,9 @@ describe('OpenAI-compatible adapter: failures', () => {
     }
     expect(best).toBeLessThan(50);
     expect(e).toMatchObject({ kind: 'upstream_connect', status: 502, provider: 'local-llm' });
-    expect(e.message).toContain('local-llm');
-    expect(e.message).toContain(url);
-    expect(e.message).toContain('refused');
+    expect(e?.message).toContain('local-llm');
+    expect(e?.message).toContain(url);
+    expect(e?.message).toContain('refused');
     const s = await failure(collect(down.stream(request({ stream: true }), ctx())));
     expect(s).toMatchObject({ kind: 'upstream_connect', status: 502 });
     await down.close?.();

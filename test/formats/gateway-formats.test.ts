@@ -191,3 +191,26 @@ describe('responses client', () => {
     expect(claude.requests.at(-1)!.body).toMatchObject({ tools: [{ name: 'lookup', input_schema: { type: 'object' } }] });
   });
 });
+
+describe('Claude Code and Codex model names against an Ollama-only setup', () => {
+  it('claude-* and gpt-5* names are mapped to the default aliases and answered by Ollama', async () => {
+    const { startFakeOllama } = await import('../fakes/ollama.js');
+    const ollama = await startFakeOllama({ models: ['qwen2.5-coder:7b'] });
+    const local = await startTestGateway({ providers: [{ id: 'ollama', kind: 'ollama', baseUrl: ollama.url }], cache: { exact: { enabled: false } } });
+    try {
+      ollama.reply((body) => ({ text: `ollama ran ${String(body.model)}` }));
+      const claudeCode = new Anthropic({ apiKey: 'k', baseURL: local.baseUrl, maxRetries: 0 });
+      for (const model of ['claude-sonnet-4-5-20250929', 'claude-3-5-haiku-20241022']) {
+        const { data, response } = await claudeCode.messages.create({ model, max_tokens: 50, messages: [{ role: 'user', content: 'hi' }] }).withResponse();
+        expect(data.content).toEqual([{ type: 'text', text: 'ollama ran qwen2.5-coder:7b' }]);
+        expect(response.headers.get('x-lynkr-model')).toMatch(/qwen2\.5-coder:7b/);
+      }
+      const codex = new OpenAI({ apiKey: 'k', baseURL: `${local.baseUrl}/v1`, maxRetries: 0 });
+      const r = await codex.responses.create({ model: 'gpt-5-codex', input: 'hi' });
+      expect(r.output_text).toBe('ollama ran qwen2.5-coder:7b');
+    } finally {
+      await local.close();
+      await ollama.close();
+    }
+  });
+});

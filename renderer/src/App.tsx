@@ -88,7 +88,7 @@ export function App() {
         {page === 'overview' && <OverviewPage status={status} />}
         {page === 'providers' && <ProvidersPage />}
         {page === 'routing' && <RoutingPage />}
-        {page === 'cache' && <CachePage />}
+        {page === 'cache' && <CachePage semantic={s?.cache.semantic} />}
         {page === 'logs' && <LogsPage />}
         {page === 'librechat' && <LibreChatPage />}
       </main>

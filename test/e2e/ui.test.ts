@@ -38,7 +38,7 @@ const show = async (name: string): Promise<void> => {
 // Browser-side expressions as strings: the test tsconfig has no DOM types.
 const readClipboard = () => page.evaluate<string>('navigator.clipboard.readText()');
 
-const screenshot = (name: string) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+const screenshot = (name: string) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: true, animations: 'disabled' });
 
 describe.skipIf(!existsSync(CHROMIUM))('the window in Chromium', () => {
   beforeAll(async () => {
@@ -147,6 +147,14 @@ describe.skipIf(!existsSync(CHROMIUM))('the window in Chromium', () => {
     await expect.poll(async () => Number(await page.textContent('[data-testid="cache-entries"]')), { timeout: 6000 }).toBeGreaterThan(0);
     await screenshot('cache');
 
+    // The threshold slider saves on release; Clear empties the cache and says how much it removed.
+    await page.locator('[data-testid="threshold"]').fill('0.85');
+    await expect.poll(async () => ((await (await gw.admin('/admin/cache/stats')).json()) as { threshold: number }).threshold).toBe(0.85);
+    const entries = Number(await page.textContent('[data-testid="cache-entries"]'));
+    await page.click('[data-testid="cache-clear"]');
+    await expect(page.locator('.ok-text:has-text("Removed")').textContent()).resolves.toBe(`Removed ${entries} entries.`);
+    await expect.poll(async () => Number(await page.textContent('[data-testid="cache-entries"]'))).toBe(0);
+
     await show('logs');
     await expect.poll(() => page.locator('[data-testid="log-cache"]').first().textContent()).toBe('hit (exact)');
     await screenshot('logs');
@@ -239,6 +247,17 @@ describe.skipIf(!existsSync(CHROMIUM))('the window in Chromium', () => {
     ]);
     await expect(fast.locator('li.skipped').textContent()).resolves.toContain('skipped in this mode'); // cloud mode
     await screenshot('routing');
+
+    // Reorder: saved through PUT /admin/aliases/:name where the gateway has it, else the page says it is read-only.
+    await fast.locator('button[aria-label="Move ollama/qwen2.5-coder:7b down"]').click();
+    await fast.locator('button:has-text("Save order")').click();
+    await expect
+      .poll(async () => {
+        if (await page.locator('.warning:has-text("read-only")').isVisible()) return 'read-only';
+        const list = (await (await gw.admin('/admin/aliases')).json()) as { name: string; targets: { label: string }[] }[];
+        return list.find((a) => a.name === 'chat-fast')?.targets[0].label;
+      })
+      .toMatch(/^(read-only|openai\/gpt-4o-mini)$/);
 
     await show('overview');
     await page.waitForSelector('[data-testid="chart-requests"] canvas');

@@ -6,7 +6,8 @@ import { fmtBytes, fmtInt, fmtPct } from '../format.js';
 import { useAction, usePoll } from '../hooks.js';
 import type { AliasView, CacheStats } from '../types.js';
 
-export function CachePage() {
+/** `semantic`: whether the semantic cache is on (from /admin/status); the threshold only matters then. */
+export function CachePage(props: { semantic?: boolean }) {
   const stats = usePoll(() => api<CacheStats>('/cache/stats'), 3000);
   const aliases = usePoll(() => api<AliasView[]>('/aliases'), 0);
   const s = stats.data;
@@ -42,14 +43,17 @@ export function CachePage() {
           <Stat label="Entries" value={fmtInt(s.entries)} testId="cache-entries" />
           <Stat label="Size" value={fmtBytes(s.bytes)} />
           <Stat label="Tokens saved" value={fmtInt(s.tokensSaved)} testId="cache-tokens-saved" />
-          <Stat label="Cost saved (est.)" value={`$${s.costSavedUsd.toFixed(4)}`} />
-          <Stat label="Embedder" value={s.embedder} hint={`${s.embedderFailures} failures`} />
+          <Stat label="Cost saved (est.)" value={`$${s.costSavedUsd.toFixed(s.costSavedUsd >= 1 ? 2 : 4)}`} />
+          <Stat label="Embedder" value={<span class="stat-text">{s.embedder}</span>} hint={`${s.embedderFailures} failures`} />
         </div>
         {s.embedderFailures > 0 && <p class="error-text small">{s.embedderFailures} embedding calls failed; those requests skipped the semantic cache.</p>}
       </Card>
       <div class="grid two">
         <Card title="Semantic threshold">
           <p class="muted small">How similar a new prompt must be to a cached one to reuse its answer. Higher is stricter.</p>
+          {props.semantic === false && (
+            <p class="small">The semantic cache is off (settings: <code>cache.semantic.enabled</code>); only exact repeats are served from the cache.</p>
+          )}
           <div class="row">
             <input
               type="range"

@@ -96,7 +96,11 @@ export function createRouter(deps: RouterDeps): GatewayRouter {
       labels = t ? [t, ...labels] : labels;
       // A tiered alias with no tiers and no targets of its own serves the default model's targets.
       if (labels.length === 0 && s.defaultModel !== alias.name && req.model.trim() !== '') {
-        labels = resolveModel(s.defaultModel, s, discovered).labels;
+        try {
+          labels = resolveModel(s.defaultModel, s, discovered).labels;
+        } catch {
+          // A missing default is reported below as this alias having no target, not as a 404 for another name.
+        }
       }
     }
 
@@ -110,7 +114,7 @@ export function createRouter(deps: RouterDeps): GatewayRouter {
       const cfg = split && s.providers.find((p) => p.id === split[0]);
       const provider = split && cfg?.enabled ? deps.providers.get(split[0]) : undefined;
       if (!split || !provider) {
-        skipped.push(`${label} (${cfg && !cfg.enabled ? 'disabled' : 'not configured'})`);
+        skipped.push(`${label} (${!cfg ? 'not configured' : cfg.enabled ? 'provider not running' : 'disabled'})`);
         return;
       }
       if (!modeAllows(s.mode, provider.locality)) {

@@ -265,3 +265,28 @@ describe('catalog and alias views', () => {
     ]);
   });
 });
+
+describe('edge cases', () => {
+  it('a tiered alias with nothing to serve and a missing default model is a 503 for that alias', () => {
+    const { router } = setup(typicalSettings({ defaultModel: 'gone', aliases: {} }));
+    const err = thrown(() => router.plan(req('auto', 'hi')));
+    expect([err.status, err.message]).toEqual([503, 'no provider is available for alias auto (targets: none configured)']);
+  });
+
+  it('a configured provider without a running instance is named as such', () => {
+    const s = typicalSettings();
+    let settings = makeSettings(s);
+    const registry = registryFor(() => settings);
+    const router = createRouter({
+      settings: () => settings,
+      providers: { get: (id) => (id === 'openai' ? undefined : registry.get(id)), all: () => registry.all().filter((p) => p.id !== 'openai') },
+    });
+    expect(thrown(() => router.plan(req('openai/gpt-4o'))).message).toBe(
+      'no provider is available for model openai/gpt-4o (targets: openai/gpt-4o (provider not running))',
+    );
+    settings = makeSettings({ ...s, mode: 'cloud' });
+    expect(thrown(() => router.plan(req('chat-fast'))).message).toBe(
+      'mode cloud has no provider for alias chat-fast (targets: ollama/qwen2.5-coder:7b (local), openai/gpt-4o-mini (provider not running))',
+    );
+  });
+});

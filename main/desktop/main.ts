@@ -1,5 +1,6 @@
 // Electron main process: single instance, tray, window, the gateway in this process, secrets, start at login,
 // updates. Logic lives in the Electron-free modules next to this file; this file only wires Electron to them.
+import { createWriteStream, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { app, BrowserWindow, clipboard, dialog, ipcMain } from 'electron';
@@ -72,8 +73,8 @@ async function boot(): Promise<void> {
   try {
     configuredPort = readDesktopSettings(store).server.port;
     if (box.available()) {
-      const sealed = await sealPlaintextKeys(store.store, vault);
-      if (sealed) store.store = sealed;
+      const sealed = await sealPlaintextKeys(store.get('providers'), vault);
+      if (sealed) store.set('providers', sealed);
     }
   } catch (err) {
     // The gateway start below fails with the same message and the window shows it.
@@ -95,7 +96,14 @@ async function boot(): Promise<void> {
     start: async (port) => {
       const { keys, unreadable } = await vault.reveal();
       if (unreadable.length > 0) warnings.push(`Saved API keys for ${unreadable.join(', ')} could not be decrypted on this machine; enter them again.`);
-      const gw = await startGateway({ dataDir, flags: port === undefined ? undefined : { port }, secrets: keys, warnings: () => warnings });
+      const gw = await startGateway({
+        dataDir,
+        flags: port === undefined ? undefined : { port },
+        secrets: keys,
+        warnings: () => warnings,
+        // A tray app has no terminal: the gateway's log goes to a file next to the settings.
+        logDestination: gatewayLog(),
+      });
       running = gw;
       admin = createAdminClient(adminBaseFor(gw.port), gw.adminToken);
       gw.settings.onChange((next, prev) => void keepKeysSealed(next, prev, vault, store));
@@ -190,6 +198,13 @@ async function loadWindow(): Promise<void> {
   } else if (s?.phase === 'stopped') {
     await win.loadURL(statusPageUrl('The gateway is not running', s.conflict?.message ?? s.error ?? 'Stopped.')).catch(() => undefined);
   }
+}
+
+let logStream: NodeJS.WritableStream | undefined;
+function gatewayLog(): NodeJS.WritableStream {
+  mkdirSync(dataDir, { recursive: true });
+  logStream ??= createWriteStream(path.join(dataDir, 'gateway.log'), { flags: 'a', mode: 0o600 });
+  return logStream;
 }
 
 /** startGateway resolves once listening, but the window must never show a connection error page. */
@@ -303,8 +318,8 @@ async function keepKeysSealed(next: Settings, prev: Settings, vault: SecretVault
       if (p.apiKey && p.apiKey !== before?.apiKey) await vault.set(p.id, p.apiKey);
     }
     for (const p of prev.providers) if (!next.providers.some((q) => q.id === p.id) && vault.has(p.id)) vault.remove(p.id);
-    const sealed = await sealPlaintextKeys(store.store, vault);
-    if (sealed) store.store = sealed;
+    const sealed = await sealPlaintextKeys(store.get('providers'), vault);
+    if (sealed) store.set('providers', sealed);
   } catch (err) {
     if (!warnings.includes(String(err))) warnings.push(`API keys could not be moved to the OS secret store: ${err instanceof Error ? err.message : String(err)}`);
   }

@@ -83,16 +83,15 @@ interface ProviderLike {
 
 /**
  * Moves plaintext `providers[].apiKey` values (e.g. written by the headless CLI or a hand edit) into the vault
- * and returns the settings without them. Returns undefined when there was nothing to move.
+ * and returns the providers list without them, or undefined when there was nothing to move. Only the list is
+ * returned (not the whole file) so the caller writes back `providers` alone and cannot clobber the `secrets`
+ * the vault just wrote.
  */
-export async function sealPlaintextKeys(
-  raw: Record<string, unknown>,
-  vault: Pick<SecretVault, 'set'>,
-): Promise<Record<string, unknown> | undefined> {
-  if (!Array.isArray(raw.providers)) return undefined;
+export async function sealPlaintextKeys(providersValue: unknown, vault: Pick<SecretVault, 'set'>): Promise<unknown[] | undefined> {
+  if (!Array.isArray(providersValue)) return undefined;
   let moved = false;
   const providers: unknown[] = [];
-  for (const p of raw.providers as unknown[]) {
+  for (const p of providersValue as unknown[]) {
     const provider = p as ProviderLike;
     if (provider && typeof provider.id === 'string' && typeof provider.apiKey === 'string' && provider.apiKey !== '') {
       await vault.set(provider.id, provider.apiKey);
@@ -103,5 +102,5 @@ export async function sealPlaintextKeys(
       providers.push(p);
     }
   }
-  return moved ? { ...raw, providers } : undefined;
+  return moved ? providers : undefined;
 }

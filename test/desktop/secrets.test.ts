@@ -85,14 +85,19 @@ describe('secret vault', () => {
     expect(secretBoxWarning(fakeBox('kwallet5'))).toBeUndefined();
   });
 
-  it('moves plaintext provider keys into the vault', async () => {
+  it('moves plaintext provider keys into the vault without clobbering the stored secrets', async () => {
     const dir = await dataDir();
-    const vault = createSecretVault(fakeBox(), secretFileOn(confStore(dir)));
-    const raw = { version: 1, providers: [{ id: 'openai', kind: 'openai', apiKey: KEY }, { id: 'ollama', kind: 'ollama' }] };
-    const sealed = await sealPlaintextKeys(raw, vault);
-    expect(sealed).toEqual({ version: 1, providers: [{ id: 'openai', kind: 'openai' }, { id: 'ollama', kind: 'ollama' }] });
-    expect((await vault.reveal()).keys).toEqual({ openai: KEY });
-    expect(await sealPlaintextKeys(sealed!, vault)).toBeUndefined();
+    const store = confStore(dir);
+    store.store = { version: 1, providers: [{ id: 'openai', kind: 'openai', apiKey: KEY }, { id: 'ollama', kind: 'ollama' }] };
+    const vault = createSecretVault(fakeBox(), secretFileOn(store));
+    await vault.set('anthropic', 'sk-ant-0123456789abcdef');
+    const sealed = await sealPlaintextKeys(store.get('providers'), vault);
+    expect(sealed).toEqual([{ id: 'openai', kind: 'openai' }, { id: 'ollama', kind: 'ollama' }]);
+    store.set('providers', sealed);
+    expect(await readFile(settingsFile(dir), 'utf8')).not.toContain('PLAINTEXT');
+    expect((await vault.reveal()).keys).toEqual({ anthropic: 'sk-ant-0123456789abcdef', openai: KEY });
+    expect(await sealPlaintextKeys(store.get('providers'), vault)).toBeUndefined();
+    expect(await sealPlaintextKeys(undefined, vault)).toBeUndefined();
   });
 });
 

@@ -76,9 +76,6 @@ export const envVars: readonly EnvVar[] = [
   { name: 'TIER_REASONING', path: 'tiers.REASONING', kind: 'target', default: '(reasoning cloud model, else local)', description: 'Target for REASONING requests, as `provider:model`.' },
 ];
 
-/** Variables whose value is a secret: registered for log scrubbing and never written to disk. */
-export const secretEnvNames: ReadonlySet<string> = new Set(envVars.filter((v) => /(_API_KEY|_TOKEN)$/.test(v.name)).map((v) => v.name));
-
 export interface EnvIssue {
   path: string;
   message: string;

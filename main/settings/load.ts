@@ -26,8 +26,6 @@ export interface LoadOptions {
   dataDir?: string;
   /** A .env file to read instead of <cwd>/.env (flags.envFile wins). Missing is an error only when named. */
   envFile?: string;
-  /** Read the settings file (default true). Tests and the CLI's admin commands may skip it. */
-  readFile?: boolean;
 }
 
 export interface LoadedSettings {
@@ -45,7 +43,7 @@ export function loadSettings(opts: LoadOptions = {}): LoadedSettings {
   const env = opts.env ?? process.env;
   const cwd = opts.cwd ?? process.cwd();
   const dataDir = opts.dataDir ?? resolveDataDir({ env });
-  const file = opts.readFile === false ? {} : openSettingsFile(dataDir).read();
+  const file = openSettingsFile(dataDir).read();
   const dotenv = readDotenv(cwd, opts.flags?.envFile ?? opts.envFile);
 
   // .env is weaker than the real environment; both speak the same names, so merge the strings first.

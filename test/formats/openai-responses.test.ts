@@ -64,6 +64,23 @@ describe('responses: parse', () => {
     expect(openaiResponsesFormat.parse({ model: 'm', input: 'hi' }).request.messages).toEqual([{ role: 'user', content: [{ type: 'text', text: 'hi' }] }]);
   });
 
+  it('maps Codex custom (free-form) tools and their calls to function tools with one `input` argument', () => {
+    const { request } = openaiResponsesFormat.parse({
+      model: 'gpt-5-codex',
+      input: [
+        { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'patch it' }] },
+        { type: 'custom_tool_call', call_id: 'c1', name: 'apply_patch', input: '*** Begin Patch\n*** End Patch' },
+        { type: 'custom_tool_call_output', call_id: 'c1', output: 'Done!' },
+      ],
+      tools: [{ type: 'custom', name: 'apply_patch', description: 'Edit files', format: { type: 'grammar', syntax: 'lark', definition: 'start: x' } }],
+    });
+    expect(request.tools).toEqual([{ name: 'apply_patch', description: 'Edit files', parameters: { type: 'object', properties: { input: { type: 'string', description: 'The free-form input of the tool.' } }, required: ['input'] } }]);
+    expect(request.messages.slice(1)).toEqual([
+      { role: 'assistant', content: [], toolCalls: [{ id: 'c1', name: 'apply_patch', arguments: JSON.stringify({ input: '*** Begin Patch\n*** End Patch' }) }] },
+      { role: 'tool', toolCallId: 'c1', content: [{ type: 'text', text: 'Done!' }] },
+    ]);
+  });
+
   it('refuses previous_response_id and bad input with the OpenAI envelope', async () => {
     await expect(client.responses.create({ model: 'm', input: 'hi', previous_response_id: 'resp_1' })).rejects.toMatchObject({ status: 400, message: expect.stringMatching(/previous_response_id/) });
     const res = await fetch(`${srv.url}/v1/responses`, { method: 'POST', body: JSON.stringify({ model: 'm', input: 5 }) });

@@ -1,6 +1,6 @@
 import { invalidRequest } from '../../core/errors.js';
 import type { ChatRequest, ContentPart, Message, ToolChoice, ToolDef } from '../../core/types.js';
-import type { ResponsesItem, ResponsesPart, ResponsesRequest } from './schema.js';
+import { isKnownItem, type ResponsesItem, type ResponsesPart, type ResponsesRequest } from './schema.js';
 
 // Responses input items → internal messages. Consecutive `function_call` items are one assistant turn with
 // several calls (as the chat format has them); `function_call_output` items become tool messages.
@@ -30,15 +30,15 @@ export function toChatRequest(body: ResponsesRequest): ChatRequest {
 function toMessages(input: string | ResponsesItem[]): Message[] {
   if (typeof input === 'string') return [{ role: 'user', content: [{ type: 'text', text: input }] }];
   const out: Message[] = [];
-  for (const item of input) {
+  for (const item of input.filter(isKnownItem)) {
     if (item.type === 'reasoning') continue;
-    if (item.type !== undefined && item.type !== 'message' && item.type !== 'function_call' && item.type !== 'function_call_output') continue;
-    if (item.type === 'function_call') {
+    if (item.type === 'function_call' || item.type === 'custom_tool_call') {
       const last = out.at(-1);
-      const call = { id: item.call_id, name: item.name, arguments: item.arguments };
+      const args = item.type === 'function_call' ? item.arguments : JSON.stringify({ input: item.input });
+      const call = { id: item.call_id, name: item.name, arguments: args };
       if (last?.role === 'assistant') (last.toolCalls ??= []).push(call);
       else out.push({ role: 'assistant', content: [], toolCalls: [call] });
-    } else if (item.type === 'function_call_output') {
+    } else if (item.type === 'function_call_output' || item.type === 'custom_tool_call_output') {
       const content = typeof item.output === 'string' ? [{ type: 'text' as const, text: item.output }] : item.output.map(toPart);
       out.push({ role: 'tool', toolCallId: item.call_id, content });
     } else {
@@ -70,9 +70,20 @@ function toPart(part: ResponsesPart): ContentPart {
   }
 }
 
+const CUSTOM_TOOL_PARAMETERS = {
+  type: 'object',
+  properties: { input: { type: 'string', description: 'The free-form input of the tool.' } },
+  required: ['input'],
+};
+
 function toTools(tools: ResponsesRequest['tools']): ToolDef[] {
   const out: ToolDef[] = [];
   for (const t of tools ?? []) {
+    if (t.type === 'custom' && t.name) {
+      // Free-form tools become a function with one string argument, `input` (what Codex's apply_patch takes).
+      out.push({ name: t.name, description: t.description ?? undefined, parameters: CUSTOM_TOOL_PARAMETERS });
+      continue;
+    }
     // Hosted tools (web_search, file_search, …) run inside OpenAI; no other upstream can execute them.
     if (t.type !== 'function') continue;
     if (!t.name) throw invalidRequest('a function tool needs a name', 'tools');

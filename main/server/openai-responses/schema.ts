@@ -39,17 +39,37 @@ const functionCallOutputItem = z.looseObject({
 /** Reasoning items that Codex replays: useful only to the model that wrote them, so they are dropped. */
 const reasoningItem = z.looseObject({ type: z.literal('reasoning') });
 
-const KNOWN_ITEMS = new Set(['message', 'function_call', 'function_call_output', 'reasoning']);
+/** Calls of free-form `custom` tools (Codex's apply_patch): a function call whose one argument is `input`. */
+const customToolCallItem = z.looseObject({
+  type: z.literal('custom_tool_call'),
+  call_id: z.string().min(1),
+  name: z.string().min(1),
+  input: z.string(),
+});
+const customToolCallOutputItem = z.looseObject({
+  type: z.literal('custom_tool_call_output'),
+  call_id: z.string().min(1),
+  output: z.union([z.string(), z.array(contentPart)]),
+});
+
+const KNOWN_ITEMS = new Set(['message', 'function_call', 'function_call_output', 'custom_tool_call', 'custom_tool_call_output', 'reasoning']);
 /**
  * Items of OpenAI's hosted tools (web_search_call, file_search_call, image_generation_call, …) that clients replay:
  * meaningful only to OpenAI, dropped for every other upstream rather than refused.
  */
 const otherItem = z.looseObject({ type: z.string().refine((t) => !KNOWN_ITEMS.has(t), 'invalid item') });
 
-export const inputItem = z.union([messageItem, functionCallItem, functionCallOutputItem, reasoningItem, otherItem]);
+const knownItem = z.union([messageItem, functionCallItem, functionCallOutputItem, customToolCallItem, customToolCallOutputItem, reasoningItem]);
+export const inputItem = z.union([knownItem, otherItem]);
 export type ResponsesItem = z.infer<typeof inputItem>;
+export type KnownItem = z.infer<typeof knownItem>;
+/** Message items may omit `type`. */
+export const isKnownItem = (i: ResponsesItem): i is KnownItem => i.type === undefined || KNOWN_ITEMS.has(i.type);
 
-/** Function tools are flat (`{type, name, parameters}`); hosted tools (web_search, …) exist only at OpenAI. */
+/**
+ * Function tools are flat (`{type, name, parameters}`); `custom` tools take free-form text; hosted tools
+ * (web_search, …) exist only at OpenAI.
+ */
 const tool = z.looseObject({
   type: z.string(),
   name: z.string().optional(),

@@ -244,6 +244,8 @@ export class HttpUpstream implements UpstreamIdentity {
   readonly secrets: readonly string[];
   readonly timeouts: HttpTimeouts;
   private readonly pool: Pool;
+  /** The same pool, with the per-phase timeouts stretched to the whole-call deadline (non-streaming calls). */
+  private readonly wholeCall: Dispatcher;
   private readonly basePath: string;
   private readonly origin: string;
   private readonly headers: Record<string, string>;
@@ -270,13 +272,17 @@ export class HttpUpstream implements UpstreamIdentity {
       keepAliveTimeout: 30_000,
       keepAliveMaxTimeout: 600_000,
     });
+    // A non-streaming answer sends its headers only when it is complete, so the first-byte timeout must not
+    // cut it short: the whole-call deadline governs instead.
+    const t = opts.timeouts.upstreamTimeoutMs;
+    this.wholeCall = this.pool.compose((dispatch) => (o, handler) => dispatch({ ...o, headersTimeout: t, bodyTimeout: t }, handler));
   }
 
   /** Sends a request; resolves with a 2xx response (body unread), throws a GatewayError for anything else. */
-  async send(o: SendOptions): Promise<Dispatcher.ResponseData> {
+  async send(o: SendOptions, dispatcher: Dispatcher = this.pool): Promise<Dispatcher.ResponseData> {
     let res: Dispatcher.ResponseData;
     try {
-      res = await this.pool.request({
+      res = await dispatcher.request({
         origin: this.origin,
         path: this.basePath + o.path + this.query,
         method: o.method,
@@ -302,7 +308,7 @@ export class HttpUpstream implements UpstreamIdentity {
   async json<T>(o: SendOptions): Promise<T> {
     const d = withDeadline(o.signal, this.timeouts.upstreamTimeoutMs);
     try {
-      const res = await this.send({ ...o, signal: d.signal });
+      const res = await this.send({ ...o, signal: d.signal }, this.wholeCall);
       const text = await res.body.text();
       return parseJsonBody<T>(this, text, String(res.headers['content-type'] ?? ''));
     } catch (err) {
@@ -318,9 +324,11 @@ export class HttpUpstream implements UpstreamIdentity {
 
   /**
    * A fetch bound to this pool (for client libraries such as `ollama`): HTTP errors are thrown as GatewayError
-   * (so the library never sees them), transport errors are mapped, and `signal` aborts the call.
+   * (so the library never sees them), transport errors are mapped, and `signal` aborts the call. `wholeCall`:
+   * a non-streaming call, whose deadline the caller enforces through `signal`.
    */
-  fetchWith(signal: AbortSignal): typeof fetch {
+  fetchWith(signal: AbortSignal, wholeCall = false): typeof fetch {
+    const dispatcher = wholeCall ? this.wholeCall : this.pool;
     const f = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
       const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
       const signals = init?.signal ? AbortSignal.any([signal, init.signal]) : signal;
@@ -331,7 +339,7 @@ export class HttpUpstream implements UpstreamIdentity {
           headers: { ...this.headers, ...(init?.headers as Record<string, string> | undefined) },
           body: init?.body as string | undefined,
           signal: signals,
-          dispatcher: this.pool,
+          dispatcher,
         });
       } catch (err) {
         throw transportError(err, this, { clientAborted: signal.aborted, timeouts: this.timeouts });

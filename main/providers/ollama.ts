@@ -203,8 +203,8 @@ export class OllamaProvider implements Provider {
   }
 
   /** A client whose every request carries `signal`, and whose response bodies are checked. */
-  private client(signal: AbortSignal): Ollama {
-    const base = this.http.fetchWith(signal);
+  private client(signal: AbortSignal, wholeCall: boolean): Ollama {
+    const base = this.http.fetchWith(signal, wholeCall);
     const who = this.http;
     const guarded = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
       const res = await base(input, init);
@@ -223,7 +223,7 @@ export class OllamaProvider implements Provider {
   private async once<T>(ctx: CallContext, call: (client: Ollama) => Promise<T>): Promise<T> {
     const d = withDeadline(ctx.signal, this.http.timeouts.upstreamTimeoutMs);
     try {
-      return await call(this.client(d.signal));
+      return await call(this.client(d.signal, true));
     } catch (err) {
       throw ollamaError(err, this.http, {
         deadlineMs: d.fired() ? this.http.timeouts.upstreamTimeoutMs : undefined,
@@ -259,7 +259,7 @@ export class OllamaProvider implements Provider {
     ctx.signal.addEventListener('abort', onAbort, { once: true });
     let finished = false;
     try {
-      const it = await this.client(local.signal).chat({ ...body, stream: true });
+      const it = await this.client(local.signal, false).chat({ ...body, stream: true });
       let started = false;
       let toolIndex = 0;
       const id = newId('chatcmpl-');

@@ -266,6 +266,14 @@ describe('Ollama adapter: failures', () => {
     expect(e).toMatchObject({ kind: 'upstream_protocol', status: 502 });
   });
 
+  it('a slow non-streaming answer is governed by the whole-call deadline, not the first-byte timeout', async () => {
+    const patient = makeProvider({ id: 'ollama', kind: 'ollama', baseUrl: fake.url }, { firstByteTimeoutMs: 150, upstreamTimeoutMs: 3000 });
+    fake.reply({ text: 'loaded', headersDelayMs: 1200 }); // undici's header timer ticks every ~0.5 s
+    expect((await patient.chat(request(), ctx())).text).toBe('loaded');
+    expect(await failure(collect(patient.stream(request({ stream: true }), ctx())))).toMatchObject({ kind: 'upstream_timeout', status: 504 });
+    await patient.close?.();
+  });
+
   it('hang → 504; cut mid-stream → error after the first chunks', async () => {
     fake.setFault('hang-before-headers');
     expect(await failure(p.chat(request(), ctx()))).toMatchObject({ kind: 'upstream_timeout', status: 504 });

@@ -244,6 +244,15 @@ describe('OpenAI-compatible adapter: failures', () => {
     expect(s.message).toMatch(/no response within 300 ms/);
   });
 
+  it('a slow non-streaming answer is governed by the whole-call deadline, not the first-byte timeout', async () => {
+    const patient = makeProvider({ id: 'patient', kind: 'openai', baseUrl: fake.url }, { firstByteTimeoutMs: 150, upstreamTimeoutMs: 3000 });
+    fake.reply({ text: 'worth the wait', headersDelayMs: 1200 }); // undici's header timer ticks every ~0.5 s
+    expect((await patient.chat(request(), ctx())).text).toBe('worth the wait');
+    // A stream must show its first byte in time.
+    expect(await failure(collect(patient.stream(request({ stream: true }), ctx())))).toMatchObject({ kind: 'upstream_timeout', status: 504 });
+    await patient.close?.();
+  });
+
   it('a stream that goes silent mid-way → 504 after the idle timeout, after the first chunks', async () => {
     fake.setFault('hang-mid-stream', { afterChunks: 2 });
     const seen: string[] = [];

@@ -17,6 +17,16 @@ export interface AdapterEnv {
   timeouts: HttpTimeouts;
 }
 
+/**
+ * A same-format client's `anthropic-beta` header (Claude Code sends one; beta body fields need it). Read from
+ * `native.headers` when the pipeline provides it — a field NativeBody does not declare yet.
+ */
+function betaHeader(req: ProviderRequest): Record<string, string> | undefined {
+  if (req.native?.format !== 'anthropic-messages') return undefined;
+  const beta = (req.native as { headers?: Record<string, string | undefined> }).headers?.['anthropic-beta'];
+  return beta ? { 'anthropic-beta': beta } : undefined;
+}
+
 export class AnthropicProvider implements Provider {
   readonly id: string;
   readonly kind = 'anthropic' as const;
@@ -46,14 +56,14 @@ export class AnthropicProvider implements Provider {
 
   async chat(req: ProviderRequest, ctx: CallContext): Promise<ChatResponse> {
     const body = toAnthropicBody({ ...req, stream: false }, this.id);
-    const res = await this.http.json<Parameters<typeof fromAnthropicResponse>[0]>({ method: 'POST', path: '/messages', body, signal: ctx.signal });
+    const res = await this.http.json<Parameters<typeof fromAnthropicResponse>[0]>({ method: 'POST', path: '/messages', body, signal: ctx.signal, headers: betaHeader(req) });
     if (!Array.isArray(res.content)) throw protocolError(this.http, 'returned a body without `content`');
     return fromAnthropicResponse(res, req.upstreamModel);
   }
 
   async *stream(req: ProviderRequest, ctx: CallContext): AsyncGenerator<StreamChunk> {
     const body = toAnthropicBody({ ...req, stream: true }, this.id);
-    const res = await this.http.send({ method: 'POST', path: '/messages', body, signal: ctx.signal });
+    const res = await this.http.send({ method: 'POST', path: '/messages', body, signal: ctx.signal, headers: betaHeader(req) });
     const state = new AnthropicStreamState(this.id);
     let sawStop = false;
     try {

@@ -91,8 +91,10 @@ describe('anthropic adapter', () => {
   it('passes an Anthropic client body through natively (cache_control kept), model replaced', async () => {
     fake.reply({ text: 'ok' });
     const native = { model: 'claude-3-5-haiku', max_tokens: 9, system: [{ type: 'text', text: 'S', cache_control: { type: 'ephemeral' } }], messages: [{ role: 'user', content: 'x' }], top_k: 3 };
-    await provider.chat({ ...base, native: { format: 'anthropic-messages', body: native } }, ctx());
+    const withHeaders = { format: 'anthropic-messages' as const, body: native, headers: { 'anthropic-beta': 'interleaved-thinking-2025-05-14' } };
+    await provider.chat({ ...base, native: withHeaders }, ctx());
     expect(fake.requests.at(-1)!.body).toEqual({ ...native, model: 'claude-fake-1', stream: false });
+    expect(fake.requests.at(-1)!.headers['anthropic-beta']).toBe('interleaved-thinking-2025-05-14');
   });
 
   it('non-stream tool_use and thinking come back as tool calls and reasoning', async () => {

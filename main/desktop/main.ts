@@ -50,7 +50,7 @@ if (!app.requestSingleInstanceLock()) {
   app.on('before-quit', () => closeGuard.markQuitting());
   // The app lives in the tray: closing the last window must not quit it.
   app.on('window-all-closed', () => {
-    if (!tray) app.quit();
+    if (!tray) void quit();
   });
   app.whenReady().then(boot, (err: unknown) => fatal(err));
 }
@@ -143,9 +143,10 @@ async function boot(): Promise<void> {
     if (choice === 'Quit') return quit();
     state = choice === 'Try again' ? await controller.start() : await controller.start(conflict.freePort);
     if (state.phase === 'running' && choice !== 'Try again' && running) {
-      // Keep the port the user picked for the next launch too.
-      const picked = running.port;
-      running.settings.update((d) => void (d.server.port = picked));
+      // Keep the port the user picked for the next launch too. Written to the file directly: the running
+      // gateway already has it (as a flag), so a settings update would see no change and persist nothing.
+      const server = store.get('server');
+      store.set('server', { ...(server && typeof server === 'object' ? server : {}), port: running.port });
     }
   }
   if (state.phase === 'stopped' && state.error) {

@@ -313,6 +313,7 @@ export async function* openAIChunks(
 ): AsyncGenerator<StreamChunk> {
   const decoder = new OpenAIStreamDecoder(http, fallbackModel);
   let done = false;
+  let ended = false;
   try {
     for await (const ev of sseEvents(body, http)) {
       // After [DONE], read on to the end of the body rather than break: breaking destroys the body, and with
@@ -321,13 +322,17 @@ export async function* openAIChunks(
       if (ev.data === '[DONE]') done = true;
       else yield decoder.decode(ev.data);
     }
-    done ||= decoder.finished;
+    ended = true;
   } catch (err) {
     throw transportError(err, http, { clientAborted: ctx.signal.aborted, timeouts: http.timeouts });
   } finally {
-    if (!done) body.destroy();
+    // A consumer that stopped early: close the upstream connection instead of leaving a body unread.
+    if (!ended) body.destroy();
   }
-  if (!decoder.finished) throw protocolError(http, 'ended the stream before it finished');
+  if (decoder.finished) return;
+  // `[DONE]` without a finish_reason (seen from some local servers) is still a clean end; silence is not.
+  if (done) yield { events: [{ type: 'finish', reason: 'stop' }] };
+  else throw protocolError(http, 'ended the stream before it finished');
 }
 
 // ---------------------------------------------------------------------------------------------------------

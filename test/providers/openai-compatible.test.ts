@@ -132,6 +132,13 @@ describe('OpenAI-compatible adapter', () => {
     expect(events.find((e) => e.type === 'finish')).toEqual({ type: 'finish', reason: 'tool_calls' });
   });
 
+  it('ends cleanly on [DONE] even without a finish_reason', async () => {
+    fake.reply({ text: 'ok', finishReason: '' });
+    const { events } = await collect(compat.stream(request({ stream: true }), ctx()));
+    expect(events.at(-1)).toEqual({ type: 'finish', reason: 'stop' });
+    expect(textOf(events)).toBe('ok');
+  });
+
   it('passes a same-format client body through, keeping only fields the upstream understands', async () => {
     await compat.chat(
       request({

@@ -39,6 +39,11 @@ const LIBRECHAT_UA = /librechat|langchain/i;
 /** Rows kept in memory when there is no database. */
 const MEMORY_CAP = 10_000;
 const DAY = 86_400_000;
+/** How long a write waits for another connection's lock. It blocks the event loop, so keep it short. */
+const BUSY_TIMEOUT_MS = 50;
+const BUSY_RETRY_MS = 1000;
+
+const isBusy = (err: unknown): boolean => /^SQLITE_(BUSY|LOCKED)/.test((err as { code?: string }).code ?? '');
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS requests (
@@ -65,6 +70,7 @@ export function createRequestLog(dataDir: string, settings: () => Settings, logg
   let today = { day: dayStart(now()), next: nextDayStart(now()), count: 0 };
   let librechatAt: number | undefined;
   let db: Sqlite | undefined;
+  let retryTimer: NodeJS.Timeout | undefined;
 
   try {
     db = openDb(path);
@@ -102,6 +108,17 @@ export function createRequestLog(dataDir: string, settings: () => Settings, logg
         }
         return;
       } catch (err) {
+        if (isBusy(err)) {
+          // Another process (a second gateway on the same data dir) holds the write lock: retry soon,
+          // keeping at most MEMORY_CAP rows waiting, instead of giving up on the file.
+          queue = [...batch, ...queue].slice(-MEMORY_CAP);
+          retryTimer ??= setTimeout(() => {
+            retryTimer = undefined;
+            flush();
+          }, BUSY_RETRY_MS);
+          retryTimer.unref();
+          return;
+        }
         goMemory(err);
       }
     }
@@ -174,6 +191,7 @@ export function createRequestLog(dataDir: string, settings: () => Settings, logg
     health: () => ({ persistent: db !== undefined, path, ...(disabledReason ? { disabledReason } : {}) }),
     flush,
     close() {
+      clearTimeout(retryTimer);
       flush();
       listeners.clear();
       try {
@@ -198,7 +216,7 @@ interface Sqlite {
 }
 
 function openDb(path: string): Sqlite {
-  const raw = new Database(path, { timeout: 1000 });
+  const raw = new Database(path, { timeout: BUSY_TIMEOUT_MS });
   try {
     raw.pragma('journal_mode = WAL');
     raw.pragma('synchronous = NORMAL');

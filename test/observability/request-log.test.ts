@@ -170,6 +170,20 @@ describe('request log', () => {
     expect(log.requestsToday()).toBe(2);
   });
 
+  it('a database locked by another writer: rows wait and are written once the lock is gone', () => {
+    const { log, dataDir } = open();
+    const other = new Database(join(dataDir, 'requests.db'));
+    other.exec('BEGIN IMMEDIATE');
+    log.record(record({ id: 'waiting' }));
+    log.flush();
+    expect(log.health().persistent).toBe(true);
+    expect(log.query({})).toEqual([]);
+    other.exec('COMMIT');
+    other.close();
+    expect(log.query({}).map((r) => r.id)).toEqual(['waiting']);
+    expect(rowCount(dataDir)).toBe(1);
+  });
+
   it('a database path it cannot open (here: a directory): in memory, no throw', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'lynkr-log-'));
     dirs.push(dataDir);

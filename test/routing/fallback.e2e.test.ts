@@ -11,7 +11,7 @@ const noCache = { exact: { enabled: false }, semantic: { enabled: false } };
 function settingsFor(primary: string, backup: string, fallback: SettingsInput['fallback'], extra: Partial<SettingsInput> = {}): SettingsInput {
   return {
     cache: noCache,
-    server: { firstByteTimeoutMs: 400, connectTimeoutMs: 1_000 },
+    server: { firstByteTimeoutMs: 400, upstreamTimeoutMs: 600, connectTimeoutMs: 1_000 },
     providers: [
       { id: 'primary', kind: 'openai-compatible', baseUrl: primary, apiKey: 'sk-primary-secret-000', models: ['p-model'] },
       { id: 'backup', kind: 'openai-compatible', baseUrl: backup, apiKey: 'sk-backup-secret-000', models: ['b-model'] },
@@ -96,6 +96,16 @@ describe('fallback triggers and non-triggers', () => {
     let text = '';
     for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? '';
     expect(text).toBe('from backup');
+  });
+
+  it('falls over when a stream hangs before its first byte (first-byte timeout)', async () => {
+    primary.setFault('hang-before-headers');
+    const t0 = performance.now();
+    const stream = await client(gw).chat.completions.create({ model: 'duo', stream: true, messages: [{ role: 'user', content: 'hi' }] });
+    let text = '';
+    for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? '';
+    expect(text).toBe('from backup');
+    expect(performance.now() - t0).toBeLessThan(2_000);
   });
 
   it('falls over when a stream is cut before its first chunk', async () => {

@@ -53,7 +53,11 @@ export class BedrockProvider implements Provider {
       // The pipeline owns retries and fallback.
       maxAttempts: 1,
       // HTTP/1.1 keep-alive (the SDK's default for this client is HTTP/2, which Converse does not need).
-      requestHandler: new NodeHttpHandler({ connectionTimeout: timeouts.connectTimeoutMs, requestTimeout: timeouts.idleChunkTimeoutMs }),
+      // Its socket inactivity timer covers both the wait for the first byte and the gaps between events.
+      requestHandler: new NodeHttpHandler({
+        connectionTimeout: timeouts.connectTimeoutMs,
+        socketTimeout: Math.max(timeouts.firstByteTimeoutMs, timeouts.idleChunkTimeoutMs),
+      }),
     };
     if (settings.baseUrl) config.endpoint = settings.baseUrl;
     if (settings.apiKey) {
@@ -121,6 +125,10 @@ export class BedrockProvider implements Provider {
     const status = e.$metadata?.httpStatusCode ?? (e.name ? STREAM_EXCEPTION_STATUS[e.name] : undefined);
     if (status && status >= 400 && !deadlineMs && !signal.aborted) {
       return httpError(this.who, status, JSON.stringify({ message: `${e.name}: ${e.message ?? ''}` }), e.$response?.headers ?? {});
+    }
+    if (e.name === 'TimeoutError' && !deadlineMs && !signal.aborted) {
+      // The SDK's socket inactivity timer (connect, first byte, between events).
+      return new GatewayError({ kind: 'upstream_timeout', status: 504, provider: this.id, message: `${this.id} (${this.endpoint}) timed out: ${e.message ?? ''}`, cause: err });
     }
     return transportError(err, this.who, { deadlineMs, clientAborted: signal.aborted, timeouts: this.timeouts });
   }

@@ -113,6 +113,17 @@ describe('bedrock adapter', () => {
     await dead.close();
   });
 
+  it('an upstream that never answers is a 504 after the first-byte timeout', async () => {
+    const slow = new BedrockProvider(providerSchema.parse({ id: 'aws', kind: 'bedrock', baseUrl: fake.url, apiKey: KEY }), {
+      timeouts: { ...defaultTimeouts, firstByteTimeoutMs: 150, idleChunkTimeoutMs: 150 },
+    });
+    fake.setFault('hang-before-headers', { times: 1 });
+    const t = performance.now();
+    await expect(slow.chat(base, ctx())).rejects.toMatchObject({ kind: 'upstream_timeout', status: 504, provider: 'aws' });
+    expect(performance.now() - t).toBeLessThan(2_000);
+    await slow.close();
+  });
+
   it('rejects what Converse cannot take with a 400 saying so', async () => {
     await expect(provider.chat({ ...base, messages: [{ role: 'user', content: [{ type: 'image', url: 'https://example.com/a.png' }] }] }, ctx())).rejects.toMatchObject({
       kind: 'invalid_request',

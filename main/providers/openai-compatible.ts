@@ -218,6 +218,7 @@ function midStreamError(who: UpstreamIdentity, e: { message?: string; code?: str
 
 /** Translates a chat-completions response; a body without choices is an upstream_protocol error. */
 export function fromOpenAIChatResponse(json: OpenAIChatResponseWire, who: UpstreamIdentity, fallbackModel: string): ChatResponse {
+  if (json === null || typeof json !== 'object') throw protocolError(who, 'returned JSON that is not a chat completion');
   if (json.error) throw midStreamError(who, json.error);
   const choice = Array.isArray(json.choices) ? json.choices[0] : undefined;
   if (!choice || typeof choice !== 'object') throw protocolError(who, 'returned a response without choices');

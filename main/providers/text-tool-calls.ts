@@ -120,6 +120,8 @@ export function applyTextToolCalls(res: ChatResponse, tools: readonly ToolDef[])
 }
 
 const MARKERS = ['<tool_call>', '```', '<|python_tag|>', '<function='];
+/** Held text this long that names no offered tool is not a call (e.g. a long JSON answer): stream it. */
+const HOLD_LIMIT = 2048;
 
 /** Could text beginning like this still turn out to be a tool call? */
 export function mayBeToolCall(text: string): boolean {
@@ -132,11 +134,12 @@ export function mayBeToolCall(text: string): boolean {
 /**
  * Streaming: text that starts like a tool call is held back until the stream finishes, then either becomes
  * tool-call events or is released as text. Prose is released at its first non-space character and streams on
- * chunk by chunk. Raw upstream frames are dropped, since the text they carry may be rewritten.
+ * chunk by chunk; so is held text that grows past HOLD_LIMIT without naming an offered tool. Raw upstream frames are dropped, since the text they carry may be rewritten.
  */
 export async function* holdBackTextToolCalls(source: AsyncIterable<StreamChunk>, tools: readonly ToolDef[]): AsyncGenerator<StreamChunk> {
   let held = '';
   let deciding = true;
+  const names = tools.map((t) => `"${t.name}"`).concat(tools.map((t) => `=${t.name}>`));
   for await (const chunk of source) {
     const out: StreamEvent[] = [];
     for (const e of chunk.events) {
@@ -144,7 +147,7 @@ export async function* holdBackTextToolCalls(source: AsyncIterable<StreamChunk>,
         out.push(e);
       } else if (e.type === 'text') {
         held += e.delta;
-        if (!mayBeToolCall(held)) {
+        if (!mayBeToolCall(held) || (held.length > HOLD_LIMIT && !names.some((n) => held.includes(n)))) {
           deciding = false;
           out.push({ type: 'text', delta: held });
           held = '';

@@ -316,6 +316,10 @@ describe('OpenAI-compatible adapter: failures', () => {
       const e = await failure(p.chat(request(), ctx()));
       expect(e, fault).toMatchObject({ kind: 'upstream_protocol', status: 502, provider: 'cloudy' });
     }
+    for (const odd of ['null', '[1,2]', '"text"', '{"object":"chat.completion"}']) {
+      fake.setFault({ status: 200, body: odd }, { times: 1 });
+      expect(await failure(p.chat(request(), ctx())), odd).toMatchObject({ kind: 'upstream_protocol', status: 502 });
+    }
     fake.setFault('html-error', { times: 1 });
     expect((await failure(collect(p.stream(request({ stream: true }), ctx())))).kind).toBe('upstream_protocol');
     fake.setFault('invalid-json', { times: 1 });

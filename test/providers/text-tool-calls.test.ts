@@ -74,6 +74,14 @@ describe('holdBackTextToolCalls', () => {
     expect(events[3]).toEqual({ type: 'finish', reason: 'tool_calls' });
   });
 
+  it('stops holding a long JSON answer that names no offered tool', async () => {
+    const row = '{"id": 1, "value": "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"},';
+    const pieces = ['[', ...Array.from({ length: 60 }, () => row), '{}]'];
+    const { chunks: out } = await collect(holdBackTextToolCalls(chunks(...pieces), tools));
+    const textChunks = out.filter((c) => c.events.some((e) => e.type === 'text'));
+    expect(textChunks.length).toBeGreaterThan(20); // streaming resumed long before the end
+  });
+
   it('releases held text that turned out not to be a call, before the finish', async () => {
     const { events } = await collect(holdBackTextToolCalls(chunks('{"a":', ' 1}'), tools));
     expect(events.map((e) => (e.type === 'text' ? e.delta : e.type))).toEqual(['start', '{"a": 1}', 'finish', 'usage']);

@@ -1,15 +1,15 @@
 // The window: a header with the gateway state, a nav, and one page per hash route (#/overview, #/logs, …).
 import { useEffect, useState } from 'preact/hooks';
-import { api, hasToken } from './api.js';
+import { hasToken } from './api.js';
 import { Dot, ErrorBox } from './components/ui.js';
 import { usePoll } from './hooks.js';
+import { loadStatus } from './prefetch.js';
 import { CachePage } from './pages/Cache.js';
 import { LibreChatPage } from './pages/LibreChat.js';
 import { LogsPage } from './pages/Logs.js';
 import { OverviewPage } from './pages/Overview.js';
 import { ProvidersPage } from './pages/Providers.js';
 import { RoutingPage } from './pages/Routing.js';
-import type { StatusResponse } from './types.js';
 
 const pages = [
   { id: 'overview', label: 'Overview' },
@@ -20,14 +20,6 @@ const pages = [
   { id: 'librechat', label: 'LibreChat' },
 ] as const;
 type PageId = (typeof pages)[number]['id'];
-
-// Started while the bundle is still evaluating, before the first render: the Overview waits on it (≤ 1 s budget).
-let firstStatus: Promise<StatusResponse> | undefined = hasToken() ? api<StatusResponse>('/status') : undefined;
-const loadStatus = (): Promise<StatusResponse> => {
-  const p = firstStatus ?? api<StatusResponse>('/status');
-  firstStatus = undefined;
-  return p;
-};
 
 const routeFromHash = (): PageId => {
   const id = location.hash.replace(/^#\/?/, '').split(/[?&/]/)[0];

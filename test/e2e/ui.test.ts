@@ -1,7 +1,7 @@
 // The window in real Chromium against a real headless gateway and fake upstreams: mode switch, providers,
 // LibreChat setup, the live log, cache stats, first-render time, and a screenshot of every page.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import OpenAI from 'openai';
@@ -40,15 +40,25 @@ const readClipboard = () => page.evaluate<string>('navigator.clipboard.readText(
 
 const screenshot = (name: string) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: true, animations: 'disabled' });
 
+/** dist/renderer is missing or older than a renderer source file (the test must see the current UI). */
+function rendererBuildIsStale(): boolean {
+  const built = join(root, 'dist/renderer/index.html');
+  if (!existsSync(built)) return true;
+  const builtAt = statSync(built).mtimeMs;
+  const newest = (dir: string): number =>
+    Math.max(0, ...readdirSync(dir, { withFileTypes: true }).map((e) => (e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs)));
+  return newest(join(root, 'renderer')) > builtAt;
+}
+
 describe.skipIf(!existsSync(CHROMIUM))('the window in Chromium', () => {
   beforeAll(async () => {
-    if (!existsSync(join(root, 'dist/renderer/index.html'))) {
+    if (rendererBuildIsStale()) {
       const built = spawnSync('npx', ['vite', 'build', 'renderer', '--logLevel', 'warn'], { cwd: root, encoding: 'utf8' });
       if (built.status !== 0) throw new Error(`renderer build failed: ${built.stderr}`);
     }
     mkdirSync(shots, { recursive: true });
     [ollama, openai] = await Promise.all([
-      startFakeOllama({ models: ['qwen2.5-coder:7b'] }),
+      startFakeOllama({ models: ['qwen2.5-coder:7b'], pullSteps: 10, pullDelayMs: 120 }),
       startFakeOpenAI({ models: ['gpt-4o-mini', 'gpt-4o'] }),
     ]);
     gw = await startTestGateway({
@@ -268,5 +278,25 @@ describe.skipIf(!existsSync(CHROMIUM))('the window in Chromium', () => {
       .poll(async () => Number(await page.getAttribute('[data-testid="chart-requests"]', 'data-total')), { timeout: 6000 })
       .toBe(logged);
     await screenshot('overview');
+  });
+
+  it('pulls an Ollama model with a progress bar, and cancels a pull', async () => {
+    await show('overview');
+    const card = page.locator('.card:has(h2:text-is("Ollama"))');
+    await card.locator('[data-testid="ollama-state"]:has-text("Running")').waitFor();
+    await card.locator('[data-testid="pull-model"]').fill('tiny-coder:1b');
+    await card.locator('button:text-is("Pull")').click();
+    await card.locator('[data-testid="pull-progress"]').waitFor();
+    await card.locator('text=Pulled tiny-coder:1b.').waitFor();
+    await card.locator('.chip:has-text("tiny-coder:1b")').waitFor();
+    expect(ollama.models).toContain('tiny-coder:1b');
+
+    await card.locator('[data-testid="pull-model"]').fill('big-coder:70b');
+    await card.locator('button:text-is("Pull")').click();
+    await card.locator('[data-testid="pull-progress"]').waitFor();
+    await card.locator('button:text-is("Cancel")').click();
+    await expect(card.locator('.error').textContent()).resolves.toContain('Pull cancelled.');
+    await ollama.waitForAbort();
+    expect(ollama.models).not.toContain('big-coder:70b');
   });
 });

@@ -1,7 +1,6 @@
 // A small live time-series chart (uPlot, bundled: no CDN, works offline).
 import { useEffect, useRef } from 'preact/hooks';
-import uPlot from 'uplot';
-import 'uplot/dist/uPlot.min.css';
+import type uPlot from 'uplot';
 
 export interface ChartProps {
   title: string;
@@ -23,11 +22,12 @@ export function Chart(props: ChartProps) {
   const host = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot>();
   const data: uPlot.AlignedData = [props.times.map((t) => t / 1000), props.values];
+  // The chart may be built after later data arrived (lazy chunk): it starts from the newest data.
+  const latest = useRef(data);
+  latest.current = data;
   const last = [...props.values].reverse().find((v) => v !== null && v !== undefined);
 
-  useEffect(() => {
-    const el = host.current;
-    if (!el) return;
+  const build = (UPlot: typeof uPlot, el: HTMLDivElement): uPlot => {
     const stroke = cssVar(props.colorVar ?? '--accent', '#3b82f6');
     const grid = cssVar('--grid', 'rgba(128,128,128,0.15)');
     const text = cssVar('--muted', '#888');
@@ -45,11 +45,23 @@ export function Chart(props: ChartProps) {
       ],
       series: [{}, { stroke, width: 2, fill: `${stroke}22`, points: { show: false }, spanGaps: true }],
     };
-    plot.current = new uPlot(opts, data, el);
-    const ro = new ResizeObserver(() => plot.current?.setSize({ width: Math.max(el.clientWidth, 200), height: 120 }));
-    ro.observe(el);
+    return new UPlot(opts, latest.current, el);
+  };
+
+  useEffect(() => {
+    const el = host.current;
+    if (!el) return;
+    let disposed = false;
+    let ro: ResizeObserver | undefined;
+    void import('./uplot-lazy.js').then(({ default: UPlot }) => {
+      if (disposed) return;
+      plot.current = build(UPlot, el);
+      ro = new ResizeObserver(() => plot.current?.setSize({ width: Math.max(el.clientWidth, 200), height: 120 }));
+      ro.observe(el);
+    });
     return () => {
-      ro.disconnect();
+      disposed = true;
+      ro?.disconnect();
       plot.current?.destroy();
       plot.current = undefined;
     };

@@ -80,6 +80,7 @@ function Pull(props: { suggestions: string[]; onDone(): void }) {
   const [progress, setProgress] = useState<PullProgress>();
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
+  const [pulled, setPulled] = useState<string>();
   const ctrl = useRef<AbortController>();
 
   const pull = async () => {
@@ -88,6 +89,7 @@ function Pull(props: { suggestions: string[]; onDone(): void }) {
     ctrl.current = new AbortController();
     setBusy(true);
     setError(undefined);
+    setPulled(undefined);
     setProgress({ status: 'starting' });
     try {
       let last: PullProgress | undefined;
@@ -100,7 +102,10 @@ function Pull(props: { suggestions: string[]; onDone(): void }) {
           if (p.error) setError(p.error);
         },
       });
-      if (!last?.error) props.onDone();
+      if (!last?.error) {
+        setPulled(name);
+        props.onDone();
+      }
     } catch (err) {
       setError(ctrl.current.signal.aborted ? 'Pull cancelled.' : errorText(err));
     } finally {
@@ -121,7 +126,7 @@ function Pull(props: { suggestions: string[]; onDone(): void }) {
         </p>
       )}
       <div class="row">
-        <input value={model} placeholder="model, e.g. qwen2.5-coder:1.5b" onInput={(e) => setModel(e.currentTarget.value)} disabled={busy} />
+        <input data-testid="pull-model" value={model} placeholder="model, e.g. qwen2.5-coder:1.5b" onInput={(e) => setModel(e.currentTarget.value)} disabled={busy} />
         {busy ? (
           <button type="button" class="btn" onClick={() => ctrl.current?.abort()}>
             Cancel
@@ -133,7 +138,7 @@ function Pull(props: { suggestions: string[]; onDone(): void }) {
         )}
       </div>
       {busy && progress && (
-        <div class="progress-wrap" role="progressbar" aria-valuenow={pct} aria-valuemin={0} aria-valuemax={100}>
+        <div class="progress-wrap" data-testid="pull-progress" role="progressbar" aria-valuenow={pct} aria-valuemin={0} aria-valuemax={100}>
           <div class="progress">
             <div class={`bar ${pct === undefined ? 'indeterminate' : ''}`} style={{ width: pct === undefined ? '30%' : `${pct}%` }} />
           </div>
@@ -143,7 +148,7 @@ function Pull(props: { suggestions: string[]; onDone(): void }) {
           </span>
         </div>
       )}
-      {!busy && progress?.done && !error && <p class="ok-text small">Pulled {model}.</p>}
+      {!busy && pulled && <p class="ok-text small">Pulled {pulled}.</p>}
       <ErrorBox title="Pull failed" error={error} />
     </div>
   );

@@ -27,7 +27,7 @@ function draftFrom(p: ProviderView | undefined): Draft {
 
 /** Checks in words before the round trip; the gateway validates again (zod) and its message is shown too. */
 export function validate(d: Draft, hasStoredKey: boolean): string | undefined {
-  if (!ID_RE.test(d.id)) return 'Name: lowercase letters, digits, ".", "_" or "-" (it is the prefix in "name/model").';
+  if (!ID_RE.test(idOf(d))) return 'Name: lowercase letters, digits, ".", "_" or "-" (it is the prefix in "name/model").';
   const spec = kinds[d.kind];
   if (!spec) return `Unknown kind "${d.kind}".`;
   for (const f of spec.required) {
@@ -45,10 +45,13 @@ export function validate(d: Draft, hasStoredKey: boolean): string | undefined {
   return undefined;
 }
 
+/** An empty name defaults to the kind (what the placeholder shows). */
+const idOf = (d: Draft): string => d.id.trim() || d.kind;
+
 function toInput(d: Draft): ProviderInput {
   const fields = kinds[d.kind]?.fields ?? [];
   const input: ProviderInput = {
-    id: d.id.trim(),
+    id: idOf(d),
     kind: d.kind,
     enabled: d.enabled,
     models: d.models.split(',').map((m) => m.trim()).filter(Boolean),

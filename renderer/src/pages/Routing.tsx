@@ -80,25 +80,27 @@ function AliasEditor(props: { alias: AliasView; readOnly: boolean; onReadOnly():
       <ol class="targets">
         {order.map((t, i) => (
           <li key={t.label} class={t.allowed ? '' : 'skipped'} title={t.allowed ? '' : 'skipped in the current mode'}>
-            <span class="target-label">{t.label}</span>
-            <span class="pill">{t.locality}</span>
-            {!t.allowed && <span class="muted small">skipped in this mode</span>}
-            {!props.readOnly && (
-              <span class="reorder">
-                <button type="button" class="btn tiny" aria-label={`Move ${t.label} up`} disabled={i === 0} onClick={() => move(i, -1)}>
-                  ↑
-                </button>
-                <button
-                  type="button"
-                  class="btn tiny"
-                  aria-label={`Move ${t.label} down`}
-                  disabled={i === order.length - 1}
-                  onClick={() => move(i, 1)}
-                >
-                  ↓
-                </button>
-              </span>
-            )}
+            <div class="target-row">
+              <span class="target-label">{t.label}</span>
+              <span class="pill">{t.locality}</span>
+              {!t.allowed && <span class="muted small">skipped in this mode</span>}
+              {!props.readOnly && (
+                <span class="reorder">
+                  <button type="button" class="btn tiny" aria-label={`Move ${t.label} up`} disabled={i === 0} onClick={() => move(i, -1)}>
+                    ↑
+                  </button>
+                  <button
+                    type="button"
+                    class="btn tiny"
+                    aria-label={`Move ${t.label} down`}
+                    disabled={i === order.length - 1}
+                    onClick={() => move(i, 1)}
+                  >
+                    ↓
+                  </button>
+                </span>
+              )}
+            </div>
           </li>
         ))}
         {order.length === 0 && <li class="muted">no targets</li>}

@@ -1,5 +1,6 @@
 import express, { type ErrorRequestHandler, type RequestHandler, type Router } from 'express';
 import { toGatewayError } from '../core/errors.js';
+import { scrub } from '../observability/secrets.js';
 import type { AdminDeps } from './deps.js';
 import { registerLibreChatRoutes } from './routes/librechat.js';
 import { registerLogRoutes } from './routes/logs.js';
@@ -32,7 +33,7 @@ export function createAdminRouter(deps: AdminDeps, guard: RequestHandler, extra:
     const e = toGatewayError(err);
     // body-parser errors carry their own status (400 malformed, 413 too large).
     const status = typeof err?.status === 'number' && err.status < 500 ? err.status : e.status;
-    const message = status < 500 ? (err?.type === 'entity.parse.failed' ? 'malformed JSON' : e.message) : e.message;
+    const message = scrub(err?.type === 'entity.parse.failed' ? 'malformed JSON' : e.message);
     if (!res.headersSent) res.status(status).json({ error: { message, type: e.kind, param: e.param ?? null } });
   }) as ErrorRequestHandler);
   return router;

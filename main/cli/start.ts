@@ -6,7 +6,6 @@ import { createAdminRouter } from '../admin/index.js';
 import type { AdminDeps, ServerControl } from '../admin/deps.js';
 import { registerCacheRoutes } from '../admin/routes/cache.js';
 import { registerRoutingRoutes } from '../admin/routes/routing.js';
-import { toGatewayError } from '../core/errors.js';
 import { packageVersion } from '../core/version.js';
 import type { RequestRecord, RequestSink } from '../core/ports.js';
 import { createCache } from '../cache/cache.js';
@@ -22,6 +21,7 @@ import { createRouter } from '../routing/router.js';
 import { anthropicMessagesFormat, countTokens } from '../server/anthropic-messages/index.js';
 import { createApp } from '../server/app.js';
 import { readJsonBody } from '../server/body.js';
+import { publicError } from '../server/public-error.js';
 import { sendJson } from '../server/headers.js';
 import { createProviderLimiters } from '../server/limits/concurrency.js';
 import { applyTimeouts, httpServerOptions } from '../server/limits/timeouts.js';
@@ -82,6 +82,9 @@ export async function startGateway(opts: StartOptions = {}): Promise<RunningGate
   const settings = createSettingsStore(dataDir, withSecrets(loaded.settings, opts.secrets), { persist: opts.persist ?? true });
   const current = (): Settings => settings.get();
   const logger = createLogger(current().log.level, opts.logDestination);
+  settings.onChange((next) => {
+    logger.level = next.log.level;
+  });
   for (const w of loaded.warnings) logger.warn(w);
 
   const adminToken = loadOrCreateAdminToken(dataDir);
@@ -94,7 +97,7 @@ export async function startGateway(opts: StartOptions = {}): Promise<RunningGate
   settings.onChange((next) => registerSecrets(next));
 
   const providers = createProviderRegistry(current, settings.onChange);
-  const router = createRouter({ settings: current, providers });
+  const router = createRouter({ settings: current, providers, logger });
   const catalog = new ModelCatalog(() => providers.all(), (id, models) => router.setDiscoveredModels(id, models));
   const cache = createCache(current(), { dataDir, providers, logger });
   settings.onChange((next) => cache.applySettings(next));
@@ -177,7 +180,7 @@ export async function startGateway(opts: StartOptions = {}): Promise<RunningGate
         try {
           sendJson(res, 200, countTokens(await readJsonBody(req, current().server.bodyLimitBytes)));
         } catch (e) {
-          const { status, body } = anthropicMessagesFormat.renderError(toGatewayError(e));
+          const { status, body } = anthropicMessagesFormat.renderError(publicError(e));
           sendJson(res, status, body);
         }
       },

@@ -1,12 +1,13 @@
 import { randomUUID, createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { GatewayError, toGatewayError } from '../core/errors.js';
+import { GatewayError } from '../core/errors.js';
 import type { ChatRequest } from '../core/types.js';
 import type { Outcome, Pipeline } from '../pipeline/pipeline.js';
 import type { Settings } from '../settings/schema.js';
 import { readJsonBody } from './body.js';
 import type { InboundFormat, StreamEncoder } from './format.js';
 import { sendJson, setRouteHeaders } from './headers.js';
+import { publicError } from './public-error.js';
 
 export interface InflightTracker {
   /** Registers a live stream; `end` is called on shutdown after the grace period (server/shutdown.ts). */
@@ -47,7 +48,7 @@ async function writeStream(res: ServerResponse, outcome: Extract<Outcome, { kind
   res.flushHeaders();
   let ended = false;
   inflight?.registerStream(res, (err) => {
-    if (!ended && !res.destroyed) res.end(encoder.error(err));
+    if (!ended && !res.destroyed) res.end(encoder.error(publicError(err)));
     ended = true;
   });
   try {
@@ -59,7 +60,7 @@ async function writeStream(res: ServerResponse, outcome: Extract<Outcome, { kind
     if (!ended && !res.destroyed) res.end(encoder.end());
   } catch (e) {
     // The stream had started: the failure becomes an error event in the client's format, never a silent cut.
-    if (!ended && !res.destroyed) res.end(encoder.error(toGatewayError(e)));
+    if (!ended && !res.destroyed) res.end(encoder.error(publicError(e)));
   } finally {
     ended = true;
   }
@@ -100,7 +101,7 @@ export function chatHandler(format: InboundFormat, deps: ChatHandlerDeps) {
         await writeStream(res, outcome, encoder, deps.inflight);
       }
     } catch (e) {
-      const err = toGatewayError(e);
+      const err = publicError(e);
       if (res.headersSent || res.destroyed) return;
       const { status, body } = format.renderError(err);
       sendJson(res, status, body, err);

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { GatewayError, toGatewayError } from '../core/errors.js';
+import { GatewayError } from '../core/errors.js';
 import type { Router } from '../core/ports.js';
 import { attemptTargets, type Failure } from '../pipeline/attempts.js';
 import type { Settings } from '../settings/schema.js';
@@ -8,6 +8,7 @@ import { readJsonBody } from './body.js';
 import { newRequestId } from './chat-handler.js';
 import { sendJson } from './headers.js';
 import { openAIErrorBody } from './openai-chat/render.js';
+import { publicError } from './public-error.js';
 import { validateBody } from './validation.js';
 
 const embeddingsSchema = z.looseObject({
@@ -52,7 +53,7 @@ export function embeddingsHandler(deps: { router: Router; settings: () => Settin
         usage: { prompt_tokens: value.usage?.inputTokens ?? 0, total_tokens: value.usage?.inputTokens ?? 0 },
       });
     } catch (e) {
-      const err = toGatewayError(e);
+      const err = publicError(e);
       if (!res.headersSent) sendJson(res, err.status, openAIErrorBody(err), err);
     }
   };

@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { ModelCatalog } from '../pipeline/catalog.js';
+import { effectiveAliases } from '../routing/catalog.js';
 import type { Settings } from '../settings/schema.js';
 import { sendJson } from './headers.js';
 
@@ -13,8 +14,8 @@ interface ModelEntry {
 
 /** GET /v1/models: aliases first (with descriptions), then every concrete `provider/model`. */
 export async function listModels(settings: Settings, catalog: ModelCatalog): Promise<ModelEntry[]> {
-  const aliases: ModelEntry[] = Object.entries(settings.aliases).map(([id, a]) => ({
-    id,
+  const aliases: ModelEntry[] = effectiveAliases(settings).map((a) => ({
+    id: a.name,
     object: 'model',
     created: 0,
     owned_by: 'lynkr',

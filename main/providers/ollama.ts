@@ -216,7 +216,8 @@ export class OllamaProvider implements Provider {
       parseJsonBody(who, text, type); // throws on empty / HTML / invalid
       return new Response(text, { status: res.status, headers: { 'content-type': 'application/json' } });
     };
-    return new Ollama({ host: this.opts.baseUrl, fetch: guarded as typeof fetch });
+    // The endpoint carries no credentials (fetch refuses URLs with them); HttpUpstream sends them as a header.
+    return new Ollama({ host: this.endpoint, fetch: guarded as typeof fetch });
   }
 
   /** A non-streaming call under the whole-call deadline. */

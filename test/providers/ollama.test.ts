@@ -120,6 +120,14 @@ describe('Ollama adapter', () => {
     expect(fake.connections() - before).toBeLessThanOrEqual(1);
   });
 
+  it('sends credentials in the base URL as Basic auth, and never shows them', async () => {
+    const authed = makeProvider({ id: 'ollama-lan', kind: 'ollama', baseUrl: fake.url.replace('://', '://me:p%40ss@') });
+    expect(authed.endpoint).toBe(fake.url);
+    await authed.chat(request(), ctx());
+    expect(fake.requests.at(-1)?.headers.authorization).toBe(`Basic ${Buffer.from('me:p@ss').toString('base64')}`);
+    await authed.close?.();
+  });
+
   it('maps done_reason length', async () => {
     fake.reply({ text: 'cut', doneReason: 'length' });
     expect((await p.chat(request(), ctx())).finishReason).toBe('length');

@@ -164,6 +164,14 @@ describe('OpenAI-compatible adapter', () => {
     await or.close?.();
   });
 
+  it('sends credentials in the base URL as Basic auth, and never shows them', async () => {
+    const authed = makeProvider({ id: 'proxy', kind: 'openai-compatible', baseUrl: fake.url.replace('://', '://me:secret@') });
+    expect(authed.endpoint).toBe(fake.url);
+    await authed.chat(request(), ctx());
+    expect(fake.requests.at(-1)?.headers.authorization).toBe(`Basic ${Buffer.from('me:secret').toString('base64')}`);
+    await authed.close?.();
+  });
+
   it('keeps a query string of the base URL (e.g. api-version) on every call', async () => {
     const q = makeProvider({ id: 'q', kind: 'openai-compatible', baseUrl: `${fake.url}/chat/completions?api-version=2024-10-21` });
     await q.chat(request(), ctx());

@@ -48,8 +48,9 @@ export function toConverseInput(req: ProviderRequest, provider: string): Convers
     if (c === 'required') input.toolConfig.toolChoice = { any: {} };
     else if (typeof c === 'object') input.toolConfig.toolChoice = { tool: { name: c.name } };
   }
-  if (req.thinkingBudget) {
-    // Claude on Bedrock takes Anthropic's thinking config as an additional model field.
+  if (req.thinkingBudget && /claude/i.test(req.upstreamModel)) {
+    // Claude on Bedrock takes Anthropic's thinking config as an additional model field; other model families
+    // have no such field, so the budget (a hint) is not sent to them.
     input.additionalModelRequestFields = { thinking: { type: 'enabled', budget_tokens: req.thinkingBudget } } as never;
   }
   return input;

@@ -124,6 +124,14 @@ describe('bedrock adapter', () => {
     await slow.close();
   });
 
+  it('passes a thinking budget to Claude models as an additional model field, not to others', async () => {
+    fake.reply({ text: 'ok' });
+    await provider.chat({ ...base, thinkingBudget: 2048 }, ctx());
+    expect(fake.requests.at(-1)!.body).toMatchObject({ additionalModelRequestFields: { thinking: { type: 'enabled', budget_tokens: 2048 } } });
+    await provider.chat({ ...base, upstreamModel: 'amazon.nova-lite-v1:0', thinkingBudget: 2048 }, ctx());
+    expect(fake.requests.at(-1)!.body).not.toHaveProperty('additionalModelRequestFields');
+  });
+
   it('rejects what Converse cannot take with a 400 saying so', async () => {
     await expect(provider.chat({ ...base, messages: [{ role: 'user', content: [{ type: 'image', url: 'https://example.com/a.png' }] }] }, ctx())).rejects.toMatchObject({
       kind: 'invalid_request',

@@ -66,7 +66,7 @@ export function redact(text: string, secrets: readonly string[] = []): string {
   let out = text;
   for (const s of secrets) if (s.length >= 4) out = out.split(s).join('[redacted]');
   // Upstreams echo (partially masked) keys in 401 messages; strip anything key-shaped.
-  return out.replace(/\b(sk|rk|pk|key|gsk|xai|AIza)[-_][A-Za-z0-9_*.-]{6,}/g, '[redacted]');
+  return out.replace(/\b(?:(?:sk|rk|pk|gsk|xai)[-_][A-Za-z0-9_*.-]{6,}|AIza[0-9A-Za-z_-]{20,})/g, '[redacted]');
 }
 
 function errCode(err: unknown): string | undefined {
@@ -124,7 +124,7 @@ export function protocolError(who: UpstreamIdentity, what: string, cause?: unkno
     kind: 'upstream_protocol',
     status: 502,
     provider: who.provider,
-    message: `${who.provider} (${who.endpoint}) ${what}`,
+    message: `${who.provider} (${who.endpoint}) ${redact(what, who.secrets)}`,
     cause,
   });
 }

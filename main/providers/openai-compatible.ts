@@ -17,7 +17,7 @@ import type {
   ToolCall,
   Usage,
 } from '../core/types.js';
-import { HttpUpstream, protocolError, transportError, type HttpTimeouts, type UpstreamIdentity } from './http.js';
+import { HttpUpstream, protocolError, redact, transportError, type HttpTimeouts, type UpstreamIdentity } from './http.js';
 import { sseEvents, sseJson } from './sse.js';
 import { applyTextToolCalls, holdBackTextToolCalls } from './text-tool-calls.js';
 
@@ -212,7 +212,7 @@ function midStreamError(who: UpstreamIdentity, e: { message?: string; code?: str
     status,
     upstreamStatus: status,
     provider: who.provider,
-    message: `${who.provider} reported an error: ${e.message ?? 'unknown error'}`,
+    message: `${who.provider} reported an error: ${redact(e.message ?? 'unknown error', who.secrets)}`,
   });
 }
 

@@ -35,6 +35,8 @@ describe('http helpers', () => {
   it('never shows credentials or queries, and redacts keys', () => {
     expect(displayUrl('https://user:pw@api.example.com/v1/?key=abc')).toBe('https://api.example.com/v1');
     expect(redact('key sk-abcdef123456 and mysecretvalue', ['mysecretvalue'])).toBe('key [redacted] and [redacted]');
+    expect(redact('bad AIzaSyA1234567890abcdefghijklmn, sk-ant-api03-xyz123, gsk_abcdef1234')).toBe('bad [redacted], [redacted], [redacted]');
+    expect(redact('Missing key_values and task-123')).toBe('Missing key_values and task-123');
   });
 });
 

@@ -46,6 +46,8 @@ export interface GatewayController {
   pause(): Promise<ControllerState>;
   resume(): Promise<ControllerState>;
   stop(): Promise<void>;
+  /** Forget an explicitly chosen port: the next (re)start uses the settings' port again. */
+  forgetPort(): void;
 }
 
 export function createGatewayController(deps: GatewayControllerDeps): GatewayController {
@@ -100,5 +102,6 @@ export function createGatewayController(deps: GatewayControllerDeps): GatewayCon
     pause: () => serial(() => (state.phase === 'running' ? doClose('paused') : Promise.resolve(state))),
     resume: () => serial(() => (state.phase === 'paused' ? doStart(requested) : Promise.resolve(state))),
     stop: () => serial(async () => void (await doClose('stopped'))),
+    forgetPort: () => void (requested = undefined),
   };
 }

@@ -36,12 +36,14 @@ let tray: AppTray | undefined;
 let running: RunningGateway | undefined;
 let admin: AdminClient | undefined;
 let lastStatus: Awaited<ReturnType<AdminClient['status']>> | undefined;
+/** Where the gateway listens now: set at start and when it rebinds after a port change. */
+let gatewayPort: number | undefined;
 let startAtLogin = false;
 let updater: Updater;
 let controllerRef: ReturnType<typeof createGatewayController> | undefined;
 const warnings: string[] = [];
 
-const origin = (): string | undefined => (running ? adminBaseFor(lastStatus?.port ?? running.port) : undefined);
+const origin = (): string | undefined => (running && gatewayPort !== undefined ? adminBaseFor(gatewayPort) : undefined);
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
@@ -105,8 +107,14 @@ async function boot(): Promise<void> {
         logDestination: gatewayLog(),
       });
       running = gw;
+      gatewayPort = gw.port;
       admin = createAdminClient(adminBaseFor(gw.port), gw.adminToken);
-      gw.settings.onChange((next, prev) => void keepKeysSealed(next, prev, vault, store));
+      gw.settings.onChange((next, prev) => {
+        void keepKeysSealed(next, prev, vault, store);
+        const a = next.server;
+        const b = prev.server;
+        if (a.port !== b.port || a.host !== b.host || a.allowDocker !== b.allowDocker) void followRebind(a.port);
+      });
       return gw;
     },
     onChange: (s) => {
@@ -147,6 +155,8 @@ async function boot(): Promise<void> {
       // gateway already has it (as a flag), so a settings update would see no change and persist nothing.
       const server = store.get('server');
       store.set('server', { ...(server && typeof server === 'object' ? server : {}), port: running.port });
+      // From now on the file holds it; a later port change in the window must not be undone by a resume.
+      controller.forgetPort();
     }
   }
   if (state.phase === 'stopped' && state.error) {
@@ -157,16 +167,30 @@ async function boot(): Promise<void> {
   void updater.check(false);
 }
 
+/**
+ * The gateway rebinds itself after a port/host/Docker change made in the window (PUT /admin/server). Follow it:
+ * talk to the new port, reload the window there, and let a later resume use the settings' port.
+ */
+async function followRebind(port: number): Promise<void> {
+  controllerRef?.forgetPort();
+  if (port === 0 || port === gatewayPort) return;
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    if (await isHealthy(adminBaseFor(port))) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  if (!running) return;
+  gatewayPort = port;
+  admin = createAdminClient(adminBaseFor(port), running.adminToken);
+  lastStatus = undefined;
+  await pollStatus();
+  void loadWindow();
+}
+
 async function pollStatus(): Promise<void> {
   if (!admin || controllerRef?.state().phase !== 'running') return refreshTray();
   try {
-    const prevPort = lastStatus?.port;
     lastStatus = await admin.status();
-    if (prevPort !== undefined && lastStatus.port !== prevPort && running) {
-      // The gateway rebound (port changed in settings): follow it.
-      admin = createAdminClient(adminBaseFor(lastStatus.port), running.adminToken);
-      void loadWindow();
-    }
   } catch {
     // Keep the last known status; the next poll retries.
   }
@@ -178,7 +202,7 @@ function refreshTray(): void {
   tray?.update(
     trayStateFrom({
       phase: s?.phase ?? 'starting',
-      port: lastStatus?.port ?? s?.port ?? 8081,
+      port: gatewayPort ?? s?.port ?? 8081,
       error: s?.error,
       status: lastStatus,
       startAtLogin,
@@ -211,13 +235,14 @@ function gatewayLog(): NodeJS.WritableStream {
 /** startGateway resolves once listening, but the window must never show a connection error page. */
 async function waitForHealth(o: string, timeoutMs = 5_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(`${o}/health`, { signal: AbortSignal.timeout(1_000) })).ok) return;
-    } catch {
-      // not yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
+  while (Date.now() < deadline && !(await isHealthy(o))) await new Promise((r) => setTimeout(r, 100));
+}
+
+async function isHealthy(o: string): Promise<boolean> {
+  try {
+    return (await fetch(`${o}/health`, { signal: AbortSignal.timeout(1_000) })).ok;
+  } catch {
+    return false;
   }
 }
 
@@ -241,7 +266,7 @@ function showWindow(): void {
 }
 
 async function onTrayAction(id: TrayActionId): Promise<void> {
-  const port = lastStatus?.port ?? running?.port ?? 8081;
+  const port = gatewayPort ?? 8081;
   try {
     switch (id) {
       case 'mode:local':
@@ -250,11 +275,12 @@ async function onTrayAction(id: TrayActionId): Promise<void> {
         await admin?.setMode(id.slice('mode:'.length) as Mode);
         await pollStatus();
         return;
+      // The gateway's own answer when we have one; the same formula before the first status poll.
       case 'copy-base-url':
-        clipboard.writeText(gatewayUrls(port).baseUrl);
+        clipboard.writeText(lastStatus?.baseUrl ?? gatewayUrls(port).baseUrl);
         return;
       case 'copy-docker-url':
-        clipboard.writeText(gatewayUrls(port).dockerBaseUrl);
+        clipboard.writeText(lastStatus?.dockerBaseUrl ?? gatewayUrls(port).dockerBaseUrl);
         return;
       case 'open-dashboard':
         showWindow();

@@ -72,6 +72,11 @@ describe('gateway controller', () => {
     await c.pause();
     expect((await c.resume()).gateway!.port).toBe(s.conflict!.freePort);
     expect(calls).toEqual([undefined, s.conflict!.freePort, s.conflict!.freePort]);
+    // Once the chosen port is in the settings (or the user picks another), restarts follow the settings again.
+    c.forgetPort();
+    await c.pause();
+    await c.resume().catch(() => undefined);
+    expect(calls.at(-1)).toBeUndefined();
   });
 
   it('reports other start failures as an error, never silently', async () => {

@@ -10,6 +10,7 @@ describe('maskKey', () => {
   it('fully masks short keys and passes undefined through', () => {
     expect(maskKey('sk-short')).toBe('••••');
     expect(maskKey('12345678901')).toBe('••••');
+    expect(maskKey('sk-0123456789ab')).toBe('••••'); // 15 characters: still too short to show a tail
     expect(maskKey('')).toBeUndefined();
     expect(maskKey(undefined)).toBeUndefined();
   });

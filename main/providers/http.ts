@@ -269,7 +269,9 @@ export class HttpUpstream implements UpstreamIdentity {
       connect: { timeout: opts.timeouts.connectTimeoutMs },
       headersTimeout: opts.timeouts.firstByteTimeoutMs,
       bodyTimeout: opts.timeouts.idleChunkTimeoutMs,
-      keepAliveTimeout: 30_000,
+      // Idle sockets are kept 4 s unless the server's Keep-Alive hint allows longer: reusing a socket the server
+      // has just closed fails a POST, and servers without a hint (llama.cpp, some proxies) close after ~5 s.
+      keepAliveTimeout: 4_000,
       keepAliveMaxTimeout: 600_000,
     });
     // A non-streaming answer sends its headers only when it is complete, so the first-byte timeout must not

@@ -278,6 +278,23 @@ describe.skipIf(!existsSync(CHROMIUM))('the window in Chromium', () => {
       .poll(async () => Number(await page.getAttribute('[data-testid="chart-requests"]', 'data-total')), { timeout: 6000 })
       .toBe(logged);
     await screenshot('overview');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await screenshot('overview-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+  });
+
+  it('says in words when the admin token is missing or refused', async () => {
+    const other = await context.newPage();
+    try {
+      await other.goto(`${gw.baseUrl}/ui/index.html#token=not-the-token`);
+      await expect(other.locator('.error').first().textContent()).resolves.toMatch(/refused the admin token \(401/);
+      // The bad token stays in this tab's sessionStorage; without any token the page says how to get one.
+      await other.evaluate('sessionStorage.clear()');
+      await other.reload();
+      await expect(other.locator('.error').first().textContent()).resolves.toContain('No admin token');
+    } finally {
+      await other.close();
+    }
   });
 
   it('pulls an Ollama model with a progress bar, and cancels a pull', async () => {

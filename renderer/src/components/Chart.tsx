@@ -40,7 +40,7 @@ export function Chart(props: ChartProps) {
       padding: [8, 8, 0, 0],
       scales: { y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.15 : 1] } },
       axes: [
-        { ...axis, space: 60, values: (_u, ticks) => ticks.map((t) => hhmm(t * 1000)) },
+        { ...axis, space: 60, size: 26, values: (_u, ticks) => ticks.map((t) => hhmm(t * 1000)) },
         { ...axis, size: 52, values: (_u, ticks) => ticks.map((v) => props.format(v)) },
       ],
       series: [{}, { stroke, width: 2, fill: `${stroke}22`, points: { show: false }, spanGaps: true }],

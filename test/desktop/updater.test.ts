@@ -5,23 +5,23 @@ const { order, autoUpdater } = vi.hoisted(() => {
   // vi.mock is hoisted above imports, so the fake is built in vi.hoisted with its own require.
   const { EventEmitter: Emitter } = require('node:events') as typeof import('node:events');
   const order: string[] = [];
-  const autoUpdater = Object.assign(new Emitter(), {
-  autoDownload: false,
-  result: 'none' as 'none' | 'available' | 'error',
-  async checkForUpdates() {
-    order.push('check');
-    this.emit('checking-for-update');
-    if (this.result === 'error') throw new Error('net::ERR_INTERNET_DISCONNECTED');
-    if (this.result === 'available') {
-      this.emit('update-available');
-      this.emit('update-downloaded');
-    } else this.emit('update-not-available');
-  },
-  quitAndInstall() {
-    order.push('quitAndInstall');
-  },
-  });
-  return { order, autoUpdater };
+  class FakeAutoUpdater extends Emitter {
+    autoDownload = false;
+    result: 'none' | 'available' | 'error' = 'none';
+    async checkForUpdates(): Promise<void> {
+      order.push('check');
+      this.emit('checking-for-update');
+      if (this.result === 'error') throw new Error('net::ERR_INTERNET_DISCONNECTED');
+      if (this.result === 'available') {
+        this.emit('update-available');
+        this.emit('update-downloaded');
+      } else this.emit('update-not-available');
+    }
+    quitAndInstall(): void {
+      order.push('quitAndInstall');
+    }
+  }
+  return { order, autoUpdater: new FakeAutoUpdater() };
 });
 vi.mock('electron-updater', () => ({ default: { autoUpdater } }));
 

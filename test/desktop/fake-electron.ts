@@ -82,6 +82,8 @@ type MessageBoxOptions = { message: string; detail?: string; buttons?: string[] 
 export const fake = {
   singleInstance: true,
   trayFails: false,
+  /** What safeStorage says it uses ('basic_text' = no secret service on Linux). */
+  backend: 'gnome_libsecret',
   quitCalls: 0,
   clipboard: [] as string[],
   dialogs: [] as MessageBoxOptions[],
@@ -145,7 +147,7 @@ export const electronMock = {
   // A stand-in OS keyring: reversible, but never the plaintext.
   safeStorage: {
     isEncryptionAvailable: () => true,
-    getSelectedStorageBackend: () => 'gnome_libsecret',
+    getSelectedStorageBackend: () => fake.backend,
     encryptString: (s: string) => Buffer.from(`enc:${Buffer.from(s).reverse().toString('hex')}`),
     decryptString: (b: Buffer) => Buffer.from(b.toString().slice(4), 'hex').reverse().toString(),
   },

@@ -98,9 +98,9 @@ export function createCache(initial: Settings, deps: CacheDeps): Cache {
     disable(err);
   }
 
-  function preload(e: Embedder): void {
+  function preload(e: Embedder, evenIfOff = false): void {
     const p = (e as { preload?: () => Promise<void> }).preload;
-    if (settings.cache.semantic.enabled && p) {
+    if ((evenIfOff || settings.cache.semantic.enabled) && p) {
       p.call(e).catch((err: unknown) => log?.warn({ embedder: e.id, err: String(err) }, 'embedder preload failed'));
     }
   }
@@ -170,7 +170,8 @@ export function createCache(initial: Settings, deps: CacheDeps): Cache {
       if (sem.skip || !token.semantic) return bypass(sem.skip ?? 'no-text-prompt', token);
 
       if (embedder.ready === false) {
-        // Loading started at startup; the first requests are not made to wait for it.
+        // Loading started at startup (or when the semantic cache was turned on); requests are not made to wait.
+        preload(embedder, true);
         delete token.semantic;
         return bypass('embedder-loading', token);
       }

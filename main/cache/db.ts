@@ -56,6 +56,10 @@ function openAndPrepare(file: string, opts: OpenOptions): Database.Database {
   try {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
+    // Keep the hot pages (bit vectors, indexes) in memory: the default 2 MB page cache makes a 100k-entry KNN
+    // scan go to the OS for every chunk.
+    db.pragma('cache_size = -65536');
+    db.pragma('mmap_size = 268435456');
     migrate(db);
     // Probe for a writer lock held elsewhere (WAL lets us read while another process writes).
     db.exec('BEGIN IMMEDIATE; COMMIT');

@@ -45,11 +45,11 @@ export class EntryStore {
   ) {
     this.s = {
       getByKey: db.prepare('SELECT id, response, prompt, local, expires_at FROM entries WHERE key = ?'),
+      rowByKey: db.prepare('SELECT id, bytes, vec_table FROM entries WHERE key = ?'),
       getById: db.prepare('SELECT id, response, prompt, local, expires_at FROM entries WHERE id = ?'),
       insert: db.prepare(
         `INSERT INTO entries(kind, key, alias, scope, prompt, vec_table, response, local, bytes, created_at, expires_at, last_used_at)
-         VALUES (@kind, @key, @alias, @scope, @prompt, @vecTable, @response, @local, @bytes, @now, @expiresAt, @now)
-         ON CONFLICT(key) DO NOTHING`,
+         VALUES (@kind, @key, @alias, @scope, @prompt, @vecTable, @response, @local, @bytes, @now, @expiresAt, @now)`,
       ),
       touch: db.prepare('UPDATE entries SET last_used_at = ? WHERE id = ?'),
       oldest: db.prepare('SELECT id, bytes, vec_table FROM entries ORDER BY last_used_at LIMIT ?'),
@@ -105,11 +105,13 @@ export class EntryStore {
     })();
   }
 
-  /** Inserts an entry (and its vector), then evicts to stay within limits. Returns false if the key existed. */
-  put(e: NewEntry, now: number, vec?: { index: VecIndex; ctx: string; vector: Float32Array }): boolean {
-    const bytes = e.key.length + e.response.length + (e.prompt?.length ?? 0) + 200 + (vec ? vec.vector.length * 4.5 : 0);
+  /** Inserts an entry (and its vector), replacing one with the same key (e.g. expired), then evicts to stay within limits. */
+  put(e: NewEntry, now: number, vec?: { index: VecIndex; ctx: string; vector: Float32Array }): void {
+    const bytes = Math.ceil(e.key.length + e.response.length + (e.prompt?.length ?? 0) + 200 + (vec ? vec.vector.length * 4.5 : 0));
     const expiresAt = now + e.ttlMs;
-    const inserted = this.db.transaction(() => {
+    this.db.transaction(() => {
+      const old = this.s.rowByKey.get(e.key) as Row | undefined;
+      if (old) this.remove([old]);
       const r = this.s.insert.run({
         kind: e.kind,
         key: e.key,
@@ -119,20 +121,16 @@ export class EntryStore {
         vecTable: vec?.index.name ?? null,
         response: e.response,
         local: e.local ? 1 : 0,
-        bytes: Math.ceil(bytes),
+        bytes,
         now,
         expiresAt,
       });
-      if (r.changes === 0) return false;
       vec?.index.insert(Number(r.lastInsertRowid), vec.ctx, vec.vector, expiresAt);
-      return true;
     })();
-    if (!inserted) return false;
     this.entries++;
-    this.bytes += Math.ceil(bytes);
+    this.bytes += bytes;
     if (now - this.lastPurge > PURGE_EVERY_MS) this.purgeExpired(now);
     this.enforceLimits();
-    return true;
   }
 
   enforceLimits(): void {

@@ -39,8 +39,10 @@ export class VecIndex {
     if (!/^[a-z0-9_]+$/.test(name)) throw new Error(`bad vec table name ${name}`);
     const width = (this.width = paddedDim(dim));
     if (layout === 'quantized') {
+      // The full vector is an auxiliary column (a plain rowid-keyed table): rescoring 32 candidates reads 32 rows,
+      // where a second vec0 vector column would read slices out of large chunk blobs.
       db.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS ${name} USING vec0(
-        ctx TEXT PARTITION KEY, bq BIT[${width}], emb FLOAT[${width}] distance_metric=cosine, expires_at INTEGER)`);
+        ctx TEXT PARTITION KEY, bq BIT[${width}], expires_at INTEGER, +emb BLOB)`);
       this.insertStmt = db.prepare(
         `INSERT INTO ${name}(rowid, ctx, bq, emb, expires_at) VALUES (?, ?, vec_quantize_binary(?), ?, ?)`,
       );
@@ -52,11 +54,8 @@ export class VecIndex {
       db.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS ${name} USING vec0(
         emb FLOAT[${width}] distance_metric=cosine, +ctx TEXT, +expires_at INTEGER)`);
       this.insertStmt = db.prepare(`INSERT INTO ${name}(rowid, ctx, emb, expires_at) VALUES (?, ?, ?, ?)`);
-      // Brute force cannot filter inside the KNN scan, so it over-fetches and filters afterwards.
-      this.searchStmt = db.prepare(
-        `SELECT id, d FROM (SELECT rowid AS id, distance AS d, ctx, expires_at FROM ${name} WHERE emb MATCH :q AND k = :k)
-         WHERE ctx = :ctx AND expires_at > :now`,
-      );
+      // Brute force cannot filter inside the KNN scan (auxiliary columns), so it filters the k results afterwards.
+      this.searchStmt = db.prepare(`SELECT rowid AS id, distance AS d, ctx, expires_at FROM ${name} WHERE emb MATCH :q AND k = :k`);
     }
     this.deleteStmt = db.prepare(`DELETE FROM ${name} WHERE rowid = ?`);
   }
@@ -81,7 +80,13 @@ export class VecIndex {
 
   /** Nearest live entries in the same context, best first. */
   search(ctx: string, v: Float32Array, now: number, limit = 3): VecHit[] {
-    const rows = this.searchStmt.all({ q: blob(this.pad(v)), k: this.candidates, ctx, now: BigInt(now) }) as { id: number; d: number }[];
+    const q = blob(this.pad(v));
+    const rows =
+      this.layout === 'quantized'
+        ? (this.searchStmt.all({ q, k: this.candidates, ctx, now: BigInt(now) }) as { id: number; d: number }[])
+        : (this.searchStmt.all({ q, k: this.candidates }) as { id: number; d: number; ctx: string; expires_at: number }[]).filter(
+            (r) => r.ctx === ctx && r.expires_at > now,
+          );
     return rows
       .sort((a, b) => a.d - b.d)
       .slice(0, limit)

@@ -69,7 +69,12 @@ describe('exact cache', () => {
     t += 59_999;
     expect((await cache.lookup(ask('q'), ctxFor())).status).toBe('hit-exact');
     t += 2;
-    expect((await cache.lookup(ask('q'), ctxFor())).status).toBe('miss');
+    const expired = await cache.lookup(ask('q'), ctxFor());
+    expect(expired.status).toBe('miss');
+    // The fresh answer replaces the expired row at once (not only after the periodic purge).
+    cache.store(ask('q'), ctxFor(), expired, answer('fresh'), target());
+    expect((await cache.lookup(ask('q'), ctxFor())).response?.text).toBe('fresh');
+    expect(cache.stats().entries).toBe(1);
   });
 
   it('evicts the least recently used entry beyond maxEntries', async () => {

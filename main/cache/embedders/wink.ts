@@ -72,18 +72,28 @@ export interface WinkEmbedder extends Embedder {
 
 export function createWinkEmbedder(vocab = 50_000): WinkEmbedder {
   let loading: Promise<WordVectors> | undefined;
-  let ready = false;
+  let state: 'idle' | 'loading' | 'ready' | 'failed' = 'idle';
   const load = (): Promise<WordVectors> => {
-    loading ??= loadWinkVectors(vocab).then((wv) => ((ready = true), wv));
-    // A failed load is retried on the next request rather than cached forever.
-    loading.catch(() => (loading = undefined));
+    if (!loading) {
+      state = 'loading';
+      loading = loadWinkVectors(vocab).then(
+        (wv) => ((state = 'ready'), wv),
+        (err: unknown) => {
+          // Not cached forever: the next embed() retries, and fails (counted) if the file is still unusable.
+          state = 'failed';
+          loading = undefined;
+          throw err;
+        },
+      );
+    }
     return loading;
   };
   return {
     id: `builtin-wink100-${vocab}`,
     dim: DIM,
+    /** False while loading or never started; a failed load reports ready so that embed() runs and fails visibly. */
     get ready() {
-      return ready;
+      return state === 'ready' || state === 'failed';
     },
     async embed(texts) {
       const wv = await load();

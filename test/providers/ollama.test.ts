@@ -311,5 +311,14 @@ describe('Ollama adapter: failures', () => {
     for await (const c of p.stream(request({ stream: true }), ctx())) if (c.events.some((e) => e.type === 'text')) break;
     await fake.waitForAbort(1000);
     expect(fake.requests[0].aborted).toBe(true);
+
+    fake.requests.length = 0;
+    fake.setFault('hang-before-headers');
+    const ac2 = new AbortController();
+    const pending = failure(p.chat(request(), ctx(ac2.signal)));
+    await new Promise((r) => setTimeout(r, 30));
+    ac2.abort();
+    expect(await pending).toMatchObject({ kind: 'aborted', status: 499 });
+    await fake.waitForAbort(1000);
   });
 });

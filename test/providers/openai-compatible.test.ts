@@ -154,6 +154,19 @@ describe('OpenAI-compatible adapter', () => {
     expect(body()).toEqual({ model: 'fake-model', messages: [{ role: 'user', content: 'hi' }], stream: true, stream_options: { include_usage: true } });
   });
 
+  it('parses text tool calls only when the provider turns it on (then raw frames are not forwarded)', async () => {
+    const tools = [{ name: 'search', parameters: { type: 'object' } }];
+    fake.reply({ text: '{"name": "search", "parameters": {"q": "llamas"}}' });
+    expect((await compat.chat(request({ tools }), ctx())).toolCalls).toEqual([]);
+    const on = makeProvider({ id: 'lms', kind: 'lmstudio', baseUrl: fake.url, parseTextToolCalls: true });
+    expect((await on.chat(request({ tools }), ctx())).toolCalls).toMatchObject([{ name: 'search', arguments: '{"q":"llamas"}' }]);
+    const { chunks, events } = await collect(on.stream(request({ stream: true, tools }), ctx()));
+    expect(events.filter((e) => e.type === 'tool_call_start')).toHaveLength(1);
+    expect(textOf(events)).toBe('');
+    expect(chunks.every((c) => c.raw === undefined)).toBe(true);
+    await on.close?.();
+  });
+
   it('sends OpenRouter its recommended headers', async () => {
     const or = makeProvider({ id: 'openrouter', kind: 'openrouter', baseUrl: fake.url, apiKey: 'k-123456789', headers: { 'X-Title': 'Mine' } });
     await or.chat(request({ native: { format: 'openai-chat', body: { messages: [], provider: { order: ['x'] } } } }), ctx());

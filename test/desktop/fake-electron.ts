@@ -143,7 +143,7 @@ export const electronMock = {
       setPermissionRequestHandler: () => {},
     },
   },
-  shell: { openExternal: async () => {}, openPath: async () => '' },
+  shell: { openExternal: async (_url: string): Promise<void> => {}, openPath: async () => '' },
   // A stand-in OS keyring: reversible, but never the plaintext.
   safeStorage: {
     isEncryptionAvailable: () => true,

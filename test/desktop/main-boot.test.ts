@@ -67,6 +67,26 @@ describe('desktop main process (fake Electron, real gateway)', () => {
     expect(win().visible).toBe(true);
   });
 
+  it('keeps the window on /ui and sends other links to the browser', async () => {
+    const { electronMock } = await import('./fake-electron.js');
+    const opened: string[] = [];
+    const spy = vi.spyOn(electronMock.shell, 'openExternal').mockImplementation(async (u: string) => {
+      opened.push(u);
+    });
+    const navigate = (url: string): boolean => {
+      let prevented = false;
+      win().webContents.emit('will-navigate', { preventDefault: () => (prevented = true) }, url);
+      return prevented;
+    };
+    expect(navigate(`http://127.0.0.1:${port}/ui/#/providers`)).toBe(false);
+    expect(navigate('https://ollama.com/download')).toBe(true);
+    expect(navigate('file:///etc/passwd')).toBe(true);
+    expect(win().openHandler!({ url: 'https://github.com/' })).toEqual({ action: 'deny' });
+    expect(win().openHandler!({ url: 'javascript:alert(1)' })).toEqual({ action: 'deny' });
+    expect(opened).toEqual(['https://ollama.com/download', 'https://github.com/']);
+    spy.mockRestore();
+  });
+
   it('adds the CSP header to gateway pages only', () => {
     let headers: Record<string, string[]> | undefined;
     fake.headersHook!({ url: `http://127.0.0.1:${port}/ui/index.html`, responseHeaders: { a: ['b'] } }, (r) => (headers = r.responseHeaders));

@@ -1,13 +1,14 @@
 // The window in real Chromium against a real headless gateway and fake upstreams: mode switch, providers,
 // LibreChat setup, the live log, cache stats, first-render time, and a screenshot of every page.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import OpenAI from 'openai';
 import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { closedPort } from '../fakes/fake-server.js';
 import { startFakeOllama, type FakeOllama } from '../fakes/ollama.js';
 import { closedPortUrl, startFakeOpenAI, type FakeOpenAI } from '../fakes/openai.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
@@ -62,6 +63,8 @@ describe.skipIf(!existsSync(CHROMIUM))('the window in Chromium', () => {
       startFakeOpenAI({ models: ['gpt-4o-mini', 'gpt-4o'] }),
     ]);
     gw = await startTestGateway({
+      // A fixed port (free right now), not 0: "Allow Docker containers" rebinds, and must come back on the same port.
+      server: { port: await closedPort() },
       mode: 'local',
       defaultModel: 'chat-fast',
       providers: [
@@ -315,5 +318,28 @@ describe.skipIf(!existsSync(CHROMIUM))('the window in Chromium', () => {
     await expect(card.locator('.error').textContent()).resolves.toContain('Pull cancelled.');
     await ollama.waitForAbort();
     expect(ollama.models).not.toContain('big-coder:70b');
+  });
+
+  // Last: it rebinds the gateway. The switch's own PUT travels over a connection of the server being rebound, and
+  // the live log holds another open; a rebind that waits for every connection to drain never finishes.
+  it('"Allow Docker containers" rebinds; the yaml switches to the Docker URL and ${LYNKR_API_KEY}, never the key', async () => {
+    await show('librechat');
+    await page.click('label.switch:has-text("Allow Docker containers")');
+    await expect
+      .poll(async () => ((await (await gw.admin('/admin/status')).json()) as { allowDocker: boolean }).allowDocker, { timeout: 8000 })
+      .toBe(true);
+    await expect.poll(() => page.textContent('[data-testid="librechat-yaml"]'), { timeout: 6000 }).toContain('${LYNKR_API_KEY}');
+    const dockerYaml = (await page.textContent('[data-testid="librechat-yaml"]')) ?? '';
+    expect((parse(dockerYaml) as { endpoints: { custom: { baseURL: string }[] } }).endpoints.custom[0].baseURL).toBe(
+      `http://host.docker.internal:${gw.port}/v1`,
+    );
+    await expect(page.textContent('[data-testid="librechat"]')).resolves.toContain("LibreChat's .env");
+    const key = (JSON.parse(readFileSync(join(gw.dataDir, 'settings.json'), 'utf8')) as { server: { apiKey?: string } }).server.apiKey;
+    expect(key && key.length >= 16).toBe(true);
+    expect(await page.content()).not.toContain(key);
+    await page.click('label.switch:has-text("Allow Docker containers")');
+    await expect.poll(() => page.textContent('[data-testid="librechat-yaml"]'), { timeout: 6000 }).toContain('lynkr-local');
+
+    await expect.poll(async () => (await gw.admin('/admin/status')).status).toBe(200);
   });
 });

@@ -76,6 +76,8 @@ export interface ChatRequest {
 export interface NativeBody {
   format: ClientFormat;
   body: Record<string, unknown>;
+  /** Client headers that belong to the body's meaning (e.g. `anthropic-beta`), for a same-format upstream. */
+  headers?: Record<string, string>;
 }
 
 /** What a provider adapter receives: the internal request with the concrete upstream model resolved. */

@@ -19,11 +19,11 @@ export interface AdapterEnv {
 
 /**
  * A same-format client's `anthropic-beta` header (Claude Code sends one; beta body fields need it). Read from
- * `native.headers` when the pipeline provides it — a field NativeBody does not declare yet.
+ * `native.headers`, which the chat handler fills from the format's `passHeaders`.
  */
 function betaHeader(req: ProviderRequest): Record<string, string> | undefined {
   if (req.native?.format !== 'anthropic-messages') return undefined;
-  const beta = (req.native as { headers?: Record<string, string | undefined> }).headers?.['anthropic-beta'];
+  const beta = req.native?.headers?.['anthropic-beta'];
   return beta ? { 'anthropic-beta': beta } : undefined;
 }
 

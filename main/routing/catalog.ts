@@ -31,7 +31,8 @@ export function effectiveAliases(settings: Settings): EffectiveAlias[] {
 }
 
 export function findAlias(settings: Settings, name: string): EffectiveAlias | undefined {
-  const a = settings.aliases[name];
+  // Client-supplied name: an own-property check, or `__proto__` would find Object.prototype.
+  const a = Object.hasOwn(settings.aliases, name) ? settings.aliases[name] : undefined;
   if (a) return { name, ...a, tiered: a.tiered || name === AUTO_ALIAS };
   return name === AUTO_ALIAS ? effectiveAliases(settings).find((x) => x.name === AUTO_ALIAS) : undefined;
 }

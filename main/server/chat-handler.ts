@@ -76,6 +76,10 @@ export function chatHandler(format: InboundFormat, deps: ChatHandlerDeps) {
     try {
       const body = await readJsonBody(req, settings.server.bodyLimitBytes);
       const { request, native } = format.parse(body);
+      for (const name of format.passHeaders ?? []) {
+        const value = req.headers[name];
+        if (typeof value === 'string') native.headers = { ...native.headers, [name]: value };
+      }
       const controller = new AbortController();
       // The client going away aborts the upstream request.
       res.on('close', () => {

@@ -23,6 +23,8 @@ export interface InboundFormat {
   format: ClientFormat;
   /** Paths (without the /v1 prefix, which is added as well as not) that this format serves with POST. */
   paths: string[];
+  /** Request headers forwarded to a same-format upstream along with the body (e.g. `anthropic-beta`). */
+  passHeaders?: string[];
   /** Validates (zod) and translates. Throws GatewayError (400) naming the bad field. */
   parse(body: unknown): ParsedInbound;
   /** The non-streaming response body. `model` is what we report as the model. */

@@ -13,6 +13,7 @@ export { countTokens } from './count-tokens.js';
 export const anthropicMessagesFormat: InboundFormat = {
   format: 'anthropic-messages',
   paths: ['/messages'],
+  passHeaders: ['anthropic-beta'],
   parse(body) {
     const valid = validateBody(messagesRequestSchema, body);
     return { request: toChatRequest(valid), native: { format: 'anthropic-messages', body: valid } };

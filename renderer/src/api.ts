@@ -69,6 +69,10 @@ async function errorFrom(res: Response): Promise<ApiError> {
   return new ApiError(message || `${res.status} ${res.statusText}`, res.status);
 }
 
+/** Requests without their own signal (everything but streams) give up after this long, so polls never pile up
+ *  and a hung action ends in an error message instead of a spinner forever. */
+const TIMEOUT_MS = 20_000;
+
 /** fetch() against the admin API with the bearer token; network failures become readable errors too. */
 export async function adminFetch(path: string, init: RequestInit = {}): Promise<Response> {
   const headers = new Headers(init.headers);
@@ -76,9 +80,13 @@ export async function adminFetch(path: string, init: RequestInit = {}): Promise<
   if (init.body !== undefined && !headers.has('Content-Type')) headers.set('Content-Type', 'application/json');
   let res: Response;
   try {
-    res = await fetch(`${auth.base}${path}`, { ...init, headers });
+    res = await fetch(`${auth.base}${path}`, { ...init, headers, signal: init.signal ?? AbortSignal.timeout(TIMEOUT_MS) });
   } catch (err) {
-    if ((err as Error).name === 'AbortError') throw err;
+    const name = (err as Error).name;
+    if (name === 'TimeoutError') {
+      throw new ApiError(`No answer from the gateway after ${TIMEOUT_MS / 1000} s (${init.method ?? 'GET'} /admin${path}).`, 0);
+    }
+    if (name === 'AbortError') throw err;
     throw new ApiError(`Cannot reach the gateway at ${auth.base} (${(err as Error).message}). Is it running?`, 0);
   }
   if (!res.ok) throw await errorFrom(res);

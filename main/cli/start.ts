@@ -96,7 +96,7 @@ export async function startGateway(opts: StartOptions = {}): Promise<RunningGate
   registerSecrets(current());
   settings.onChange((next) => registerSecrets(next));
 
-  const providers = createProviderRegistry(current, settings.onChange);
+  const providers = createProviderRegistry(current, settings.onChange, (p) => logger.warn({ provider: p.id }, p.message));
   const router = createRouter({ settings: current, providers, logger });
   const catalog = new ModelCatalog(() => providers.all(), (id, models) => router.setDiscoveredModels(id, models));
   const cache = createCache(current(), { dataDir, providers, logger });
@@ -221,7 +221,7 @@ export async function startGateway(opts: StartOptions = {}): Promise<RunningGate
 
   shutdown.onClosed(async () => {
     ollama.close?.();
-    await Promise.all(providers.all().map((p) => p.close?.()));
+    await providers.close();
     cache.close();
     requestLog.close();
   });

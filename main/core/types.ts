@@ -109,7 +109,7 @@ export interface ChatResponse {
   created: number;
 }
 
-/** Internal stream events. A stream is: start, then any of text/reasoning/tool_*, then usage?, then finish. */
+/** Internal stream events: start, then any of text/reasoning/tool_*, then finish and usage (either order: OpenAI-wire upstreams send usage last). */
 export type StreamEvent =
   | { type: 'start'; id: string; model: string; created: number }
   | { type: 'text'; delta: string }

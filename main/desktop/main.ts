@@ -217,7 +217,9 @@ async function loadWindow(): Promise<void> {
   const o = origin();
   if (s?.phase === 'running' && o && running) {
     await waitForHealth(o);
-    await win.loadURL(`${o}/ui/#token=${encodeURIComponent(running.adminToken)}`).catch(() => undefined);
+    // index.html explicitly: the server redirects /ui → /ui/ and (today) /ui/ to itself. The token in the fragment
+    // is a fallback for when the preload bridge is missing; the renderer strips it from the URL.
+    await win.loadURL(`${o}/ui/index.html#token=${encodeURIComponent(running.adminToken)}`).catch(() => undefined);
   } else if (s?.phase === 'paused') {
     await win.loadURL(statusPageUrl('The gateway is paused', 'Requests to the gateway are refused until you resume it.')).catch(() => undefined);
   } else if (s?.phase === 'stopped') {

@@ -63,7 +63,7 @@ describe('desktop main process (fake Electron, real gateway)', () => {
     expect(win().options.webPreferences).toMatchObject({ contextIsolation: true, nodeIntegration: false, sandbox: true });
     expect(String(win().options.webPreferences.preload)).toMatch(/main[\\/]desktop[\\/]preload\.cjs$/);
     const url = await waitFor('the window to load /ui', () => win().urls.find((u) => u.includes('/ui/')));
-    expect(url).toBe(`http://127.0.0.1:${port}/ui/#token=${token()}`);
+    expect(url).toBe(`http://127.0.0.1:${port}/ui/index.html#token=${token()}`);
     expect(win().visible).toBe(true);
   });
 

@@ -81,7 +81,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the window in Chromium', () => {
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
     });
-    context = await browser.newContext({ viewport: { width: 1280, height: 860 }, colorScheme: 'light' });
+    context = await browser.newContext({ viewport: { width: 1280, height: 860 }, colorScheme: 'light', acceptDownloads: true });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: gw.baseUrl });
     page = await context.newPage();
     page.setDefaultTimeout(8000);
@@ -145,6 +145,15 @@ describe.skipIf(!existsSync(CHROMIUM))('the window in Chromium', () => {
     await page.fill('[data-testid="log-filter"]', 'ollama');
     await expect.poll(() => rows.count()).toBe(1);
     await page.fill('[data-testid="log-filter"]', '');
+
+    // Export: the downloaded files hold every row shown.
+    const [csvDownload] = await Promise.all([page.waitForEvent('download'), page.click('button:has-text("Export CSV")')]);
+    const csv = readFileSync((await csvDownload.path())!, 'utf8').trim().split('\r\n');
+    expect(csv[0]).toMatch(/^id,time,clientFormat,/);
+    expect(csv).toHaveLength(before + 2);
+    const [jsonDownload] = await Promise.all([page.waitForEvent('download'), page.click('button:has-text("Export JSON")')]);
+    const rowsJson = JSON.parse(readFileSync((await jsonDownload.path())!, 'utf8')) as { provider?: string }[];
+    expect(rowsJson.map((r) => r.provider)).toEqual(['openai', 'openai', 'ollama']);
   });
 
   it('cache stats move after a repeated request', async () => {

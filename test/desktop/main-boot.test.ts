@@ -106,11 +106,16 @@ describe('desktop main process (fake Electron, real gateway)', () => {
     expect(ask(`http://127.0.0.1:${port}/v1/models`)).toBeNull();
   });
 
-  it('hides the window to the tray on close, and the tray menu is set on every change', () => {
+  it('hides the window to the tray on close, shows it for a second launch, and sets the tray menu on every change', () => {
     expect(win().userClose()).toBe(false);
     expect(win().visible).toBe(false);
     tray().click('Open dashboard');
     expect(win().visible).toBe(true);
+    // A second launch focuses the existing window instead of starting another app.
+    win().hide();
+    fake.appEvents.emit('second-instance');
+    expect(win().visible).toBe(true);
+    expect(FakeBrowserWindow.all).toHaveLength(1);
     expect(tray().menuSets).toBeGreaterThanOrEqual(2);
     expect(tray().tooltip).toMatch(/^Lynkr Desktop — Gateway on :/);
   });

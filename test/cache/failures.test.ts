@@ -79,6 +79,25 @@ describe('failure cases', () => {
     expect(() => cache.store(ask('q'), ctxFor(), { status: 'miss' }, answer('a'), target())).not.toThrow();
   });
 
+  it('a lock taken by another process at run time: stores are skipped, then the cache turns itself off', async () => {
+    const { warnings, logger } = warnLog();
+    const cache = openCache(settings(), { logger });
+    open.push(cache);
+    await roundTrip(cache, ask('before'), ctxFor(), answer('a'));
+    const other = new Database(path.join(cache.dir, 'cache.db'));
+    other.exec('BEGIN IMMEDIATE');
+    cleanups.push(() => other.close());
+    for (const q of ['x1', 'x2']) {
+      expect(() => cache.store(ask(q), ctxFor(), { status: 'miss', token: { exactKey: q } }, answer('b'), target())).not.toThrow();
+      expect(cache.health().exact).toBe(true);
+    }
+    expect(warnings.filter((w) => /busy/.test(w))).toHaveLength(2);
+    expect((await cache.lookup(ask('before'), ctxFor())).status).toBe('hit-exact'); // reads still work under WAL
+    cache.store(ask('x3'), ctxFor(), { status: 'miss', token: { exactKey: 'x3' } }, answer('b'), target());
+    expect(cache.health()).toMatchObject({ exact: false, disabledReason: expect.stringMatching(/locked/) });
+    expect((await cache.lookup(ask('before'), ctxFor())).status).toBe('bypass:disabled');
+  });
+
   it('a read-only file disables the cache with the reason', async (t) => {
     const dir = tempDir();
     openCache(settings(), { dataDir: dir }).close();

@@ -83,10 +83,10 @@ const INFLECTIONS = ['', 's', 'es', 'ed', 'd', 'ing', 'ion', 'ions'];
 /** surface form (lowercase unless case-sensitive) → `${class}:${term}` */
 const termIndex = new Map<string, string>();
 const caseSensitiveForms = new Set<string>();
-const phraseForms: [string, string][] = [];
+const phraseForms: [RegExp, string][] = [];
 
 function addForm(form: string, id: string): void {
-  if (/\s/.test(form)) phraseForms.push([form.toLowerCase(), id]);
+  if (/\s/.test(form)) phraseForms.push([new RegExp(`\\b${form.toLowerCase().replace(/[.+#]/g, '\\$&')}\\b`), id]);
   else if (form !== form.toLowerCase()) caseSensitiveForms.add(form);
   termIndex.set(form === form.toLowerCase() ? form : `#${form}`, id);
 }
@@ -155,7 +155,7 @@ function features(text: string): Features {
     set.add(member);
   };
   const lower = text.toLowerCase();
-  for (const [phrase, id] of phraseForms) if (new RegExp(`\\b${phrase.replace(/[.+#]/g, '\\$&')}\\b`).test(lower)) note(id);
+  for (const [phrase, id] of phraseForms) if (phrase.test(lower)) note(id);
 
   // Split into sentences so that a capitalised first word is not taken for a name.
   for (const sentence of text.split(/(?<=[.!?:;\n])\s+|\n+/)) {

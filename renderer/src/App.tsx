@@ -82,7 +82,7 @@ export function App() {
         {page === 'routing' && <RoutingPage />}
         {page === 'cache' && <CachePage semantic={s?.cache.semantic} />}
         {page === 'logs' && <LogsPage />}
-        {page === 'librechat' && <LibreChatPage />}
+        {page === 'librechat' && <LibreChatPage keyMasked={s?.gatewayKeyMasked} onKeyChange={status.reload} />}
       </main>
     </div>
   );

@@ -1,13 +1,21 @@
 // LibreChat setup: base URLs with copy buttons, the generated librechat.yaml entry and compose override,
 // the Allow Docker containers switch, and a live "LibreChat connected" indicator.
+import { useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { Busy, Card, CodeBlock, CopyField, Dot, ErrorBox, Loading, Switch } from '../components/ui.js';
 import { fmtAgo } from '../format.js';
 import { useAction, usePoll } from '../hooks.js';
 import type { LibreChatSetup, StatusResponse } from '../types.js';
 
-export function LibreChatPage() {
+/** `keyMasked`: the gateway's inbound key as /admin/status shows it (the plaintext never reaches the window). */
+export function LibreChatPage(props: { keyMasked?: string; onKeyChange(): Promise<void> }) {
   const setup = usePoll(() => api<LibreChatSetup>('/librechat'), 3000);
+  const [confirmRotate, setConfirmRotate] = useState(false);
+  const rotate = useAction(async () => {
+    const r = await api<{ keyMasked: string }>('/server/rotate-key', 'POST');
+    await props.onKeyChange();
+    return r.keyMasked;
+  });
   const docker = useAction(async (allowDocker: boolean) => {
     await api<StatusResponse>('/server', 'PUT', { allowDocker });
     await setup.reload();
@@ -44,14 +52,45 @@ export function LibreChatPage() {
           </p>
         </div>
         <ErrorBox title="Docker access not changed" error={docker.error} />
+        {s.allowDocker && (
+          <div class="row key-row">
+            <span class="field-label">Gateway key</span>
+            <code data-testid="gateway-key-masked">{props.keyMasked ?? 'none yet'}</code>
+            {confirmRotate ? (
+              <>
+                <button
+                  type="button"
+                  class="btn small danger"
+                  disabled={rotate.busy}
+                  onClick={() => {
+                    setConfirmRotate(false);
+                    void rotate.run();
+                  }}
+                >
+                  Confirm: the old key stops working
+                </button>
+                <button type="button" class="btn small" onClick={() => setConfirmRotate(false)}>
+                  Keep
+                </button>
+              </>
+            ) : (
+              <button type="button" class="btn small" disabled={rotate.busy} onClick={() => setConfirmRotate(true)}>
+                Rotate key
+              </button>
+            )}
+            {rotate.busy && <Busy label="Rotating…" />}
+            {rotate.result && <span class="ok-text small">New key {rotate.result}: update LibreChat's .env.</span>}
+            <ErrorBox title="Key not rotated" error={rotate.error} />
+          </div>
+        )}
       </Card>
       <Card title="1 · librechat.yaml">
         <CodeBlock title="endpoints.custom entry" code={s.yaml} testId="librechat-yaml" />
         <p class="muted small">
           {s.allowDocker ? (
             <>
-              The key is not shown here: put the gateway key into LibreChat's <code>.env</code> as <code>LYNKR_API_KEY=…</code> (copy it
-              from the tray or the settings file). LibreChat fetches the current model list from <code>/v1/models</code>.
+              The key itself is never shown in this window: put it into LibreChat's <code>.env</code> as <code>LYNKR_API_KEY=…</code>{' '}
+              (it is <code>server.apiKey</code> in the settings file). LibreChat fetches the current model list from <code>/v1/models</code>.
             </>
           ) : (
             <>No key is needed from this machine; the placeholder just has to be non-empty. LibreChat fetches the model list from <code>/v1/models</code>.</>

@@ -44,6 +44,7 @@ const rssMb = (pid: number): number => {
 };
 const fdCount = (pid: number): number => readdirSync(`/proc/${pid}/fd`).length;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const progress = (msg: string): void => void process.stderr.write(`load: ${msg}\n`);
 
 /** Classifies one finished response. An SSE body must be whole frames of JSON ending in [DONE] or an error. */
 function classify(status: number, contentType: string, text: string, t: Tally): void {
@@ -106,10 +107,25 @@ async function startGatewayChild(up1: number, up2: number): Promise<Child & { di
     }),
   );
   const port = await freePort();
-  const entry = existsSync('dist/main/cli/index.js') ? ['dist/main/cli/index.js'] : ['--import', 'tsx', 'main/cli/index.ts'];
-  const child = await spawnUntilUp([...entry, 'start', '--port', String(port), '--data-dir', dir], port, `http://127.0.0.1:${port}/health`, { LYNKR_DATA_DIR: dir });
+  if (BUILT) {
+    const child = await spawnUntilUp(['dist/main/cli/index.js', 'start', '--port', String(port), '--data-dir', dir], port, `http://127.0.0.1:${port}/health`, { LYNKR_DATA_DIR: dir });
+    return { ...child, dir };
+  }
+  // Not built: the same composition root from source (tsx adds some RSS of its own; the report says which).
+  const settingsFile = join(dir, 'settings.json');
+  const settings = JSON.parse(readFileSync(settingsFile, 'utf8')) as Record<string, unknown>;
+  writeFileSync(settingsFile, JSON.stringify({ ...settings, server: { port } }));
+  const code = [
+    `const { startGateway } = await import(${JSON.stringify(new URL('../main/cli/start.ts', import.meta.url).href)});`,
+    `const g = await startGateway({ dataDir: ${JSON.stringify(dir)}, env: {}, cwd: ${JSON.stringify(dir)} });`,
+    'process.stdout.write(`READY ${g.port}\\n`);',
+    "process.on('SIGTERM', () => void g.close().then(() => process.exit(0)));",
+  ].join('\n');
+  const child = await spawnReady(['--import', 'tsx', '--input-type=module', '-e', code]);
   return { ...child, dir };
 }
+
+const BUILT = existsSync('dist/main/cli/index.js');
 
 export async function run(): Promise<string> {
   const clients = env('LOAD_CLIENTS', 1_000);
@@ -122,9 +138,38 @@ export async function run(): Promise<string> {
     throw new Error(`open-file limit ${fdLimit()} is below ${needFds} for ${clients} clients: run \`ulimit -n 8192\` first`);
   }
 
-  const up1 = await startUpstream(chunkDelayMs, chunks);
-  const up2 = await startUpstream(chunkDelayMs, chunks);
-  const gw = await startGatewayChild(up1.port, up2.port);
+  const children: Child[] = [];
+  // Whatever happens, no child outlives the run (a live child would also keep this process from exiting).
+  const killAll = (): void => children.forEach((c) => c.proc.exitCode === null && c.proc.signalCode === null && c.proc.kill('SIGKILL'));
+  process.once('exit', killAll);
+  try {
+    const up1 = await startUpstream(chunkDelayMs, chunks);
+    children.push(up1);
+    const up2 = await startUpstream(chunkDelayMs, chunks);
+    children.push(up2);
+    progress(`upstreams on ${up1.port}, ${up2.port}`);
+    const gw = await startGatewayChild(up1.port, up2.port);
+    children.push(gw);
+    progress(`gateway pid ${gw.proc.pid} on ${gw.port}`);
+    return await measure({ clients, durationS, chunks, chunkDelayMs, maxRequests, up1, up2, gw });
+  } finally {
+    killAll();
+    process.off('exit', killAll);
+  }
+}
+
+interface Setup {
+  clients: number;
+  durationS: number;
+  chunks: number;
+  chunkDelayMs: number;
+  maxRequests: number;
+  up1: Child;
+  up2: Child;
+  gw: Child & { dir: string };
+}
+
+async function measure({ clients, durationS, chunks, chunkDelayMs, maxRequests, up1, up2, gw }: Setup): Promise<string> {
   const pid = gw.proc.pid!;
   let crashes = 0;
   gw.proc.on('exit', (code, signal) => {
@@ -143,6 +188,7 @@ export async function run(): Promise<string> {
   await agent.close();
   await sleep(6_000); // let the warm-up's keep-alive sockets (client 5 s server side, upstream pool) close
   const fdsBefore = fdCount(pid);
+  progress(`warm-up done; ${clients} clients for ${durationS} s`);
   const rssBefore = rssMb(pid);
 
   const client = new Agent({ connections: clients + 16, keepAliveTimeout: 2_000, headersTimeout: 30_000, bodyTimeout: 30_000 });
@@ -186,6 +232,7 @@ export async function run(): Promise<string> {
 
   await Promise.all(Array.from({ length: clients }, (_, i) => clientLoop(i)));
   const elapsedS = (Date.now() - t0) / 1000;
+  progress(`load done: ${t.started} streams; waiting for idle sockets to close`);
   clearTimeout(killer);
   clearInterval(sampler);
   await client.close();
@@ -195,9 +242,9 @@ export async function run(): Promise<string> {
   const rssAfter = crashes ? NaN : rssMb(pid);
 
   stopping = true;
-  await gw.stop();
-  await up1.stop();
-  await up2.stop();
+  // procs.ts's stop() waits for 'exit' when exitCode is null, which a signal-killed child never sends again.
+  const alive = (c: Child): boolean => c.proc.exitCode === null && c.proc.signalCode === null;
+  for (const c of [gw, up1, up2]) if (alive(c)) await c.stop();
   rmSync(gw.dir, { recursive: true, force: true });
 
   const lat = t.latenciesMs.sort((a, b) => a - b);
@@ -205,7 +252,7 @@ export async function run(): Promise<string> {
   const statuses = Object.entries(t.errorStatuses).map(([s, n]) => `${s}: ${n}`).join(', ') || 'none';
   const yes = (ok: boolean): string => (ok ? 'yes' : '**no**');
   return [
-    `${clients} concurrent streaming clients for ${elapsedS.toFixed(1)} s against two fake upstreams streaming ${chunks} chunks ${chunkDelayMs} ms apart (≈${((chunks * chunkDelayMs) / 1000).toFixed(1)} s per stream), fallback up1 → up2; up1 killed (SIGKILL) at ${((killedAt ?? NaN) / 1000).toFixed(1)} s. Gateway in its own process (\`${existsSync('dist/main/cli/index.js') ? 'dist/main/cli/index.js' : 'tsx main/cli/index.ts'} start\`).`,
+    `${clients} concurrent streaming clients for ${elapsedS.toFixed(1)} s against two fake upstreams streaming ${chunks} chunks ${chunkDelayMs} ms apart (≈${((chunks * chunkDelayMs) / 1000).toFixed(1)} s per stream), fallback up1 → up2; up1 killed (SIGKILL) at ${((killedAt ?? NaN) / 1000).toFixed(1)} s. Gateway in its own process (${BUILT ? '`dist/main/cli/index.js start`' : '`startGateway()` from source under tsx: not built'}).`,
     '',
     '| measure | value | target | met |',
     '|---|---|---|---|',

@@ -1,6 +1,6 @@
 // Start at login on Linux: an XDG autostart entry (~/.config/autostart/lynkr-desktop.desktop). macOS and
 // Windows use app.setLoginItemSettings in main.ts instead.
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 export const AUTOSTART_FILE_NAME = 'lynkr-desktop.desktop';
@@ -59,5 +59,8 @@ export async function writeLinuxAutostart(file: string, enabled: boolean, conten
     return;
   }
   await mkdir(path.dirname(file), { recursive: true });
-  await writeFile(file, content, { mode: 0o644 });
+  // Write then rename, so the session manager never reads a half-written entry.
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, content, { mode: 0o644 });
+  await rename(tmp, file);
 }

@@ -42,6 +42,7 @@ let startAtLogin = false;
 let updater: Updater;
 let controllerRef: ReturnType<typeof createGatewayController> | undefined;
 const warnings: string[] = [];
+const warn = (message: string): void => void (warnings.includes(message) || warnings.push(message));
 
 const origin = (): string | undefined => (running && gatewayPort !== undefined ? adminBaseFor(gatewayPort) : undefined);
 
@@ -69,18 +70,25 @@ async function boot(): Promise<void> {
   const box = createSafeStorageBox();
   const vault = createSecretVault(box, secretFileOn(store));
   const boxWarning = secretBoxWarning(box);
-  if (boxWarning) warnings.push(boxWarning);
+  if (boxWarning) warn(boxWarning);
+  // Read on every start: the port may have been changed in the window since.
+  const configuredPort = (): number => {
+    try {
+      return readDesktopSettings(store).server.port;
+    } catch {
+      return 8081;
+    }
+  };
 
-  let configuredPort = 8081;
   try {
-    configuredPort = readDesktopSettings(store).server.port;
+    readDesktopSettings(store);
     if (box.available()) {
       const sealed = await sealPlaintextKeys(store.get('providers'), vault);
       if (sealed) store.set('providers', sealed);
     }
   } catch (err) {
     // The gateway start below fails with the same message and the window shows it.
-    warnings.push(err instanceof Error ? err.message : String(err));
+    warn(err instanceof Error ? err.message : String(err));
   }
 
   updater = createUpdater({
@@ -94,10 +102,10 @@ async function boot(): Promise<void> {
   tray = createAppTray(resourcesDir, (id) => void onTrayAction(id), () => showWindow());
 
   const controller = createGatewayController({
-    configuredPort: () => configuredPort,
+    configuredPort,
     start: async (port) => {
       const { keys, unreadable } = await vault.reveal();
-      if (unreadable.length > 0) warnings.push(`Saved API keys for ${unreadable.join(', ')} could not be decrypted on this machine; enter them again.`);
+      if (unreadable.length > 0) warn(`Saved API keys for ${unreadable.join(', ')} could not be decrypted on this machine; enter them again.`);
       const gw = await startGateway({
         dataDir,
         flags: port === undefined ? undefined : { port },
@@ -350,6 +358,6 @@ async function keepKeysSealed(next: Settings, prev: Settings, vault: SecretVault
     const sealed = await sealPlaintextKeys(store.get('providers'), vault);
     if (sealed) store.set('providers', sealed);
   } catch (err) {
-    if (!warnings.includes(String(err))) warnings.push(`API keys could not be moved to the OS secret store: ${err instanceof Error ? err.message : String(err)}`);
+    warn(`API keys could not be moved to the OS secret store: ${err instanceof Error ? err.message : String(err)}`);
   }
 }

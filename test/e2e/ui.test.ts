@@ -346,6 +346,15 @@ describe.skipIf(!existsSync(CHROMIUM))('the window in Chromium', () => {
     const key = (JSON.parse(readFileSync(join(gw.dataDir, 'settings.json'), 'utf8')) as { server: { apiKey?: string } }).server.apiKey;
     expect(key && key.length >= 16).toBe(true);
     expect(await page.content()).not.toContain(key);
+    await expect(page.textContent('[data-testid="gateway-key-masked"]')).resolves.toContain(key!.slice(-4));
+
+    // Rotating asks first, then replaces the stored key; the window shows only the new masked form.
+    await page.click('button:has-text("Rotate key")');
+    await page.click('button:has-text("Confirm: the old key stops working")');
+    await page.locator('.ok-text:has-text("New key")').waitFor();
+    const rotated = (JSON.parse(readFileSync(join(gw.dataDir, 'settings.json'), 'utf8')) as { server: { apiKey?: string } }).server.apiKey;
+    expect(rotated).not.toBe(key);
+    expect(await page.content()).not.toContain(rotated);
     await page.click('label.switch:has-text("Allow Docker containers")');
     await expect.poll(() => page.textContent('[data-testid="librechat-yaml"]'), { timeout: 6000 }).toContain('lynkr-local');
 

@@ -217,3 +217,32 @@ describe('a failing embedder', () => {
     }
   });
 });
+
+describe('per-user scope and LRU eviction through the gateway', () => {
+  it('scope "user" keeps users apart; maxEntries evicts the least recently used', async () => {
+    const g = await startTestGateway({
+      providers: [{ id: 'openai', kind: 'openai', baseUrl: up.url, apiKey: 'sk-test-0123456789abcdef', models: ['gpt-4o-mini'] }],
+      aliases: { chat: { targets: ['openai/gpt-4o-mini'] } },
+      defaultModel: 'chat',
+      cache: { scope: 'user', maxEntries: 3, semantic: { enabled: false } },
+    });
+    try {
+      const client = new OpenAI({ baseURL: `${g.baseUrl}/v1`, apiKey: 'unused', maxRetries: 0 });
+      const send = async (content: string, user?: string) =>
+        (await client.chat.completions.create({ model: 'chat', messages: [{ role: 'user', content }], ...(user ? { user } : {}) }).withResponse()).response.headers.get(
+          'x-lynkr-cache',
+        );
+      expect(await send('What is TCP?', 'alice')).toBe('miss');
+      expect(await send('What is TCP?', 'bob')).toBe('miss');
+      expect(await send('What is TCP?', 'alice')).toBe('hit-exact');
+      expect(await send('What is UDP?', 'alice')).toBe('miss'); // three entries; the hit made alice's TCP newer than bob's
+      expect(await send('What is TCP?', 'alice')).toBe('hit-exact');
+      expect(await send('What is QUIC?', 'alice')).toBe('miss'); // a fourth entry evicts the least recently used: bob's
+      expect(await send('What is SCTP?', 'alice')).toBe('miss');
+      expect(await send('What is TCP?', 'alice')).toBe('hit-exact');
+      expect(await send('What is TCP?', 'bob')).toBe('miss');
+    } finally {
+      await g.close();
+    }
+  });
+});

@@ -2,13 +2,7 @@
 // nothing here is hand-rolled). Auth: a Bedrock API key (Lynkr's AWS_BEDROCK_API_KEY, the provider's `apiKey`)
 // goes as `Authorization: Bearer`; without one the SDK's standard credential chain (env, profile, SSO, role)
 // signs with SigV4. `baseUrl` overrides the endpoint (VPC endpoints, tests).
-import {
-  BedrockRuntimeClient,
-  ConverseCommand,
-  ConverseStreamCommand,
-  type BedrockRuntimeClientConfig,
-} from '@aws-sdk/client-bedrock-runtime';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { BedrockRuntimeClient, BedrockRuntimeClientConfig } from '@aws-sdk/client-bedrock-runtime';
 import { GatewayError } from '../core/errors.js';
 import type { CallContext, Locality, Provider } from '../core/provider.js';
 import type { ChatResponse, ModelInfo, ProviderRequest, StreamChunk } from '../core/types.js';
@@ -30,12 +24,20 @@ const STREAM_EXCEPTION_STATUS: Record<string, number> = {
   ModelTimeoutException: 504,
 };
 
+interface BedrockSdk {
+  client: BedrockRuntimeClient;
+  ConverseCommand: typeof import('@aws-sdk/client-bedrock-runtime').ConverseCommand;
+  ConverseStreamCommand: typeof import('@aws-sdk/client-bedrock-runtime').ConverseStreamCommand;
+}
+
 export class BedrockProvider implements Provider {
   readonly id: string;
   readonly kind = 'bedrock' as const;
   readonly locality: Locality;
   readonly endpoint: string;
-  private readonly client: BedrockRuntimeClient;
+  /** The AWS SDK loads on first use (~200 ms of imports that a gateway without Bedrock should not pay at start). */
+  private client?: Promise<BedrockSdk>;
+  private readonly settings: ProviderSettings;
   private readonly who: UpstreamIdentity;
   private readonly timeouts: HttpTimeouts;
   private readonly models: string[];
@@ -48,40 +50,51 @@ export class BedrockProvider implements Provider {
     const region = settings.region ?? BEDROCK_DEFAULT_REGION;
     this.endpoint = settings.baseUrl ? displayUrl(settings.baseUrl) : `https://bedrock-runtime.${region}.amazonaws.com`;
     this.who = { provider: settings.id, endpoint: this.endpoint, secrets: settings.apiKey ? [settings.apiKey] : [] };
-    const config: BedrockRuntimeClientConfig = {
-      region,
-      // The pipeline owns retries and fallback.
-      maxAttempts: 1,
-      // HTTP/1.1 keep-alive (the SDK's default for this client is HTTP/2, which Converse does not need).
-      // Its socket inactivity timer covers both the wait for the first byte and the gaps between events.
-      requestHandler: new NodeHttpHandler({
-        connectionTimeout: timeouts.connectTimeoutMs,
-        socketTimeout: Math.max(timeouts.firstByteTimeoutMs, timeouts.idleChunkTimeoutMs),
-      }),
-    };
-    if (settings.baseUrl) config.endpoint = settings.baseUrl;
-    if (settings.apiKey) {
-      config.token = { token: settings.apiKey };
-      config.authSchemePreference = ['httpBearerAuth'];
-    }
-    this.client = new BedrockRuntimeClient(config);
-    if (Object.keys(settings.headers).length) {
-      this.client.middlewareStack.add(
-        (next) => async (args) => {
-          const request = args.request as { headers?: Record<string, string> };
-          if (request.headers) Object.assign(request.headers, settings.headers);
-          return next(args);
-        },
-        { step: 'build', name: 'lynkrExtraHeaders' },
-      );
-    }
+    this.settings = settings;
+  }
+
+  private sdk(): Promise<BedrockSdk> {
+    this.client ??= (async () => {
+      const [sdk, { NodeHttpHandler }] = await Promise.all([import('@aws-sdk/client-bedrock-runtime'), import('@smithy/node-http-handler')]);
+      const settings = this.settings;
+      const config: BedrockRuntimeClientConfig = {
+        region: settings.region ?? BEDROCK_DEFAULT_REGION,
+        // The pipeline owns retries and fallback.
+        maxAttempts: 1,
+        // HTTP/1.1 keep-alive (the SDK's default for this client is HTTP/2, which Converse does not need).
+        // Its socket inactivity timer covers both the wait for the first byte and the gaps between events.
+        requestHandler: new NodeHttpHandler({
+          connectionTimeout: this.timeouts.connectTimeoutMs,
+          socketTimeout: Math.max(this.timeouts.firstByteTimeoutMs, this.timeouts.idleChunkTimeoutMs),
+        }),
+      };
+      if (settings.baseUrl) config.endpoint = settings.baseUrl;
+      if (settings.apiKey) {
+        config.token = { token: settings.apiKey };
+        config.authSchemePreference = ['httpBearerAuth'];
+      }
+      const client = new sdk.BedrockRuntimeClient(config);
+      if (Object.keys(settings.headers).length) {
+        client.middlewareStack.add(
+          (next) => async (args) => {
+            const request = args.request as { headers?: Record<string, string> };
+            if (request.headers) Object.assign(request.headers, settings.headers);
+            return next(args);
+          },
+          { step: 'build', name: 'lynkrExtraHeaders' },
+        );
+      }
+      return { client, ConverseCommand: sdk.ConverseCommand, ConverseStreamCommand: sdk.ConverseStreamCommand };
+    })();
+    return this.client;
   }
 
   async chat(req: ProviderRequest, ctx: CallContext): Promise<ChatResponse> {
     const input = toConverseInput(req, this.id);
     const d = withDeadline(ctx.signal, this.timeouts.upstreamTimeoutMs);
     try {
-      const out = await this.client.send(new ConverseCommand(input), { abortSignal: d.signal });
+      const { client, ConverseCommand } = await this.sdk();
+      const out = await client.send(new ConverseCommand(input), { abortSignal: d.signal });
       if (!out.output?.message) throw protocolError(this.who, 'returned no output message');
       return fromConverseOutput(out, req.upstreamModel, `bedrock-${out.$metadata.requestId ?? Date.now()}`);
     } catch (err) {
@@ -95,7 +108,8 @@ export class BedrockProvider implements Provider {
     const input = toConverseInput(req, this.id);
     let state: ConverseStreamState;
     try {
-      const out = await this.client.send(new ConverseStreamCommand(input), { abortSignal: ctx.signal });
+      const { client, ConverseStreamCommand } = await this.sdk();
+      const out = await client.send(new ConverseStreamCommand(input), { abortSignal: ctx.signal });
       if (!out.stream) throw protocolError(this.who, 'returned no event stream');
       state = new ConverseStreamState(`bedrock-${out.$metadata.requestId ?? Date.now()}`, req.upstreamModel);
       for await (const ev of out.stream) {
@@ -116,7 +130,7 @@ export class BedrockProvider implements Provider {
   }
 
   async close(): Promise<void> {
-    this.client.destroy();
+    if (this.client) (await this.client).client.destroy();
   }
 
   private mapError(err: unknown, signal: AbortSignal, deadlineMs?: number): GatewayError {

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CacheStats } from '../../main/admin/contract.js';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/openai.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { tempDir } from './fixtures.js';
 
 let up: FakeOpenAI;
 let gw: TestGateway;
@@ -244,5 +245,32 @@ describe('per-user scope and LRU eviction through the gateway', () => {
     } finally {
       await g.close();
     }
+  });
+});
+
+describe('restart persistence through the gateway', () => {
+  it('an answer cached before a restart is served after it without reaching the upstream', async () => {
+    const settings = {
+      providers: [{ id: 'openai', kind: 'openai' as const, baseUrl: up.url, apiKey: 'sk-test-0123456789abcdef', models: ['gpt-4o-mini'] }],
+      aliases: { chat: { targets: ['openai/gpt-4o-mini'] } },
+      defaultModel: 'chat',
+    };
+    const dir = tempDir();
+    const once = async () => {
+      const g = await startTestGateway(settings, { dataDir: dir });
+      try {
+        const client = new OpenAI({ baseURL: `${g.baseUrl}/v1`, apiKey: 'unused', maxRetries: 0 });
+        const r = await client.chat.completions.create({ model: 'chat', messages: [{ role: 'user', content: 'What is a trie?' }] }).withResponse();
+        return [r.response.headers.get('x-lynkr-cache'), r.data.choices[0].message.content];
+      } finally {
+        await g.close();
+      }
+    };
+    const [s1, text1] = await once();
+    const before = chats();
+    const [s2, text2] = await once();
+    expect([s1, s2]).toEqual(['miss', 'hit-exact']);
+    expect(text2).toBe(text1);
+    expect(chats()).toBe(before);
   });
 });

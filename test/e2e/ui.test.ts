@@ -39,7 +39,12 @@ const show = async (name: string): Promise<void> => {
 // Browser-side expressions as strings: the test tsconfig has no DOM types.
 const readClipboard = () => page.evaluate<string>('navigator.clipboard.readText()');
 
-const screenshot = (name: string) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: true, animations: 'disabled' });
+/** Captured on every run; written to docs/screenshots when missing or with UPDATE_SCREENSHOTS=1 (no churn per run). */
+const screenshot = (name: string) => {
+  const file = join(shots, `${name}.png`);
+  const write = process.env.UPDATE_SCREENSHOTS === '1' || !existsSync(file);
+  return page.screenshot({ path: write ? file : undefined, fullPage: true, animations: 'disabled' });
+};
 
 /** dist/renderer is missing or older than a renderer source file (the test must see the current UI). */
 function rendererBuildIsStale(): boolean {

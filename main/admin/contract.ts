@@ -5,6 +5,9 @@
 //   GET    /admin/status                     → StatusResponse
 //   PUT    /admin/mode          {mode}       → {mode}
 //   GET    /admin/aliases                    → AliasView[]
+//   PUT    /admin/aliases/:name {targets?, description?, tiered?} → AliasView (creates or edits)
+//   DELETE /admin/aliases/:name              → {ok:true}
+//   GET    /admin/routing                    → RoutingView (mode, tier targets, fallback, model map)
 //   GET    /admin/providers                  → ProviderView[]          (keys masked, never plaintext)
 //   POST   /admin/providers     ProviderInput → ProviderView
 //   PUT    /admin/providers/:id ProviderInput → ProviderView            (apiKey omitted = keep the old one)
@@ -44,6 +47,11 @@ export interface ProviderView {
   /** e.g. `sk-…abcd`; absent when no key is set. */
   apiKeyMasked?: string;
   models: string[];
+  /** Set when the user overrode the kind's locality. */
+  local?: boolean;
+  region?: string;
+  apiVersion?: string;
+  deployment?: string;
   breaker: BreakerView;
 }
 
@@ -74,6 +82,13 @@ export interface AliasView {
   tiered: boolean;
   /** All targets in order, with whether the current mode allows each. */
   targets: { label: string; locality: 'local' | 'cloud'; allowed: boolean }[];
+}
+
+export interface RoutingView {
+  mode: Mode;
+  tiers: Partial<Record<'SIMPLE' | 'MEDIUM' | 'COMPLEX' | 'REASONING', string>>;
+  fallback: { enabled: boolean; provider?: string; retries: number };
+  modelMap: { pattern: string; alias: string }[];
 }
 
 export interface StatusResponse {
@@ -134,6 +149,8 @@ export interface OllamaStatus {
   models: { name: string; sizeBytes?: number }[];
   /** Suggested small coding models when no chat model is installed. */
   suggestions: string[];
+  /** How to install Ollama, when it is absent. */
+  installHint?: string;
   checkedAt: number;
 }
 

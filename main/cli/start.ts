@@ -1,6 +1,6 @@
 // The composition root: builds every service from settings and starts the HTTP server. `lynkr start`, the
 // desktop shell and the tests all start the gateway through startGateway().
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import express from 'express';
 import { createAdminRouter } from '../admin/index.js';
 import type { AdminDeps, ServerControl } from '../admin/deps.js';
@@ -117,7 +117,8 @@ export async function startGateway(opts: StartOptions = {}): Promise<RunningGate
     cache: current().cache.exact.enabled || current().cache.semantic.enabled ? cache : undefined,
     limiter: { acquire: async (id, signal) => (await limiters(id)?.acquire(signal)) ?? (() => {}) },
   });
-  const ollama = createOllamaManager({ endpoint: () => ollamaEndpointFrom(current()) });
+  // The manager re-checks every 30 s in the background; status reads never wait for a detection.
+  const ollama = createOllamaManager({ endpoint: () => ollamaEndpointFrom(current()), maxAgeMs: 60_000 });
 
   const shutdown = createShutdown({
     graceMs: current().server.shutdownGraceMs,
@@ -134,13 +135,28 @@ export async function startGateway(opts: StartOptions = {}): Promise<RunningGate
   const serverControl: ServerControl = {
     info: () => ({ port, listening: servers.map((s) => addressOf(s)), startedAt }),
     rebind: async () => {
-      await Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
-      bind = planBind(current().server);
-      networkGuards = buildNetworkGuards();
+      const next = planBind(current().server);
       // Same configured port (e.g. 0 in tests): keep the port we have, so clients' URLs stay valid.
       const wanted = current().server.port === configuredPort ? port : current().server.port;
       configuredPort = current().server.port;
-      await listen(wanted);
+      // Servers on an address and port that stay are kept: closing one would cut the admin request asking for
+      // this. Servers that go stop accepting; their in-flight requests finish on the open sockets.
+      const keep = wanted === port ? servers.filter((s) => next.addresses.includes(hostOf(s))) : [];
+      const add = next.addresses.filter((a) => !keep.some((s) => hostOf(s) === a));
+      const listening = add.length ? await listenAll(makeServer, add, wanted) : undefined;
+      for (const s of servers) {
+        if (keep.includes(s)) continue;
+        // Keep-alive sockets would outlive close(): every response still served here closes its connection.
+        s.prependListener('request', (_req, res: ServerResponse) => {
+          res.shouldKeepAlive = false;
+        });
+        s.close();
+        s.closeIdleConnections();
+      }
+      bind = next;
+      networkGuards = buildNetworkGuards();
+      servers = [...keep, ...(listening?.servers ?? [])];
+      port = listening?.port ?? port;
     },
   };
 
@@ -206,18 +222,16 @@ export async function startGateway(opts: StartOptions = {}): Promise<RunningGate
     inflight: shutdown,
   });
 
-  async function listen(wanted: number): Promise<void> {
-    const listening = await listenAll(() => {
-      const server = createServer(httpServerOptions(current().server), app);
-      applyTimeouts(server, current().server);
-      shutdown.addServer(server);
-      return server;
-    }, bind.addresses, wanted);
-    servers = listening.servers;
-    port = listening.port;
-    for (const s of listening.skipped) logger.info(s, 'address skipped');
+  function makeServer(): Server {
+    const server = createServer(httpServerOptions(current().server), app);
+    applyTimeouts(server, current().server);
+    shutdown.addServer(server);
+    return server;
   }
-  await listen(port);
+  const listening = await listenAll(makeServer, bind.addresses, port);
+  servers = listening.servers;
+  port = listening.port;
+  for (const s of listening.skipped) logger.info(s, 'address skipped');
 
   shutdown.onClosed(async () => {
     ollama.close?.();
@@ -242,6 +256,11 @@ export async function startGateway(opts: StartOptions = {}): Promise<RunningGate
       await shutdown.shutdown();
     },
   };
+}
+
+function hostOf(s: Server): string {
+  const a = s.address();
+  return a && typeof a === 'object' ? a.address : '';
 }
 
 function addressOf(s: Server): string {

@@ -105,6 +105,7 @@ export async function detectOllama(opts: DetectOptions = {}): Promise<OllamaStat
     binaryPath: binary?.path,
     models: [],
     suggestions: [],
+    ...(binary ? {} : { installHint: installHint(probe.platform) }),
     checkedAt: now(),
   };
 }

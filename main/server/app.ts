@@ -71,7 +71,8 @@ export function createApp(ctx: AppContext): express.Express {
   app.use('/admin', ctx.admin);
   const uiDir = findUiDir();
   if (uiDir) {
-    app.get('/ui', (_req, res) => res.redirect(301, '/ui/'));
+    // Non-strict routing matches '/ui/' here too: redirect only the bare path, or '/ui/' loops forever.
+    app.get('/ui', (req, res, next) => (req.originalUrl.split('?')[0] === '/ui' ? res.redirect(301, '/ui/') : next()));
     app.use('/ui', express.static(uiDir, { index: 'index.html', fallthrough: false }));
   }
 

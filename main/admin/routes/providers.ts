@@ -31,6 +31,10 @@ export function providerViews(deps: AdminDeps): ProviderView[] {
       baseUrl: p.baseUrl,
       apiKeyMasked: maskKey(p.apiKey),
       models: p.models,
+      local: p.local,
+      region: p.region,
+      apiVersion: p.apiVersion,
+      deployment: p.deployment,
       breaker: deps.breakers.view(p.id),
     };
   });

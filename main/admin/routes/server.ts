@@ -20,6 +20,8 @@ export function registerServerRoutes(router: Router, deps: AdminDeps): void {
       // Letting containers in means non-loopback peers: they must present a key, so make sure there is one.
       if (draft.server.allowDocker && !draft.server.apiKey) draft.server.apiKey = generateGatewayKey();
     });
+    // This connection may belong to a server the rebind closes: don't let the client reuse it.
+    res.setHeader('connection', 'close');
     await deps.server.rebind();
     res.json(await buildStatus(deps));
   });

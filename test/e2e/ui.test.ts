@@ -101,8 +101,8 @@ describe.skipIf(!existsSync(CHROMIUM))('the window in Chromium', () => {
   });
 
   it('renders the Overview within 1 s, takes the token from the fragment and strips it', async () => {
-    // /ui/index.html rather than /ui/: server/app.ts's `/ui` → `/ui/` redirect also matches `/ui/` (a loop).
-    await page.goto(`${gw.baseUrl}/ui/index.html#token=${gw.adminToken}`);
+    // The URL `lynkr start` prints.
+    await page.goto(`${gw.baseUrl}/ui/#token=${gw.adminToken}`);
     await page.waitForSelector('[data-testid="overview"]');
     const firstRenderMs = await page.evaluate(() => performance.getEntriesByName('overview-rendered')[0]?.startTime ?? -1);
     const timing = await page.evaluate<string>(`JSON.stringify(performance.getEntries().map((e) => [e.name.replace(location.origin, ''), Math.round(e.startTime), Math.round(e.duration)]))`);
@@ -303,7 +303,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the window in Chromium', () => {
   it('says in words when the admin token is missing or refused', async () => {
     const other = await context.newPage();
     try {
-      await other.goto(`${gw.baseUrl}/ui/index.html#token=not-the-token`);
+      await other.goto(`${gw.baseUrl}/ui/#token=not-the-token`);
       await expect(other.locator('.error').first().textContent()).resolves.toMatch(/refused the admin token \(401/);
       // The bad token stays in this tab's sessionStorage; without any token the page says how to get one.
       await other.evaluate('sessionStorage.clear()');

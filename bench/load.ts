@@ -13,7 +13,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
-import { freePort, spawnReady, spawnUntilUp, type Child } from './procs.js';
+import { freePort, spawnReady, type Child } from './procs.js';
 
 const env = (name: string, def: number): number => {
   const v = Number(process.env[name]);
@@ -107,25 +107,26 @@ async function startGatewayChild(up1: number, up2: number): Promise<Child & { di
     }),
   );
   const port = await freePort();
-  if (BUILT) {
-    const child = await spawnUntilUp(['dist/main/cli/index.js', 'start', '--port', String(port), '--data-dir', dir], port, `http://127.0.0.1:${port}/health`, { LYNKR_DATA_DIR: dir });
-    return { ...child, dir };
-  }
-  // Not built: the same composition root from source (tsx adds some RSS of its own; the report says which).
   const settingsFile = join(dir, 'settings.json');
   const settings = JSON.parse(readFileSync(settingsFile, 'utf8')) as Record<string, unknown>;
   writeFileSync(settingsFile, JSON.stringify({ ...settings, server: { port } }));
+  // The same composition root as `lynkr start` (built if dist exists, else from source under tsx, which adds
+  // some RSS of its own; the report says which). It also reports its heap so the RSS can be explained.
+  const entry = BUILT ? new URL('../dist/main/cli/start.js', import.meta.url).href : new URL('../main/cli/start.ts', import.meta.url).href;
   const code = [
-    `const { startGateway } = await import(${JSON.stringify(new URL('../main/cli/start.ts', import.meta.url).href)});`,
+    `const { startGateway } = await import(${JSON.stringify(entry)});`,
     `const g = await startGateway({ dataDir: ${JSON.stringify(dir)}, env: {}, cwd: ${JSON.stringify(dir)} });`,
     'process.stdout.write(`READY ${g.port}\\n`);',
+    "setInterval(() => { const m = process.memoryUsage(); process.stdout.write(`MEM ${JSON.stringify(m)}\\n`); }, 500).unref();",
     "process.on('SIGTERM', () => void g.close().then(() => process.exit(0)));",
   ].join('\n');
-  const child = await spawnReady(['--import', 'tsx', '--input-type=module', '-e', code]);
+  const child = await spawnReady([...NODE_FLAGS, ...(BUILT ? [] : ['--import', 'tsx']), '--input-type=module', '-e', code]);
   return { ...child, dir };
 }
 
-const BUILT = existsSync('dist/main/cli/index.js');
+const BUILT = existsSync('dist/main/cli/start.js');
+/** Extra V8/Node flags for the gateway process, e.g. LOAD_NODE_FLAGS=--max-old-space-size=128. */
+const NODE_FLAGS = (process.env.LOAD_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 
 export async function run(): Promise<string> {
   const clients = env('LOAD_CLIENTS', 1_000);
@@ -171,6 +172,13 @@ interface Setup {
 
 async function measure({ clients, durationS, chunks, chunkDelayMs, maxRequests, up1, up2, gw }: Setup): Promise<string> {
   const pid = gw.proc.pid!;
+  // The child's own memory breakdown, sampled every 500 ms: the peak of each field.
+  const memPeak: Record<string, number> = {};
+  gw.proc.stdout?.on('data', (d: Buffer) => {
+    for (const m of d.toString().matchAll(/^MEM (\{.*\})$/gm)) {
+      for (const [k, v] of Object.entries(JSON.parse(m[1]) as Record<string, number>)) memPeak[k] = Math.max(memPeak[k] ?? 0, v / 2 ** 20);
+    }
+  });
   let crashes = 0;
   gw.proc.on('exit', (code, signal) => {
     if (!stopping) crashes++;
@@ -225,7 +233,8 @@ async function measure({ clients, durationS, chunks, chunkDelayMs, maxRequests, 
         if (res.statusCode === 429) await sleep(Number(res.headers['retry-after'] ?? 1) * 1000);
       } catch (e) {
         t.malformed++;
-        if (t.malformedSamples.length < 5) t.malformedSamples.push(`transport: ${(e as Error).message}`);
+        const err = e as Error & { code?: string };
+        if (t.malformedSamples.length < 5) t.malformedSamples.push(`transport at ${((Date.now() - t0) / 1000).toFixed(1)} s after ${(performance.now() - s).toFixed(0)} ms: ${err.code ?? ''} ${err.message}`);
       }
     }
   }
@@ -252,7 +261,7 @@ async function measure({ clients, durationS, chunks, chunkDelayMs, maxRequests, 
   const statuses = Object.entries(t.errorStatuses).map(([s, n]) => `${s}: ${n}`).join(', ') || 'none';
   const yes = (ok: boolean): string => (ok ? 'yes' : '**no**');
   return [
-    `${clients} concurrent streaming clients for ${elapsedS.toFixed(1)} s against two fake upstreams streaming ${chunks} chunks ${chunkDelayMs} ms apart (≈${((chunks * chunkDelayMs) / 1000).toFixed(1)} s per stream), fallback up1 → up2; up1 killed (SIGKILL) at ${((killedAt ?? NaN) / 1000).toFixed(1)} s. Gateway in its own process (${BUILT ? '`dist/main/cli/index.js start`' : '`startGateway()` from source under tsx: not built'}).`,
+    `${clients} concurrent streaming clients for ${elapsedS.toFixed(1)} s against two fake upstreams streaming ${chunks} chunks ${chunkDelayMs} ms apart (≈${((chunks * chunkDelayMs) / 1000).toFixed(1)} s per stream), fallback up1 → up2; up1 killed (SIGKILL) at ${((killedAt ?? NaN) / 1000).toFixed(1)} s. Gateway in its own process: \`startGateway()\` from ${BUILT ? 'dist' : 'source under tsx (not built)'}${NODE_FLAGS.length ? ` with \`${NODE_FLAGS.join(' ')}\`` : ''}.`,
     '',
     '| measure | value | target | met |',
     '|---|---|---|---|',
@@ -263,6 +272,7 @@ async function measure({ clients, durationS, chunks, chunkDelayMs, maxRequests, 
     `| malformed streams / transport errors | ${t.malformed} | 0 | ${yes(t.malformed === 0)} |`,
     `| gateway crashes | ${crashes}${crashes ? ` (exit ${exitInfo})` : ''} | 0 | ${yes(crashes === 0)} |`,
     `| gateway peak RSS | ${peakRss.toFixed(0)} MB (idle before ${rssBefore.toFixed(0)} MB, after ${rssAfter.toFixed(0)} MB) | ≤ 250 MB | ${yes(peakRss <= 250)} |`,
+    `| gateway heap used / total / external+buffers at peak | ${(memPeak.heapUsed ?? NaN).toFixed(0)} / ${(memPeak.heapTotal ?? NaN).toFixed(0)} / ${((memPeak.external ?? NaN) + (memPeak.arrayBuffers ?? 0)).toFixed(0)} MB | | |`,
     `| gateway open fds before / after | ${fdsBefore} / ${fdsAfter} | no leak | ${yes(fdsAfter <= fdsBefore + 2)} |`,
     `| stream latency p50 / p99 | ${pct(0.5).toFixed(0)} / ${pct(0.99).toFixed(0)} ms | | |`,
     ...(t.malformedSamples.length ? ['', 'Malformed samples:', ...t.malformedSamples.map((s) => `- \`${s.replace(/`/g, "'").replace(/\n/g, '\\n')}\``)] : []),

@@ -132,7 +132,7 @@ describe('server timeouts', () => {
     const r = resolveTimeouts({ upstreamTimeoutMs: 120_000, firstByteTimeoutMs: 60_000, idleChunkTimeoutMs: 60_000, headersTimeoutMs: 20_000, requestTimeoutMs: 5_000 });
     expect(r.socketIdleTimeout).toBeGreaterThan(120_000);
     expect(r.requestTimeout).toBe(20_000);
-    expect(httpServerOptions()).toMatchObject({ headersTimeout: 10_000, requestTimeout: 60_000, keepAliveTimeout: 5_000, connectionsCheckingInterval: 1_000 });
+    expect(httpServerOptions()).toMatchObject({ headersTimeout: 10_000, requestTimeout: 60_000, keepAliveTimeout: 15_000, connectionsCheckingInterval: 1_000 });
   });
 
   let s: Served;

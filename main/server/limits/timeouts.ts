@@ -29,7 +29,9 @@ export interface ResolvedTimeouts {
 
 export function resolveTimeouts(t: TimeoutSettings = {}): ResolvedTimeouts {
   const headersTimeout = t.headersTimeoutMs ?? 10_000;
-  const keepAliveTimeout = t.keepAliveTimeoutMs ?? 5_000;
+  // Above the idle-reuse windows of common clients (undici 4 s, httpx 5 s), so a client never reuses a socket
+  // we are just closing (that race shows up as ECONNRESET on a POST, which clients do not retry).
+  const keepAliveTimeout = t.keepAliveTimeoutMs ?? 15_000;
   const longestUpstreamSilence = Math.max(t.upstreamTimeoutMs ?? 120_000, t.firstByteTimeoutMs ?? 60_000, t.idleChunkTimeoutMs ?? 60_000);
   return {
     headersTimeout,

@@ -6,6 +6,7 @@ import { createAdminRouter } from '../admin/index.js';
 import type { AdminDeps, ServerControl } from '../admin/deps.js';
 import { registerCacheRoutes } from '../admin/routes/cache.js';
 import { registerRoutingRoutes } from '../admin/routes/routing.js';
+import { gatewayUrls } from '../core/urls.js';
 import { packageVersion } from '../core/version.js';
 import type { RequestRecord, RequestSink } from '../core/ports.js';
 import { createCache } from '../cache/cache.js';
@@ -243,8 +244,7 @@ export async function startGateway(opts: StartOptions = {}): Promise<RunningGate
   const probes = await catalog.probeAll();
   const reachable = probes.filter((p) => p.reachable).map((p) => p.id);
   return {
-    baseUrl: `http://localhost:${port}/v1`,
-    dockerBaseUrl: `http://host.docker.internal:${port}/v1`,
+    ...gatewayUrls(port),
     uiUrl: `http://localhost:${port}/ui/#token=${adminToken}`,
     port,
     adminToken,

@@ -19,7 +19,7 @@ import { openDesktopStore } from './settings-store.js';
 import { createAppTray, type AppTray } from './tray.js';
 import { trayStateFrom, type TrayActionId } from './tray-model.js';
 import { createUpdater, type Updater } from './updater.js';
-import { gatewayUrls } from './urls.js';
+import { gatewayUrls } from '../core/urls.js';
 import { createCloseGuard, statusPageUrl } from './window-policy.js';
 import { createMainWindow } from './window.js';
 

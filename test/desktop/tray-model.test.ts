@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildTrayMenu, statusLine, trayStateFrom, type MenuItemModel, type TrayState } from '../../main/desktop/tray-model.js';
-import { gatewayUrls } from '../../main/desktop/urls.js';
+import { gatewayUrls } from '../../main/core/urls.js';
 
 const running: TrayState = { gateway: 'running', port: 8081, mode: 'auto', ollamaUp: true, requestsToday: 12, startAtLogin: false, update: 'idle' };
 const byAction = (items: MenuItemModel[], action: string): MenuItemModel | undefined => items.find((i) => i.action === action);

@@ -5,10 +5,10 @@ import type { LibreChatSetup } from '../contract.js';
 import type { AdminDeps } from '../deps.js';
 import type { Settings } from '../../settings/schema.js';
 import { composeOverride, librechatYaml, type LibreChatApiKey } from '../librechat.js';
+import { gatewayUrls } from '../../core/urls.js';
 
 export function libreChatSetup(settings: Settings, port: number, librechatSeenAt: number | undefined): LibreChatSetup {
-  const baseUrl = `http://localhost:${port}/v1`;
-  const dockerBaseUrl = `http://host.docker.internal:${port}/v1`;
+  const { baseUrl, dockerBaseUrl } = gatewayUrls(port);
   const { allowDocker, requireKeyOnLoopback } = settings.server;
   const aliases = Object.keys(settings.aliases);
   const titleModel = aliases.includes(settings.defaultModel) || aliases.length === 0 ? settings.defaultModel : aliases[0];

@@ -1,4 +1,5 @@
 import type { Router } from 'express';
+import { gatewayUrls } from '../../core/urls.js';
 import type { StatusResponse } from '../contract.js';
 import type { AdminDeps } from '../deps.js';
 import { maskKey } from '../mask.js';
@@ -10,8 +11,7 @@ export async function buildStatus(deps: AdminDeps): Promise<StatusResponse> {
   return {
     service: 'lynkr-desktop',
     version: deps.version,
-    baseUrl: `http://localhost:${port}/v1`,
-    dockerBaseUrl: `http://host.docker.internal:${port}/v1`,
+    ...gatewayUrls(port),
     port,
     listening,
     mode: s.mode,

@@ -52,7 +52,7 @@ export interface StartOptions {
   persist?: boolean;
   /** Where pino writes (default stdout). */
   logDestination?: NodeJS.WritableStream;
-  /** Provider id → API key decrypted by the desktop shell (never stored in plaintext). */
+  /** Provider id → API key decrypted by the desktop shell. With it, keys are never written to the settings file. */
   secrets?: Record<string, string>;
   /** Extra warnings to show in the window (e.g. no OS secret store). */
   warnings?: () => string[];
@@ -80,7 +80,7 @@ function withSecrets(settings: Settings, secrets: Record<string, string> | undef
 export async function startGateway(opts: StartOptions = {}): Promise<RunningGateway> {
   const loaded = loadSettings({ flags: opts.flags, env: opts.env, cwd: opts.cwd, dataDir: opts.dataDir });
   const { dataDir } = loaded;
-  const settings = createSettingsStore(dataDir, withSecrets(loaded.settings, opts.secrets), { persist: opts.persist ?? true });
+  const settings = createSettingsStore(dataDir, withSecrets(loaded.settings, opts.secrets), { persist: opts.persist ?? true, keysOutOfFile: opts.secrets !== undefined });
   const current = (): Settings => settings.get();
   const logger = createLogger(current().log.level, opts.logDestination);
   settings.onChange((next) => {

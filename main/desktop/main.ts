@@ -345,8 +345,9 @@ async function writeStartAtLogin(enabled: boolean): Promise<void> {
 }
 
 /**
- * A key typed into the window reaches the settings store as plaintext, and the store persists it. Move it into
- * the vault and strip it from the file at once; the running gateway keeps using it from memory.
+ * A key typed into the window reaches the gateway's settings in memory; the store never writes keys to the file
+ * when the desktop passes `secrets` to startGateway. Seal it into the vault; the running gateway keeps using it.
+ * Keys written to the file by other means (the headless CLI, a hand edit) are moved into the vault too.
  */
 async function keepKeysSealed(next: Settings, prev: Settings, vault: SecretVault, store: ReturnType<typeof openDesktopStore>): Promise<void> {
   try {

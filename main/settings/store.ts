@@ -10,7 +10,11 @@ import { settingsSchema, SETTINGS_VERSION, type Settings } from './schema.js';
 export interface SettingsStoreOptions {
   /** Write changes to <dataDir>/settings.json. Off for tests and throwaway gateways. */
   persist: boolean;
+  /** Never write provider API keys to the file (the desktop keeps them in the OS secret store instead). */
+  keysOutOfFile?: boolean;
 }
+
+const withoutKeys = (s: Settings): Settings => ({ ...s, providers: s.providers.map(({ apiKey: _key, ...p }) => p) });
 
 export function createSettingsStore(dataDir: string, initial: Settings, opts: SettingsStoreOptions): SettingsStore {
   let current = clone(initial);
@@ -19,7 +23,8 @@ export function createSettingsStore(dataDir: string, initial: Settings, opts: Se
 
   const save = (prev: Settings, next: Settings): void => {
     file ??= openSettingsFile(dataDir);
-    const content = applyChanges(file.read(), prev as unknown as Plain, next as unknown as Plain);
+    const [a, b] = opts.keysOutOfFile ? [withoutKeys(prev), withoutKeys(next)] : [prev, next];
+    const content = applyChanges(file.read(), a as unknown as Plain, b as unknown as Plain);
     file.write({ ...content, version: SETTINGS_VERSION });
   };
 

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../../main/core/errors.js';
 import { loadSettings } from '../../main/settings/load.js';
+import { settingsSchema } from '../../main/settings/schema.js';
 import { createSettingsStore } from '../../main/settings/store.js';
 import { tempDir } from './tmp.js';
 
@@ -102,5 +103,21 @@ describe('settings store', () => {
       }),
     ).toThrow('changed my mind');
     expect(store.get().mode).toBe('auto');
+  });
+});
+
+describe('keysOutOfFile', () => {
+  it('never writes a provider key to the settings file, but keeps it in memory', () => {
+    const dir = tempDir();
+    const store = createSettingsStore(dir, settingsSchema.parse({}), { persist: true, keysOutOfFile: true });
+    store.update((d) => {
+      d.providers.push({ id: 'openai', kind: 'openai', enabled: true, models: [], headers: {}, maxConcurrent: 8, apiKey: 'sk-never-on-disk-123456' });
+    });
+    expect(store.get().providers[0].apiKey).toBe('sk-never-on-disk-123456');
+    const file = join(dir, 'settings.json');
+    expect(existsSync(file)).toBe(true);
+    const text = readFileSync(file, 'utf8');
+    expect(text).toContain('"openai"');
+    expect(text).not.toContain('sk-never-on-disk');
   });
 });

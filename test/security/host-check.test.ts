@@ -67,6 +67,21 @@ describe('hostCheck middleware', () => {
     expect((await send(plain.port, { path: '/ok', headers: { host: 'anything.example' } })).status).toBe(403);
   });
 
+  it('follows live settings when given a getter', async () => {
+    let opts: { allowedHosts: string[] } = { allowedHosts: [] };
+    const app = express();
+    app.use(hostCheck(() => opts));
+    app.get('/ok', (_req, res) => void res.json({ ok: true }));
+    const s = await serve(app);
+    try {
+      expect((await send(s.port, { path: '/ok', headers: { host: 'new-name.lan' } })).status).toBe(403);
+      opts = { allowedHosts: ['new-name.lan'] };
+      expect((await send(s.port, { path: '/ok', headers: { host: 'new-name.lan' } })).status).toBe(200);
+    } finally {
+      await s.close();
+    }
+  });
+
   it('uses the renderer it is given', async () => {
     const r = await send(custom.port, { path: '/ok', headers: { host: 'evil.example' } });
     expect(r.status).toBe(403);

@@ -97,6 +97,18 @@ describe('inboundAuth middleware', () => {
     expect((await post(strict, { authorization: `Bearer ${holder.get() ?? ''}` })).status).toBe(200);
   });
 
+  it('requireKeyOnLoopback can follow live settings', async () => {
+    let strictNow = false;
+    const s = await serve(app({ key: holder.get, requireKeyOnLoopback: () => strictNow }));
+    try {
+      expect((await post(s)).status).toBe(200);
+      strictNow = true;
+      expect((await post(s)).status).toBe(401);
+    } finally {
+      await s.close();
+    }
+  });
+
   it('rotation applies without rebuilding the middleware', async () => {
     const old = holder.get() ?? '';
     const fresh = holder.rotate();

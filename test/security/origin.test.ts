@@ -76,6 +76,24 @@ describe('v1Cors middleware', () => {
     expect(get.headers['access-control-allow-origin']).toBeUndefined();
   });
 
+  it('follows live settings when given a getter', async () => {
+    let origins: string[] = [];
+    const app = express();
+    app.use(v1Cors({ origins: () => origins }));
+    app.post('/v1/x', (_req, res) => void res.json({ ok: true }));
+    const s2 = await serve(app);
+    try {
+      const hit = () => send(s2.port, { method: 'POST', path: '/v1/x', headers: { origin: 'http://localhost:5173' } });
+      expect((await hit()).status).toBe(403);
+      origins = ['http://localhost:5173'];
+      const r = await hit();
+      expect(r.status).toBe(200);
+      expect(r.headers['access-control-allow-origin']).toBe('http://localhost:5173');
+    } finally {
+      await s2.close();
+    }
+  });
+
   it('Sec-Fetch-Site: cross-site without Origin is refused', async () => {
     expect((await post({ 'sec-fetch-site': 'cross-site' })).status).toBe(403);
     expect((await post({ 'sec-fetch-site': 'none' })).status).toBe(200);

@@ -48,9 +48,17 @@ export function isHostAllowed(hostHeader: string | undefined, allowed: ReadonlyS
   return name !== undefined && allowed.has(name);
 }
 
-export function hostCheck(opts: HostCheckOptions = {}): RequestHandler {
-  const allowed = allowedHostSet(opts);
+/** Pass a getter to follow live settings (allowedHosts edited, the gateway rebound to another bridge). */
+export function hostCheck(options: HostCheckOptions | (() => HostCheckOptions) = {}): RequestHandler {
+  const current = typeof options === 'function' ? options : () => options;
+  let cachedFor: HostCheckOptions | undefined;
+  let allowed = new Set<string>();
   return (req: Request, res: Response, next: NextFunction) => {
+    const opts = current();
+    if (opts !== cachedFor) {
+      cachedFor = opts;
+      allowed = allowedHostSet(opts);
+    }
     if (isHostAllowed(req.headers.host, allowed)) return next();
     // Never echo the Host back: it is attacker-controlled.
     const err = new GatewayError({

@@ -9,13 +9,13 @@ import { type PeerOf, type RenderError, sendError, socketPeer } from './render.j
 export interface InboundAuthOptions {
   /** The current key (a getter so rotation applies at once). */
   key: () => string | undefined;
-  requireKeyOnLoopback?: boolean;
+  requireKeyOnLoopback?: boolean | (() => boolean);
   peerOf?: PeerOf;
   renderError?: RenderError;
 }
 
-/** The key a client presented, from `Authorization: Bearer` or `x-api-key`. */
-export function presentedKey(req: Request): string[] {
+/** The keys a client presented, from `Authorization: Bearer` or `x-api-key`. */
+export function presentedKeys(req: Request): string[] {
   const keys: string[] = [];
   const auth = req.headers.authorization;
   if (auth) {
@@ -30,11 +30,12 @@ export function presentedKey(req: Request): string[] {
 export function inboundAuth(opts: InboundAuthOptions): RequestHandler {
   const peerOf = opts.peerOf ?? socketPeer;
   return (req: Request, res: Response, next: NextFunction) => {
-    const needed = opts.requireKeyOnLoopback === true || !isLoopback(peerOf(req));
+    const strict = typeof opts.requireKeyOnLoopback === 'function' ? opts.requireKeyOnLoopback() : opts.requireKeyOnLoopback === true;
+    const needed = strict || !isLoopback(peerOf(req));
     if (!needed) return next();
     const expected = opts.key();
     // Check every presented key (a client may send both headers) without short-circuiting on the first.
-    const ok = expected !== undefined && presentedKey(req).reduce((acc, k) => safeEqual(k, expected) || acc, false);
+    const ok = expected !== undefined && presentedKeys(req).reduce((acc, k) => safeEqual(k, expected) || acc, false);
     if (ok) return next();
     const err = new GatewayError({
       kind: 'auth',

@@ -40,8 +40,9 @@ export function isCrossSite(req: Request): boolean {
 }
 
 export interface CorsOptions {
-  /** Settings' `server.corsOrigins`. Entries that are not exact http(s) origins (`*`, `null`) are ignored. */
-  origins: readonly string[];
+  /** Settings' `server.corsOrigins` (or a getter, to follow live settings). Entries that are not exact
+   *  http(s) origins (`*`, `null`) are ignored. */
+  origins: readonly string[] | (() => readonly string[]);
   renderError?: RenderError;
   /** Preflight cache lifetime in seconds. */
   maxAgeSeconds?: number;
@@ -57,12 +58,19 @@ function refuse(req: Request, res: Response, render: RenderError | undefined, me
 
 /** Mount on /v1 before the routes. Handles preflights itself. */
 export function v1Cors(opts: CorsOptions): RequestHandler {
-  const allowed = new Set(opts.origins.map(normalizeOrigin).filter((o): o is string => o !== undefined));
+  const originsNow = typeof opts.origins === 'function' ? opts.origins : () => opts.origins as readonly string[];
+  let cachedFor: readonly string[] | undefined;
+  let allowed = new Set<string>();
   const maxAge = String(opts.maxAgeSeconds ?? 600);
   const except = opts.exceptPrefixes ?? ['/admin'];
   return (req: Request, res: Response, next: NextFunction) => {
     if (except.some((p) => req.originalUrl === p || req.originalUrl.startsWith(`${p}/`) || req.originalUrl.startsWith(`${p}?`))) return next();
     res.vary('Origin');
+    const list = originsNow();
+    if (list !== cachedFor) {
+      cachedFor = list;
+      allowed = new Set(list.map(normalizeOrigin).filter((o): o is string => o !== undefined));
+    }
     const origin = req.headers.origin;
     const normalized = origin === undefined ? undefined : normalizeOrigin(origin);
     const listed = normalized !== undefined && allowed.has(normalized);

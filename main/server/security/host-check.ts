@@ -51,12 +51,14 @@ export function isHostAllowed(hostHeader: string | undefined, allowed: ReadonlyS
 /** Pass a getter to follow live settings (allowedHosts edited, the gateway rebound to another bridge). */
 export function hostCheck(options: HostCheckOptions | (() => HostCheckOptions) = {}): RequestHandler {
   const current = typeof options === 'function' ? options : () => options;
-  let cachedFor: HostCheckOptions | undefined;
+  let cachedKey: string | undefined;
   let allowed = new Set<string>();
   return (req: Request, res: Response, next: NextFunction) => {
     const opts = current();
-    if (opts !== cachedFor) {
-      cachedFor = opts;
+    // By value, so a getter may build a fresh object per call.
+    const key = JSON.stringify([opts.allowedHosts, opts.bridgeAddress, opts.listenAddresses]);
+    if (key !== cachedKey) {
+      cachedKey = key;
       allowed = allowedHostSet(opts);
     }
     if (isHostAllowed(req.headers.host, allowed)) return next();

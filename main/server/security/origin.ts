@@ -59,7 +59,7 @@ function refuse(req: Request, res: Response, render: RenderError | undefined, me
 /** Mount on /v1 before the routes. Handles preflights itself. */
 export function v1Cors(opts: CorsOptions): RequestHandler {
   const originsNow = typeof opts.origins === 'function' ? opts.origins : () => opts.origins as readonly string[];
-  let cachedFor: readonly string[] | undefined;
+  let cachedKey: string | undefined;
   let allowed = new Set<string>();
   const maxAge = String(opts.maxAgeSeconds ?? 600);
   const except = opts.exceptPrefixes ?? ['/admin'];
@@ -67,8 +67,9 @@ export function v1Cors(opts: CorsOptions): RequestHandler {
     if (except.some((p) => req.originalUrl === p || req.originalUrl.startsWith(`${p}/`) || req.originalUrl.startsWith(`${p}?`))) return next();
     res.vary('Origin');
     const list = originsNow();
-    if (list !== cachedFor) {
-      cachedFor = list;
+    const key = list.join('\n');
+    if (key !== cachedKey) {
+      cachedKey = key;
       allowed = new Set(list.map(normalizeOrigin).filter((o): o is string => o !== undefined));
     }
     const origin = req.headers.origin;

@@ -3,7 +3,7 @@ import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GatewayError } from '../../main/core/errors.js';
 import { createLimiter, createProviderLimiters } from '../../main/server/limits/concurrency.js';
-import { applyTimeouts, httpServerOptions, resolveTimeouts } from '../../main/server/limits/timeouts.js';
+import { applyTimeouts, exemptFromIdleTimeout, httpServerOptions, resolveTimeouts } from '../../main/server/limits/timeouts.js';
 import { sendError } from '../../main/server/security/render.js';
 import { type Served, send, serve } from './http.js';
 
@@ -213,5 +213,30 @@ describe('server timeouts', () => {
     expect(r.status).toBe(200);
     expect(r.text.match(/^data: \d+$/gm)).toHaveLength(12);
     expect(r.text).toContain('[DONE]');
+  });
+});
+
+describe('idle socket timeout', () => {
+  it('cuts a silent response after the idle timeout, unless the route exempts itself', async () => {
+    const app = express();
+    const silentThenWrite = (exempt: boolean) => (_req: express.Request, res: express.Response) => {
+      if (exempt) exemptFromIdleTimeout(res);
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.flushHeaders();
+      setTimeout(() => res.end('data: late\n\n'), 600);
+    };
+    app.get('/plain', silentThenWrite(false));
+    app.get('/exempt', silentThenWrite(true));
+    const s = await serve(app);
+    // applyTimeouts() sets the idle timeout to the longest upstream wait + 30 s: too long here, so set it directly.
+    applyTimeouts(s.server, { upstreamTimeoutMs: 1, firstByteTimeoutMs: 1, idleChunkTimeoutMs: 1 });
+    s.server.setTimeout(250);
+    try {
+      await expect(send(s.port, { path: '/plain' })).rejects.toThrow();
+      const ok = await send(s.port, { path: '/exempt' });
+      expect(ok.text).toBe('data: late\n\n');
+    } finally {
+      await s.close();
+    }
   });
 });

@@ -65,3 +65,11 @@ export function applyTimeouts(server: Server, t: TimeoutSettings = {}): Resolved
   server.setTimeout(r.socketIdleTimeout);
   return r;
 }
+
+/**
+ * For a response that may legitimately stay silent longer than the idle socket timeout (an Ollama pull while
+ * it verifies a large download): exempt its socket. The socket is still closed when the response ends.
+ */
+export function exemptFromIdleTimeout(res: { socket: { setTimeout(ms: number): unknown } | null }): void {
+  res.socket?.setTimeout(0);
+}

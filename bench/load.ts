@@ -13,6 +13,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'undici';
+import { loadOrCreateAdminToken } from '../main/settings/admin-token.js';
 import { freePort, spawnReady, type Child } from './procs.js';
 
 const env = (name: string, def: number): number => {
@@ -249,6 +250,14 @@ async function measure({ clients, durationS, chunks, chunkDelayMs, maxRequests, 
   await sleep(7_000);
   const fdsAfter = crashes ? NaN : fdCount(pid);
   const rssAfter = crashes ? NaN : rssMb(pid);
+  // "Loses nothing": every stream the clients started has its row in the request log (plus the warm-up).
+  let logged = NaN;
+  try {
+    const status = await request(`http://127.0.0.1:${gw.port}/admin/status`, { headers: { authorization: `Bearer ${loadOrCreateAdminToken(gw.dir)}` } });
+    logged = ((await status.body.json()) as { requestsToday?: number }).requestsToday ?? NaN;
+  } catch {
+    /* reported as NaN */
+  }
 
   stopping = true;
   // procs.ts's stop() waits for 'exit' when exitCode is null, which a signal-killed child never sends again.
@@ -269,6 +278,7 @@ async function measure({ clients, durationS, chunks, chunkDelayMs, maxRequests, 
     `| completed streams (\`[DONE]\`) | ${t.completed} | | |`,
     `| clean error events (stream cut when up1 died) | ${t.errorEvents} | | |`,
     `| error responses in the envelope | ${statuses} | | |`,
+    `| request-log rows (streams started + 1 warm-up) | ${logged} of ${t.started + 1} | all | ${yes(logged === t.started + 1)} |`,
     `| malformed streams / transport errors | ${t.malformed} | 0 | ${yes(t.malformed === 0)} |`,
     `| gateway crashes | ${crashes}${crashes ? ` (exit ${exitInfo})` : ''} | 0 | ${yes(crashes === 0)} |`,
     `| gateway peak RSS | ${peakRss.toFixed(0)} MB (idle before ${rssBefore.toFixed(0)} MB, after ${rssAfter.toFixed(0)} MB) | ≤ 250 MB | ${yes(peakRss <= 250)} |`,

@@ -22,7 +22,7 @@ export async function freePort(): Promise<number> {
 function stopper(proc: ChildProcess): () => Promise<void> {
   return () =>
     new Promise((resolve) => {
-      if (proc.exitCode !== null) return resolve();
+      if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
       proc.once('exit', () => resolve());
       proc.kill('SIGTERM');
       setTimeout(() => proc.kill('SIGKILL'), 3_000).unref();

@@ -155,7 +155,6 @@ export async function startGateway(opts: StartOptions = {}): Promise<RunningGate
         s.closeIdleConnections();
       }
       bind = next;
-      networkGuards = buildNetworkGuards();
       servers = [...keep, ...(listening?.servers ?? [])];
       port = listening?.port ?? port;
     },
@@ -175,15 +174,10 @@ export async function startGateway(opts: StartOptions = {}): Promise<RunningGate
 
   const renderByPath = (path: string) => (path.includes('/messages') ? anthropicMessagesFormat : openaiChatFormat);
   const renderError = (req: express.Request, err: Parameters<typeof openaiChatFormat.renderError>[0]) => renderByPath(req.path).renderError(err);
-  // Rebuilt when the bind plan or the allowlists change, so that e.g. "Allow Docker" applies without a restart.
-  const buildNetworkGuards = () => ({
-    host: hostCheck({ allowedHosts: current().server.allowedHosts, bridgeAddress: bind.bridgeAddress, listenAddresses: bind.addresses, renderError }),
-    cors: v1Cors({ origins: current().server.corsOrigins, renderError }),
-  });
-  let networkGuards = buildNetworkGuards();
-  settings.onChange(() => {
-    networkGuards = buildNetworkGuards();
-  });
+  // Getters: the allowlists, the bind plan and the key policy follow live settings without a restart.
+  const hostGuard = hostCheck(() => ({ allowedHosts: current().server.allowedHosts, bridgeAddress: bind.bridgeAddress, listenAddresses: bind.addresses, renderError }));
+  const corsGuard = v1Cors({ origins: () => current().server.corsOrigins, renderError });
+  const keyGuard = inboundAuth({ key: () => current().server.apiKey, requireKeyOnLoopback: () => current().server.requireKeyOnLoopback, renderError });
 
   const app = createApp({
     version,
@@ -204,9 +198,9 @@ export async function startGateway(opts: StartOptions = {}): Promise<RunningGate
     },
     guards: [
       (req, res, next) => shutdown.track(req, res, next),
-      (req, res, next) => networkGuards.host(req, res, next),
-      (req, res, next) => networkGuards.cors(req, res, next),
-      authExceptAdminAndHealth(inboundAuth({ key: () => current().server.apiKey, requireKeyOnLoopback: current().server.requireKeyOnLoopback, renderError })),
+      hostGuard,
+      corsGuard,
+      keyExceptAdminAndLiveness(keyGuard),
     ],
     admin: createAdminRouter(deps, adminGuard({ token: () => adminToken }), [registerRoutingRoutes, registerCacheRoutes]),
     metricsText: () => metrics.text(),
@@ -269,10 +263,14 @@ function addressOf(s: Server): string {
   return a.family === 'IPv6' ? `[${a.address}]:${a.port}` : `${a.address}:${a.port}`;
 }
 
-/** The admin API has its own stricter guard; `/` and `/health*` stay open so probes work without a key. */
-function authExceptAdminAndHealth(auth: express.RequestHandler): express.RequestHandler {
+/**
+ * The admin API has its own stricter guard. `/`, `/health` and `/health/live` stay open so probes work without
+ * a key; `/health/ready` names provider endpoints and errors, so it needs the key like /v1.
+ */
+function keyExceptAdminAndLiveness(auth: express.RequestHandler): express.RequestHandler {
+  const open = new Set(['/', '/health', '/health/live']);
   return (req, res, next) => {
-    if (req.path.startsWith('/admin') || req.path === '/' || req.path.startsWith('/health')) return next();
+    if (req.path.startsWith('/admin') || open.has(req.path)) return next();
     return auth(req, res, next);
   };
 }

@@ -37,6 +37,8 @@ export function registerOllamaRoutes(router: Router, deps: AdminDeps): void {
       throw invalidRequest(`model: ${issue?.message ?? 'invalid'}`, 'model');
     }
     const controller = new AbortController();
+    // Pulls go quiet for minutes while Ollama verifies a large download: exempt this socket from the idle timeout.
+    res.socket?.setTimeout(0);
     // The client closing the stream cancels the download.
     res.on('close', () => {
       if (!res.writableFinished) controller.abort();

@@ -1,6 +1,6 @@
 // API keys at rest: encrypted by the OS (safeStorage, see safe-storage.ts), stored as base64 ciphertext in the
 // settings file under `secrets.<providerId>`, never as plaintext. The renderer only ever sees masked keys.
-import { maskKey } from './key-mask.js';
+import { maskKey } from '../core/keys.js';
 
 export interface SecretBox {
   /** e.g. 'keychain', 'dpapi', 'gnome_libsecret', 'kwallet5', 'basic_text'. */

@@ -4,7 +4,7 @@ import { GatewayError } from '../../core/errors.js';
 import { providerKinds, type ProviderSettings } from '../../settings/schema.js';
 import type { ProviderTestResult, ProviderView } from '../contract.js';
 import type { AdminDeps } from '../deps.js';
-import { maskKey } from '../mask.js';
+import { maskKey } from '../../core/keys.js';
 import { parseBody } from '../validate.js';
 
 const providerInput = z.object({

@@ -1,8 +1,7 @@
 import type { Router } from 'express';
 import { z } from 'zod';
-import { generateGatewayKey } from '../../settings/gateway-key.js';
 import type { AdminDeps } from '../deps.js';
-import { maskKey } from '../mask.js';
+import { generateGatewayKey, maskKey } from '../../core/keys.js';
 import { parseBody } from '../validate.js';
 import { buildStatus } from './status.js';
 

@@ -2,7 +2,7 @@ import type { Router } from 'express';
 import { gatewayUrls } from '../../core/urls.js';
 import type { StatusResponse } from '../contract.js';
 import type { AdminDeps } from '../deps.js';
-import { maskKey } from '../mask.js';
+import { maskKey } from '../../core/keys.js';
 import { providerViews } from './providers.js';
 
 export async function buildStatus(deps: AdminDeps): Promise<StatusResponse> {

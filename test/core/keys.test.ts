@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { maskKey } from '../../main/desktop/key-mask.js';
+import { generateGatewayKey, maskKey } from '../../main/core/keys.js';
+
+describe('generateGatewayKey', () => {
+  it('generates lk- + 43 base64url chars, distinct each time', () => {
+    const a = generateGatewayKey();
+    expect(a).toMatch(/^lk-[A-Za-z0-9_-]{43}$/);
+    expect(a).not.toBe(generateGatewayKey());
+    expect(maskKey(a)).toBe(`lk-…${a.slice(-4)}`);
+  });
+});
 
 describe('maskKey', () => {
   it('keeps the vendor prefix and the last four characters', () => {

@@ -30,6 +30,12 @@ async function openWindow(bridge: { adminBase: string; token: string } | undefin
     const response = await route.fetch();
     await route.fulfill({ response, headers: { ...response.headers(), 'content-security-policy': contentSecurityPolicy() } });
   });
+  // A late request (e.g. the favicon) must not outlive the page inside a route callback.
+  const close = page.close.bind(page);
+  page.close = async (opts) => {
+    await page.unrouteAll({ behavior: 'ignoreErrors' });
+    return close(opts);
+  };
   return { page, violations, errors };
 }
 

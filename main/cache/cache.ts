@@ -324,8 +324,12 @@ export function createCache(initial: Settings, deps: CacheDeps): Cache {
   };
 }
 
+// A hit gets a new response id; unique is enough (crypto randomness per hit showed up in profiles).
+const idPrefix = randomBytes(6).toString('hex');
+let idCounter = 0;
+
 function freshId(id: string): string {
   const cut = Math.max(id.lastIndexOf('-'), id.lastIndexOf('_'));
   const prefix = cut > 0 ? id.slice(0, cut + 1) : 'cache-';
-  return prefix + randomBytes(12).toString('hex');
+  return `${prefix}${idPrefix}${(++idCounter).toString(16).padStart(12, '0')}`;
 }

@@ -3,12 +3,17 @@
 import type Database from 'better-sqlite3';
 import { VecIndex, vecTableName } from './vec-index.js';
 
+/** How many exact-cache rows the hot map keeps. */
+const HOT_ENTRIES = 512;
+
 export interface StoredEntry {
   id: number;
   response: string;
   prompt: string | null;
   local: number;
 }
+
+type HotRow = StoredEntry & { expires_at: number };
 
 export interface NewEntry {
   kind: 'exact' | 'semantic';
@@ -33,6 +38,8 @@ export class EntryStore {
   entries = 0;
   bytes = 0;
   private readonly vecs = new Map<string, VecIndex>();
+  /** Exact-key rows read recently, so a repeated hit skips SQLite. Cleared on every removal. */
+  private readonly hot = new Map<string, HotRow>();
   /** LRU touches are batched: a hit must not pay for a write. */
   private readonly touched = new Map<number, number>();
   private touchTimer?: NodeJS.Timeout;
@@ -76,10 +83,16 @@ export class EntryStore {
     return idx;
   }
 
-  /** A live entry by exact key. */
+  /** A live entry by exact key. Recently read entries are served from memory (the hot map). */
   getLive(key: string, now: number): StoredEntry | undefined {
-    const row = this.s.getByKey.get(key) as (StoredEntry & { expires_at: number }) | undefined;
-    if (!row || row.expires_at <= now) return undefined;
+    let row = this.hot.get(key);
+    if (!row) {
+      row = this.s.getByKey.get(key) as HotRow | undefined;
+      if (!row) return undefined;
+      if (this.hot.size >= HOT_ENTRIES) this.hot.delete(this.hot.keys().next().value!);
+      this.hot.set(key, row);
+    }
+    if (row.expires_at <= now) return undefined;
     this.touch(row.id, now);
     return row;
   }
@@ -172,6 +185,8 @@ export class EntryStore {
   }
 
   private remove(rows: Row[]): void {
+    // Removals are rare (overwrite, eviction, purge, clear): forget every hot row rather than track keys by id.
+    this.hot.clear();
     this.db.transaction(() => {
       for (const r of rows) {
         this.s.del.run(r.id);

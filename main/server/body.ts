@@ -11,16 +11,26 @@ export async function readJsonBody(req: IncomingMessage, limit: number): Promise
     req.resume();
     throw tooLarge(limit);
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) {
-      req.resume();
-      throw tooLarge(limit);
-    }
-    chunks.push(chunk);
-  }
+  const chunks: Buffer[] = await new Promise((resolve, reject) => {
+    const parts: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.removeAllListeners('data');
+        req.resume();
+        reject(tooLarge(limit));
+        return;
+      }
+      parts.push(chunk);
+    });
+    req.once('end', () => resolve(parts));
+    req.once('error', reject);
+    // A client that goes away mid-body emits neither 'end' nor always 'error'.
+    req.once('close', () => {
+      if (!req.complete) reject(new GatewayError({ kind: 'aborted', status: 499, message: 'client closed the request before sending the whole body' }));
+    });
+  });
   const text = chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8');
   if (text.trim() === '') throw new GatewayError({ kind: 'invalid_request', status: 400, message: 'request body is empty; expected JSON' });
   try {

@@ -1,4 +1,4 @@
-import { randomUUID, createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GatewayError } from '../core/errors.js';
 import type { ChatRequest } from '../core/types.js';
@@ -20,7 +20,11 @@ export interface ChatHandlerDeps {
   inflight?: InflightTracker;
 }
 
-export const newRequestId = (): string => randomUUID().replace(/-/g, '').slice(0, 24);
+// Request ids must be unique and unguessable across restarts, not secret: a random process prefix and a counter
+// (crypto randomness per request showed up in profiles).
+const idPrefix = randomBytes(6).toString('hex');
+let idCounter = 0;
+export const newRequestId = (): string => `${idPrefix}${(++idCounter).toString(16).padStart(12, '0')}`;
 
 /** Cache scope: global by default; per user (OpenAI `user` or the inbound key) when configured. */
 function cacheScope(settings: Settings, req: IncomingMessage, chat: ChatRequest): string {

@@ -87,7 +87,7 @@ async function startGateway(upstreamPort: number, cache: boolean): Promise<Child
     }),
   );
   const port = await freePort();
-  const child = await spawnUntilUp(['dist/main/cli/index.js', 'start', '--port', String(port), '--data-dir', dir], port, `http://127.0.0.1:${port}/health`, { LYNKR_DATA_DIR: dir });
+  const child = await spawnUntilUp(['dist/lynkr.mjs', 'start', '--port', String(port), '--data-dir', dir], port, `http://127.0.0.1:${port}/health`, { LYNKR_DATA_DIR: dir });
   return { ...child, dir };
 }
 

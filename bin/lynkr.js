@@ -1,3 +1,4 @@
 #!/usr/bin/env node
-// The built CLI; `npm run build` (or `npm start`) produces dist/.
-import '../dist/main/cli/index.js';
+// The CLI, bundled into one file by `npm run build` (build:cli): loading one file instead of hundreds of modules
+// halves start-up time.
+import '../dist/lynkr.mjs';

@@ -1,9 +1,9 @@
 // Entry point of the `lynkr` bin (bin/lynkr.js imports the built copy of this file).
-import { createRequire } from 'node:module';
+import { packageVersion } from '../core/version.js';
 import { CliError } from './admin-client.js';
 import { buildProgram } from './program.js';
 
-const { version } = createRequire(import.meta.url)('../../../package.json') as { version: string };
+const version = packageVersion();
 
 const program = buildProgram(
   {

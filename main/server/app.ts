@@ -37,9 +37,9 @@ const both = (path: string): string[] => [`/v1${path}`, path];
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-/** The built renderer: next to dist/main when compiled, or dist/renderer when run from source. */
+/** The built renderer: dist/renderer seen from the bundle (dist/), from dist/main/server, or from the sources. */
 export function findUiDir(): string | undefined {
-  const candidates = [join(here, '../../renderer'), join(here, '../../dist/renderer')];
+  const candidates = [join(here, 'renderer'), join(here, '../../renderer'), join(here, '../../dist/renderer')];
   return candidates.find((dir) => existsSync(join(dir, 'index.html')));
 }
 

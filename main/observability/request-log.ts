@@ -1,6 +1,6 @@
 // The request log: one row per finished request in <dataDir>/requests.db (SQLite, WAL), bounded by
-// settings.log.maxRows and retentionDays. Inserts are queued and written in one transaction per event-loop
-// turn, off the request's path. If the database cannot be used it keeps working in memory and says why.
+// settings.log.maxRows and retentionDays. Inserts are queued and written in one transaction every FLUSH_MS, off
+// the request's path. If the database cannot be used it keeps working in memory and says why.
 import Database from 'better-sqlite3';
 import type { TrafficSeries } from '../admin/contract.js';
 import type { RequestLogReader } from '../admin/deps.js';
@@ -9,6 +9,9 @@ import { requestLogFile } from '../settings/paths.js';
 import type { Settings } from '../settings/schema.js';
 import { scrub } from './secrets.js';
 import { TrafficWindow } from './traffic.js';
+
+/** How long finished requests wait to be written together (a crash loses at most this much of the log). */
+const FLUSH_MS = 50;
 
 export interface RequestLogHealth {
   persistent: boolean;
@@ -65,6 +68,7 @@ export function createRequestLog(dataDir: string, settings: () => Settings, logg
   let memory: RequestRecord[] = [];
   let queue: RequestRecord[] = [];
   let flushScheduled = false;
+  let flushTimer: NodeJS.Timeout | undefined;
   let sincePrune = 0;
   let disabledReason: string | undefined;
   let today = { day: dayStart(now()), next: nextDayStart(now()), count: 0 };
@@ -94,6 +98,7 @@ export function createRequestLog(dataDir: string, settings: () => Settings, logg
   }
 
   function flush(): void {
+    clearTimeout(flushTimer);
     flushScheduled = false;
     const batch = queue;
     queue = [];
@@ -147,7 +152,9 @@ export function createRequestLog(dataDir: string, settings: () => Settings, logg
         queue.push(row);
         if (!flushScheduled) {
           flushScheduled = true;
-          setImmediate(flush);
+          // One transaction per FLUSH_MS, not per event-loop turn: commits showed up in the hot path's profile.
+          flushTimer = setTimeout(flush, FLUSH_MS);
+          flushTimer.unref();
         }
         for (const listener of listeners) {
           try {

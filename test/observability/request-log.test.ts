@@ -38,7 +38,7 @@ const rowCount = (dataDir: string) => {
 };
 
 describe('request log', () => {
-  it('stores rows in SQLite after the event-loop turn, and reads them back newest first', async () => {
+  it('stores rows in SQLite in a batch off the request path, and reads them back newest first', async () => {
     const { log, dataDir } = open();
     const t = Date.now();
     log.record(record({ id: 'a', time: t - 3 }));
@@ -46,6 +46,8 @@ describe('request log', () => {
     log.record(record({ id: 'c', time: t - 1, fallbackFrom: ['ollama/x: connection refused'], provider: 'openai', model: 'gpt-4o-mini' }));
     expect(rowCount(dataDir)).toBe(0); // queued, not written on the request path
     await new Promise((r) => setImmediate(r));
+    expect(rowCount(dataDir)).toBe(0); // batched: not one transaction per event-loop turn
+    await new Promise((r) => setTimeout(r, 80));
     expect(rowCount(dataDir)).toBe(3);
     const rows = log.query({});
     expect(rows.map((r) => r.id)).toEqual(['c', 'b', 'a']);

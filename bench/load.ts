@@ -121,13 +121,13 @@ async function startGatewayChild(up1: number, up2: number): Promise<Child & { di
     "setInterval(() => { const m = process.memoryUsage(); process.stdout.write(`MEM ${JSON.stringify(m)}\\n`); }, 500).unref();",
     "process.on('SIGTERM', () => void g.close().then(() => process.exit(0)));",
   ].join('\n');
-  const child = await spawnReady([...NODE_FLAGS, ...(BUILT ? [] : ['--import', 'tsx']), '--input-type=module', '-e', code]);
+  const child = await spawnReady([...nodeFlags(), ...(BUILT ? [] : ['--import', 'tsx']), '--input-type=module', '-e', code]);
   return { ...child, dir };
 }
 
 const BUILT = existsSync('dist/main/cli/start.js');
-/** Extra V8/Node flags for the gateway process, e.g. LOAD_NODE_FLAGS=--max-old-space-size=128. */
-const NODE_FLAGS = (process.env.LOAD_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+/** Extra V8/Node flags for the gateway process, e.g. LOAD_NODE_FLAGS=--max-old-space-size=128 (read per run). */
+const nodeFlags = (): string[] => (process.env.LOAD_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 
 export async function run(): Promise<string> {
   const clients = env('LOAD_CLIENTS', 1_000);
@@ -270,7 +270,7 @@ async function measure({ clients, durationS, chunks, chunkDelayMs, maxRequests, 
   const statuses = Object.entries(t.errorStatuses).map(([s, n]) => `${s}: ${n}`).join(', ') || 'none';
   const yes = (ok: boolean): string => (ok ? 'yes' : '**no**');
   return [
-    `${clients} concurrent streaming clients for ${elapsedS.toFixed(1)} s against two fake upstreams streaming ${chunks} chunks ${chunkDelayMs} ms apart (≈${((chunks * chunkDelayMs) / 1000).toFixed(1)} s per stream), fallback up1 → up2; up1 killed (SIGKILL) at ${((killedAt ?? NaN) / 1000).toFixed(1)} s. Gateway in its own process: \`startGateway()\` from ${BUILT ? 'dist' : 'source under tsx (not built)'}${NODE_FLAGS.length ? ` with \`${NODE_FLAGS.join(' ')}\`` : ''}.`,
+    `${clients} concurrent streaming clients for ${elapsedS.toFixed(1)} s against two fake upstreams streaming ${chunks} chunks ${chunkDelayMs} ms apart (≈${((chunks * chunkDelayMs) / 1000).toFixed(1)} s per stream), fallback up1 → up2; up1 killed (SIGKILL) at ${((killedAt ?? NaN) / 1000).toFixed(1)} s. Gateway in its own process: \`startGateway()\` from ${BUILT ? 'dist' : 'source under tsx (not built)'}${nodeFlags().length ? ` with \`${nodeFlags().join(' ')}\`` : ''}.`,
     '',
     '| measure | value | target | met |',
     '|---|---|---|---|',

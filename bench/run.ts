@@ -5,6 +5,8 @@ import { cpus, totalmem } from 'node:os';
 interface Section {
   title: string;
   module: string;
+  /** Environment for this section only. */
+  env?: Record<string, string>;
 }
 
 const sections: Section[] = [
@@ -12,7 +14,8 @@ const sections: Section[] = [
   { title: 'Routing decision cost and tier accuracy', module: './routing.js' },
   { title: 'Format translation', module: './translation.js' },
   { title: 'Cache quality and lookup speed', module: './cache.js' },
-  { title: 'Load: 1,000 concurrent streams', module: './load.js' },
+  { title: 'Load: 1,000 concurrent streams (default heap)', module: './load.js' },
+  { title: 'Load: 1,000 concurrent streams (NODE_OPTIONS heap cap --max-old-space-size=192)', module: './load.js', env: { LOAD_NODE_FLAGS: '--max-old-space-size=192' } },
 ];
 
 const only = process.argv.slice(2);
@@ -22,11 +25,14 @@ const out: string[] = ['# Benchmark results', '', `Machine: ${machine}. Date: ${
 for (const s of sections) {
   if (only.length && !only.some((o) => s.module.includes(o))) continue;
   process.stderr.write(`bench: ${s.title}…\n`);
+  Object.assign(process.env, s.env);
   try {
     const mod = (await import(s.module)) as { run: () => Promise<string> };
     out.push(`## ${s.title}`, '', await mod.run(), '');
   } catch (e) {
     out.push(`## ${s.title}`, '', `Failed: ${(e as Error).message}`, '');
+  } finally {
+    for (const k of Object.keys(s.env ?? {})) delete process.env[k];
   }
 }
 

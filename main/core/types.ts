@@ -104,6 +104,8 @@ export interface ChatResponse {
   reasoning?: string;
   toolCalls: ToolCall[];
   finishReason: FinishReason;
+  /** The stop sequence that ended the answer, where the upstream says which (Anthropic does). */
+  stopSequence?: string;
   usage?: Usage;
   /** Unix seconds. */
   created: number;
@@ -117,7 +119,7 @@ export type StreamEvent =
   | { type: 'tool_call_start'; index: number; id: string; name: string }
   | { type: 'tool_call_delta'; index: number; argumentsDelta: string }
   | { type: 'usage'; usage: Usage }
-  | { type: 'finish'; reason: FinishReason };
+  | { type: 'finish'; reason: FinishReason; stopSequence?: string };
 
 /**
  * One unit read from an upstream stream: the internal events it carried, and optionally the upstream's raw

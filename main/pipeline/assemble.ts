@@ -8,7 +8,7 @@ export class ResponseAssembler {
   private text = '';
   private reasoning = '';
   private readonly calls: ToolCall[] = [];
-  private response: Partial<Pick<ChatResponse, 'finishReason' | 'usage'>> = {};
+  private response: Partial<Pick<ChatResponse, 'finishReason' | 'stopSequence' | 'usage'>> = {};
 
   add(e: StreamEvent): void {
     switch (e.type) {
@@ -36,6 +36,7 @@ export class ResponseAssembler {
         break;
       case 'finish':
         this.response.finishReason = e.reason;
+        this.response.stopSequence = e.stopSequence;
         break;
     }
   }
@@ -59,6 +60,7 @@ export class ResponseAssembler {
       reasoning: this.reasoning || undefined,
       toolCalls: this.calls.filter(Boolean),
       finishReason: this.response.finishReason,
+      ...(this.response.stopSequence ? { stopSequence: this.response.stopSequence } : {}),
       usage: this.response.usage,
     };
   }

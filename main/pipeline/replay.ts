@@ -12,7 +12,7 @@ export function replayAsChunks(res: ChatResponse, requestId: string): StreamChun
     events.push({ type: 'tool_call_delta', index, argumentsDelta: c.arguments });
   });
   if (res.usage) events.push({ type: 'usage', usage: res.usage });
-  events.push({ type: 'finish', reason: res.finishReason });
+  events.push({ type: 'finish', reason: res.finishReason, ...(res.stopSequence ? { stopSequence: res.stopSequence } : {}) });
   return events.map((e) => ({ events: [e] }));
 }
 

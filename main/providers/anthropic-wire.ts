@@ -141,6 +141,7 @@ interface WireMessageResponse {
   model?: string;
   content?: Array<{ type: string; text?: string; thinking?: string; id?: string; name?: string; input?: unknown }>;
   stop_reason?: string | null;
+  stop_sequence?: string | null;
   usage?: WireUsage;
 }
 
@@ -151,6 +152,7 @@ export function fromAnthropicResponse(body: WireMessageResponse, fallbackModel: 
     text: '',
     toolCalls: [],
     finishReason: finishReason(body.stop_reason),
+    ...(body.stop_sequence ? { stopSequence: body.stop_sequence } : {}),
     created: Math.floor(Date.now() / 1000),
   };
   for (const b of body.content ?? []) {
@@ -211,9 +213,10 @@ export class AnthropicStreamState {
         return [];
       }
       case 'message_delta': {
-        const d = (ev.delta ?? {}) as { stop_reason?: string | null };
+        const d = (ev.delta ?? {}) as { stop_reason?: string | null; stop_sequence?: string | null };
         this.usage = toUsage(ev.usage as WireUsage | undefined, this.usage);
-        return [{ type: 'usage', usage: this.usage }, { type: 'finish', reason: finishReason(d.stop_reason) }];
+        const finish: StreamEvent = { type: 'finish', reason: finishReason(d.stop_reason), ...(d.stop_sequence ? { stopSequence: d.stop_sequence } : {}) };
+        return [{ type: 'usage', usage: this.usage }, finish];
       }
       case 'error': {
         const e = (ev.error ?? {}) as { type?: string; message?: string };

@@ -12,6 +12,7 @@ import type {
 } from '@aws-sdk/client-bedrock-runtime';
 import { GatewayError } from '../core/errors.js';
 import type { ChatResponse, ContentPart, FinishReason, Message, ProviderRequest, StreamEvent, Usage } from '../core/types.js';
+import { finishReason as anthropicFinishReason } from './anthropic-wire.js';
 
 const unsupported = (provider: string, what: string, param?: string): GatewayError =>
   new GatewayError({ kind: 'invalid_request', status: 400, provider, param, message: `${provider} (bedrock) cannot take ${what}` });
@@ -110,19 +111,9 @@ function toBlock(p: ContentPart, provider: string): ContentBlock[] {
   }
 }
 
+/** Converse's stop reasons are Anthropic's, plus the guardrail ones. */
 export function finishReason(stop: string | undefined): FinishReason {
-  switch (stop) {
-    case 'max_tokens':
-    case 'model_context_window_exceeded':
-      return 'length';
-    case 'tool_use':
-      return 'tool_calls';
-    case 'guardrail_intervened':
-    case 'content_filtered':
-      return 'content_filter';
-    default:
-      return 'stop';
-  }
+  return stop === 'guardrail_intervened' || stop === 'content_filtered' ? 'content_filter' : anthropicFinishReason(stop);
 }
 
 export function toUsage(u: TokenUsage | undefined): Usage | undefined {

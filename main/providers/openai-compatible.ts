@@ -17,7 +17,8 @@ import type {
   ToolCall,
   Usage,
 } from '../core/types.js';
-import { HttpUpstream, protocolError, redact, transportError, type HttpTimeouts, type UpstreamIdentity } from './http.js';
+import type { CommonProviderOptions } from './factories.js';
+import { HttpUpstream, protocolError, redact, transportError, type UpstreamIdentity } from './http.js';
 import { sseEvents, sseJson } from './sse.js';
 import { applyTextToolCalls, holdBackTextToolCalls } from './text-tool-calls.js';
 
@@ -339,14 +340,8 @@ export async function* openAIChunks(
 // ---------------------------------------------------------------------------------------------------------
 // The adapter
 
-export interface OpenAICompatibleOptions {
-  id: string;
-  kind: ProviderKind;
-  /** Normalised base URL (see defaults.normalizeOpenAIBaseUrl). */
-  baseUrl: string;
-  locality: Locality;
-  timeouts: HttpTimeouts;
-  apiKey?: string;
+/** The common options (base URL normalised, see defaults.normalizeOpenAIBaseUrl), plus this family's variations. */
+export interface OpenAICompatibleOptions extends Omit<CommonProviderOptions, 'headers'> {
   /** Extra headers (user settings); they override ours. */
   headers?: Record<string, string>;
   /** How the key is sent. Default `Authorization: Bearer`. */

@@ -42,8 +42,10 @@ export interface AnthropicScript {
   /** Text pieces per delta (default: one per word); tool input JSON is sent in 3 pieces unless given. */
   chunks?: number;
   delayMs?: number;
-  /** Default 'tool_use' with toolCalls, else 'end_turn'. */
+  /** Default 'tool_use' with toolCalls, else 'end_turn'; 'stop_sequence' when stopSequence is given. */
   stopReason?: string;
+  /** The stop sequence that "ended" the answer (sent as stop_sequence with stop_reason 'stop_sequence'). */
+  stopSequence?: string;
   usage?: { input_tokens?: number; output_tokens?: number; cache_read_input_tokens?: number };
   model?: string;
 }
@@ -110,7 +112,8 @@ function plan(s: AnthropicScript, body: Record<string, unknown>, seq: number) {
     cache_read_input_tokens: s.usage?.cache_read_input_tokens ?? 0,
     cache_creation_input_tokens: 0,
   };
-  return { tools, text, usage, stop: s.stopReason ?? (tools.length ? 'tool_use' : 'end_turn'), model: s.model ?? String(body.model) };
+  const stop = s.stopReason ?? (s.stopSequence ? 'stop_sequence' : tools.length ? 'tool_use' : 'end_turn');
+  return { tools, text, usage, stop, stopSequence: s.stopSequence ?? null, model: s.model ?? String(body.model) };
 }
 
 function jsonMessage(call: FakeCall, body: Record<string, unknown>, s: AnthropicScript, seq: number): Promise<void> {
@@ -119,7 +122,7 @@ function jsonMessage(call: FakeCall, body: Record<string, unknown>, s: Anthropic
   if (s.thinking) content.push({ type: 'thinking', thinking: s.thinking, signature: 'sig-fake' });
   if (p.text) content.push({ type: 'text', text: p.text });
   for (const t of p.tools) content.push({ type: 'tool_use', ...t });
-  const payload = { id: `msg_fake_${seq}`, type: 'message', role: 'assistant', model: p.model, content, stop_reason: p.stop, stop_sequence: null, usage: p.usage };
+  const payload = { id: `msg_fake_${seq}`, type: 'message', role: 'assistant', model: p.model, content, stop_reason: p.stop, stop_sequence: p.stopSequence, usage: p.usage };
   const text = JSON.stringify(payload);
   return sendBody(call, 'application/json', call.fault?.fault === 'invalid-json' ? text.slice(0, 40) : text);
 }
@@ -152,7 +155,7 @@ async function streamMessage(call: FakeCall, body: Record<string, unknown>, s: A
     }
     frames.push(ev('content_block_stop', { index: index++ }));
   }
-  frames.push(ev('message_delta', { delta: { stop_reason: p.stop, stop_sequence: null }, usage: { output_tokens: p.usage.output_tokens } }));
+  frames.push(ev('message_delta', { delta: { stop_reason: p.stop, stop_sequence: p.stopSequence }, usage: { output_tokens: p.usage.output_tokens } }));
   frames.push(ev('message_stop', {}));
   if (call.fault?.fault === 'invalid-json') frames.splice(1, frames.length - 1, 'event: ping\ndata: {not json\n\n');
   if (call.fault?.fault === 'broken-sse') frames.splice(1, frames.length - 1, 'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"del\n\n');

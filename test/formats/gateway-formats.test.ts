@@ -214,3 +214,22 @@ describe('Claude Code and Codex model names against an Ollama-only setup', () =>
     }
   });
 });
+
+describe('stop sequences are reported faithfully', () => {
+  it('an Anthropic client sees stop_reason stop_sequence and which sequence, streamed or not', async () => {
+    claude.reply({ text: 'one two', stopSequence: 'END' });
+    const msg = await anthropic.messages.create({ model: 'claude/claude-sonnet-4-5', max_tokens: 50, stop_sequences: ['END'], messages: [{ role: 'user', content: 'count until END' }] });
+    expect(msg.stop_reason).toBe('stop_sequence');
+    expect(msg.stop_sequence).toBe('END');
+    expect((claude.requests.at(-1)!.body as Record<string, unknown>).stop_sequences).toEqual(['END']);
+
+    const streamed = await anthropic.messages.stream({ model: 'claude/claude-sonnet-4-5', max_tokens: 50, stop_sequences: ['END'], messages: [{ role: 'user', content: 'again until END' }] }).finalMessage();
+    expect(streamed.stop_reason).toBe('stop_sequence');
+    expect(streamed.stop_sequence).toBe('END');
+
+    // An OpenAI client has no such field: the answer simply stopped.
+    const chat = await openai.chat.completions.create({ model: 'claude/claude-sonnet-4-5', stop: ['END'], messages: [{ role: 'user', content: 'openai until END' }] });
+    expect(chat.choices[0].finish_reason).toBe('stop');
+    claude.reply({});
+  });
+});

@@ -54,8 +54,8 @@ export function renderMessage(res: ChatResponse): Record<string, unknown> {
     role: 'assistant',
     model: res.model,
     content,
-    stop_reason: stopReason(res.finishReason),
-    stop_sequence: null,
+    stop_reason: res.stopSequence ? 'stop_sequence' : stopReason(res.finishReason),
+    stop_sequence: res.stopSequence ?? null,
     usage: anthropicUsage(res.usage),
   };
 }

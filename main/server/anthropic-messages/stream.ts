@@ -29,6 +29,7 @@ export class AnthropicStreamEncoder implements StreamEncoder {
   private toolBlocks = new Map<number, number>();
   private usage: Usage | undefined;
   private reason: FinishReason | undefined;
+  private stopSequence: string | undefined;
 
   constructor(private readonly requestedModel: string) {}
 
@@ -49,7 +50,7 @@ export class AnthropicStreamEncoder implements StreamEncoder {
     const usage = anthropicUsage(this.usage);
     out += frame('message_delta', {
       type: 'message_delta',
-      delta: { stop_reason: stopReason(this.reason), stop_sequence: null },
+      delta: { stop_reason: this.stopSequence ? 'stop_sequence' : stopReason(this.reason), stop_sequence: this.stopSequence ?? null },
       usage,
     });
     return out + frame('message_stop', { type: 'message_stop' });
@@ -96,6 +97,7 @@ export class AnthropicStreamEncoder implements StreamEncoder {
         return '';
       case 'finish':
         this.reason = ev.reason;
+        this.stopSequence = ev.stopSequence;
         return this.start(undefined) + this.closeBlock();
     }
   }

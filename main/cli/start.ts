@@ -20,7 +20,7 @@ import { Pipeline } from '../pipeline/pipeline.js';
 import { createProviderRegistry } from '../providers/registry.js';
 import { createRouter } from '../routing/router.js';
 import { anthropicMessagesFormat, countTokens } from '../server/anthropic-messages/index.js';
-import { createApp } from '../server/app.js';
+import { createRequestListener } from '../server/app.js';
 import { readJsonBody } from '../server/body.js';
 import { publicError } from '../server/public-error.js';
 import { sendJson } from '../server/headers.js';
@@ -173,13 +173,13 @@ export async function startGateway(opts: StartOptions = {}): Promise<RunningGate
   };
 
   const renderByPath = (path: string) => (path.includes('/messages') ? anthropicMessagesFormat : openaiChatFormat);
-  const renderError = (req: express.Request, err: Parameters<typeof openaiChatFormat.renderError>[0]) => renderByPath(req.path).renderError(err);
+  const renderError = (req: express.Request, err: Parameters<typeof openaiChatFormat.renderError>[0]) => renderByPath(req.url ?? '').renderError(err);
   // Getters: the allowlists, the bind plan and the key policy follow live settings without a restart.
   const hostGuard = hostCheck(() => ({ allowedHosts: current().server.allowedHosts, bridgeAddress: bind.bridgeAddress, listenAddresses: bind.addresses, renderError }));
   const corsGuard = v1Cors({ origins: () => current().server.corsOrigins, renderError });
   const keyGuard = inboundAuth({ key: () => current().server.apiKey, requireKeyOnLoopback: () => current().server.requireKeyOnLoopback, renderError });
 
-  const app = createApp({
+  const listener = createRequestListener({
     version,
     settings: current,
     pipeline,
@@ -218,7 +218,7 @@ export async function startGateway(opts: StartOptions = {}): Promise<RunningGate
   });
 
   function makeServer(): Server {
-    const server = createServer(httpServerOptions(current().server), app);
+    const server = createServer(httpServerOptions(current().server), listener);
     applyTimeouts(server, current().server);
     shutdown.addServer(server);
     return server;
@@ -270,7 +270,9 @@ function addressOf(s: Server): string {
 function keyExceptAdminAndLiveness(auth: express.RequestHandler): express.RequestHandler {
   const open = new Set(['/', '/health', '/health/live']);
   return (req, res, next) => {
-    if (req.path.startsWith('/admin') || open.has(req.path)) return next();
+    // req.url, not express's req.path: the hot routes run this guard without express.
+    const path = (req.url ?? '/').split('?')[0];
+    if (path.startsWith('/admin') || open.has(path)) return next();
     return auth(req, res, next);
   };
 }

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type RequestHandler, type Router as ExpressRouter } from 'express';
@@ -43,7 +43,41 @@ export function findUiDir(): string | undefined {
   return candidates.find((dir) => existsSync(join(dir, 'index.html')));
 }
 
-export function createApp(ctx: AppContext): express.Express {
+type Handler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+
+/**
+ * The server's request listener. The hot routes (POST chat, messages, responses, embeddings) run their guards and
+ * handlers straight from Node's HTTP server: express's router halved a bare pass-through's throughput here.
+ * Everything else (admin API, UI, health, models, 404s) goes through express. The handlers are the same either way.
+ */
+export function createRequestListener(ctx: AppContext): (req: IncomingMessage, res: ServerResponse) => void {
+  const app = createApp(ctx);
+  const hot = new Map<string, Handler>();
+  for (const format of ctx.formats) {
+    for (const path of format.paths) for (const p of both(path)) hot.set(p, chatHandler(format, ctx));
+  }
+  for (const p of both('/embeddings')) hot.set(p, embeddingsHandler(ctx));
+  for (const [path, handler] of Object.entries(ctx.extraPosts ?? {})) {
+    for (const p of both(path)) hot.set(p, handler as unknown as Handler);
+  }
+  const guard = ctx.guards?.length ? composeGuards(ctx.guards) : undefined;
+  return (req, res) => {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const handler = req.method === 'POST' ? hot.get(q < 0 ? url : url.slice(0, q)) : undefined;
+    if (!handler) return void app(req, res);
+    const run = (err?: unknown): void => {
+      if (err !== undefined) return internalError(res);
+      Promise.resolve(handler(req, res)).catch(() => internalError(res));
+    };
+    if (!guard) return run();
+    // Guards only use Node's own request/response fields, so they run here without express's wrappers.
+    guard(req as express.Request, res as express.Response, run);
+  };
+}
+
+/** Express for everything but the hot POST routes (createRequestListener serves those). */
+function createApp(ctx: AppContext): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
@@ -63,11 +97,6 @@ export function createApp(ctx: AppContext): express.Express {
   });
 
   app.get(both('/models'), (_req, res) => modelsHandler(res, ctx.settings(), ctx.catalog));
-  for (const format of ctx.formats) {
-    for (const path of format.paths) app.post(both(path), chatHandler(format, ctx));
-  }
-  app.post(both('/embeddings'), embeddingsHandler(ctx));
-  for (const [path, handler] of Object.entries(ctx.extraPosts ?? {})) app.post(both(path), handler);
 
   app.use('/admin', ctx.admin);
   const uiDir = findUiDir();
@@ -102,6 +131,10 @@ function composeGuards(guards: RequestHandler[]): RequestHandler {
     };
     step();
   };
+}
+
+function internalError(res: ServerResponse): void {
+  if (!res.headersSent) sendJson(res, 500, openAIErrorBody(new GatewayError({ kind: 'internal', status: 500, message: 'internal error' })));
 }
 
 function notFound(res: ServerResponse, message: string): void {

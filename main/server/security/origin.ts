@@ -64,8 +64,12 @@ export function v1Cors(opts: CorsOptions): RequestHandler {
   const maxAge = String(opts.maxAgeSeconds ?? 600);
   const except = opts.exceptPrefixes ?? ['/admin'];
   return (req: Request, res: Response, next: NextFunction) => {
-    if (except.some((p) => req.originalUrl === p || req.originalUrl.startsWith(`${p}/`) || req.originalUrl.startsWith(`${p}?`))) return next();
-    res.vary('Origin');
+    // Plain Node fields only (no req.originalUrl or res.vary): the hot routes run this without express.
+    const url = req.url ?? '';
+    if (except.some((p) => url === p || url.startsWith(`${p}/`) || url.startsWith(`${p}?`))) return next();
+    const vary = res.getHeader('vary');
+    if (!vary) res.setHeader('vary', 'Origin');
+    else if (!String(vary).split(/\s*,\s*/).includes('Origin')) res.setHeader('vary', `${String(vary)}, Origin`);
     const list = originsNow();
     const key = list.join('\n');
     if (key !== cachedKey) {
@@ -85,7 +89,7 @@ export function v1Cors(opts: CorsOptions): RequestHandler {
         // The origin is trusted, so the headers its SDK wants (x-stainless-*, anthropic-*) are fine.
         if (requested) res.setHeader('Access-Control-Allow-Headers', requested);
         res.setHeader('Access-Control-Max-Age', maxAge);
-        res.status(204).end();
+        res.writeHead(204).end();
         return;
       }
       return next();

@@ -35,5 +35,7 @@ export const renderOpenAiError: RenderError = (_req, err) => ({
 export function sendError(req: Request, res: Response, err: GatewayError, render: RenderError = renderOpenAiError): void {
   const { status, body } = render(req, err);
   if (err.retryAfterMs !== undefined) res.setHeader('Retry-After', String(retryAfterSeconds(err.retryAfterMs)));
-  res.status(status).json(body);
+  // Plain Node calls: the gateway's hot routes run these guards without express (server/app.ts).
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) }).end(text);
 }

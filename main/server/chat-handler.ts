@@ -48,8 +48,8 @@ function drained(res: ServerResponse): Promise<void> {
 }
 
 async function writeStream(res: ServerResponse, outcome: Extract<Outcome, { kind: 'stream' }>, encoder: StreamEncoder, inflight?: InflightTracker): Promise<void> {
+  // No flushHeaders(): the pipeline already holds the first chunk, so headers and first chunk leave in one write.
   res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' });
-  res.flushHeaders();
   let ended = false;
   inflight?.registerStream(res, (err) => {
     if (!ended && !res.destroyed) res.end(encoder.error(publicError(err)));

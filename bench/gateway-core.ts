@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { request } from 'undici';
+import { firstByte } from './first-byte.js';
 import { freePort, spawnReady, spawnUntilUp, type Child } from './procs.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -41,17 +42,9 @@ async function rps(t: Target, connections: number, stream = false): Promise<{ rp
 async function ttfb(t: Target): Promise<number> {
   const samples: number[] = [];
   for (let i = 0; i < TTFB_SAMPLES; i++) {
-    const started = performance.now();
-    const res = await request(t.url, { method: 'POST', headers: { 'content-type': 'application/json', ...t.headers }, body: t.body(true) });
-    if (res.statusCode !== 200 || !String(res.headers['content-type']).includes('text/event-stream')) {
-      await res.body.dump();
-      return Number.NaN;
-    }
-    for await (const _chunk of res.body) {
-      samples.push(performance.now() - started);
-      break;
-    }
-    await res.body.dump();
+    const r = await firstByte(t.url, t.headers, t.body(true));
+    if (r.status !== 200 || !r.eventStream) return Number.NaN;
+    samples.push(r.ms);
   }
   samples.sort((a, b) => a - b);
   return samples[Math.floor(samples.length / 2)];

@@ -8,9 +8,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { request } from 'undici';
 import type { StreamChunk } from '../main/core/types.js';
 import { anthropicMessagesFormat } from '../main/server/anthropic-messages/index.js';
+import { firstByte } from './first-byte.js';
 import { freePort, spawnReady, spawnUntilUp, type Child } from './procs.js';
 
 const SAMPLES = Number(process.env.BENCH_TTFB_SAMPLES ?? 400);
@@ -39,16 +39,9 @@ async function startGatewayChild(upstreamPort: number): Promise<Child & { dir: s
 }
 
 async function firstByteMs(url: string, body: string): Promise<number> {
-  const started = performance.now();
-  const res = await request(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-  if (res.statusCode !== 200) throw new Error(`${url}: HTTP ${res.statusCode}: ${await res.body.text()}`);
-  let at = 0;
-  for await (const _chunk of res.body) {
-    at = performance.now() - started;
-    break;
-  }
-  await res.body.dump();
-  return at;
+  const r = await firstByte(url, {}, body);
+  if (r.status !== 200) throw new Error(`${url}: HTTP ${r.status}`);
+  return r.ms;
 }
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

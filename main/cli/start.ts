@@ -8,7 +8,8 @@ import { registerCacheRoutes } from '../admin/routes/cache.js';
 import { registerRoutingRoutes } from '../admin/routes/routing.js';
 import { gatewayUrls } from '../core/urls.js';
 import { packageVersion } from '../core/version.js';
-import type { RequestRecord, RequestSink } from '../core/ports.js';
+import type { RequestRecord } from '../core/ports.js';
+import { deferredSink } from '../observability/deferred-sink.js';
 import { createCache } from '../cache/cache.js';
 import { createLogger, type Logger } from '../observability/logger.js';
 import { createMetrics } from '../observability/metrics.js';
@@ -104,12 +105,12 @@ export async function startGateway(opts: StartOptions = {}): Promise<RunningGate
   settings.onChange((next) => cache.applySettings(next));
   const requestLog = createRequestLog(dataDir, current, logger);
   const metrics = createMetrics();
-  const sink: RequestSink = {
+  const sink = deferredSink({
     record(r: RequestRecord) {
       requestLog.record(r);
       metrics.record(r);
     },
-  };
+  });
   const limiters = createProviderLimiters(current().providers);
   const pipeline = new Pipeline({
     router,

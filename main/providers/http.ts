@@ -3,6 +3,7 @@
 // undici sets TCP_NODELAY on its sockets (lib/core/connect.js: socket.setNoDelay(true)).
 import { Pool, fetch as undiciFetch, type Dispatcher } from 'undici';
 import { GatewayError, isAbortError } from '../core/errors.js';
+import { bufferedRequest, DeadlineExceeded, streamingRequest, type BufferedResponse, type StreamingResponse } from './dispatch.js';
 
 export interface HttpTimeouts {
   connectTimeoutMs: number;
@@ -244,7 +245,7 @@ export class HttpUpstream implements UpstreamIdentity {
   readonly secrets: readonly string[];
   readonly timeouts: HttpTimeouts;
   private readonly pool: Pool;
-  /** The same pool, with the per-phase timeouts stretched to the whole-call deadline (non-streaming calls). */
+  /** The same pool, with the per-phase timeouts stretched to the whole-call deadline (fetchWith's non-streaming calls). */
   private readonly wholeCall: Dispatcher;
   private readonly basePath: string;
   private readonly origin: string;
@@ -274,33 +275,35 @@ export class HttpUpstream implements UpstreamIdentity {
       keepAliveTimeout: 4_000,
       keepAliveMaxTimeout: 600_000,
     });
-    // A non-streaming answer sends its headers only when it is complete, so the first-byte timeout must not
-    // cut it short: the whole-call deadline governs instead.
+    // As in json(): for a non-streaming answer the whole-call deadline governs, not the first-byte timeout.
     const t = opts.timeouts.upstreamTimeoutMs;
     this.wholeCall = this.pool.compose((dispatch) => (o, handler) => dispatch({ ...o, headersTimeout: t, bodyTimeout: t }, handler));
   }
 
+  private dispatchOptions(o: SendOptions): Dispatcher.DispatchOptions {
+    return {
+      origin: this.origin,
+      path: this.basePath + o.path + this.query,
+      method: o.method,
+      headers: {
+        ...this.headers,
+        ...(o.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...o.headers,
+      },
+      body: o.body === undefined ? undefined : typeof o.body === 'string' ? o.body : JSON.stringify(o.body),
+    };
+  }
+
   /** Sends a request; resolves with a 2xx response (body unread), throws a GatewayError for anything else. */
-  async send(o: SendOptions, dispatcher: Dispatcher = this.pool): Promise<Dispatcher.ResponseData> {
-    let res: Dispatcher.ResponseData;
+  async send(o: SendOptions): Promise<StreamingResponse> {
+    let res: StreamingResponse;
     try {
-      res = await dispatcher.request({
-        origin: this.origin,
-        path: this.basePath + o.path + this.query,
-        method: o.method,
-        headers: {
-          ...this.headers,
-          ...(o.body !== undefined ? { 'content-type': 'application/json' } : {}),
-          ...o.headers,
-        },
-        body: o.body === undefined ? undefined : typeof o.body === 'string' ? o.body : JSON.stringify(o.body),
-        signal: o.signal,
-      });
+      res = await streamingRequest(this.pool, this.dispatchOptions(o), o.signal);
     } catch (err) {
       throw transportError(err, this, { clientAborted: o.signal.aborted, timeouts: this.timeouts });
     }
     if (res.statusCode >= 400) {
-      const text = await readLimited(res.body, MAX_ERROR_BODY).catch(() => '');
+      const text = await res.body.text(MAX_ERROR_BODY).catch(() => '');
       throw httpError(this, res.statusCode, text, res.headers);
     }
     return res;
@@ -308,20 +311,25 @@ export class HttpUpstream implements UpstreamIdentity {
 
   /** A non-streaming JSON call under the whole-call deadline. Invalid/empty/HTML bodies → upstream_protocol. */
   async json<T>(o: SendOptions): Promise<T> {
-    const d = withDeadline(o.signal, this.timeouts.upstreamTimeoutMs);
+    const deadlineMs = this.timeouts.upstreamTimeoutMs;
+    let res: BufferedResponse;
     try {
-      const res = await this.send({ ...o, signal: d.signal }, this.wholeCall);
-      const text = await res.body.text();
-      return parseJsonBody<T>(this, text, String(res.headers['content-type'] ?? ''));
+      // A non-streaming answer sends its headers only when it is complete, so the first-byte timeout must not
+      // cut it short: the per-phase timeouts are stretched to the whole-call deadline.
+      res = await bufferedRequest(this.pool, { ...this.dispatchOptions(o), headersTimeout: deadlineMs, bodyTimeout: deadlineMs }, {
+        signal: o.signal,
+        deadlineMs,
+        errorBodyLimit: MAX_ERROR_BODY,
+      });
     } catch (err) {
       throw transportError(err, this, {
-        deadlineMs: d.fired() ? this.timeouts.upstreamTimeoutMs : undefined,
+        deadlineMs: err instanceof DeadlineExceeded ? deadlineMs : undefined,
         clientAborted: o.signal.aborted,
         timeouts: this.timeouts,
       });
-    } finally {
-      d.clear();
     }
+    if (res.statusCode >= 400) throw httpError(this, res.statusCode, res.body.toString('utf8', 0, MAX_ERROR_BODY), res.headers);
+    return parseJsonBody<T>(this, res.body.toString('utf8'), String(res.headers['content-type'] ?? ''));
   }
 
   /**
@@ -370,15 +378,4 @@ export function parseJsonBody<T>(who: UpstreamIdentity, text: string, contentTyp
   } catch (err) {
     throw protocolError(who, 'returned invalid JSON', err);
   }
-}
-
-async function readLimited(body: AsyncIterable<Buffer | Uint8Array>, max: number): Promise<string> {
-  const parts: Buffer[] = [];
-  let size = 0;
-  for await (const c of body) {
-    parts.push(Buffer.from(c));
-    size += c.length;
-    if (size >= max) break;
-  }
-  return Buffer.concat(parts).toString('utf8').slice(0, max);
 }

@@ -17,6 +17,7 @@ import type {
   ToolCall,
   Usage,
 } from '../core/types.js';
+import type { UpstreamBody } from './dispatch.js';
 import type { CommonProviderOptions } from './factories.js';
 import { HttpUpstream, protocolError, redact, transportError, type UpstreamIdentity } from './http.js';
 import { sseEvents, sseJson } from './sse.js';
@@ -308,7 +309,7 @@ export class OpenAIStreamDecoder {
  * stream stops before a finish; transport errors are mapped. Leaving the loop early closes the upstream socket.
  */
 export async function* openAIChunks(
-  body: AsyncIterable<Uint8Array> & { destroy(err?: Error): unknown },
+  body: UpstreamBody,
   http: HttpUpstream,
   ctx: CallContext,
   fallbackModel: string,

@@ -55,11 +55,18 @@ async function writeStream(res: ServerResponse, outcome: Extract<Outcome, { kind
     if (!ended && !res.destroyed) res.end(encoder.error(publicError(err)));
     ended = true;
   });
+  let first = true;
   try {
     for await (const chunk of outcome.chunks) {
       if (ended || res.destroyed) break;
       const text = encoder.chunk(chunk);
-      if (text && !res.write(text)) await drained(res);
+      if (!text) continue;
+      const ok = res.write(text);
+      // Node corks the socket until the next tick; when the upstream sent many events in one packet, the first
+      // would wait for all of them to be encoded. Headers and first chunk leave now; later ones are batched.
+      if (first) res.socket?.uncork();
+      first = false;
+      if (!ok) await drained(res);
     }
     if (!ended && !res.destroyed) res.end(encoder.end());
   } catch (e) {

@@ -51,14 +51,14 @@ export function isHostAllowed(hostHeader: string | undefined, allowed: ReadonlyS
 /** Pass a getter to follow live settings (allowedHosts edited, the gateway rebound to another bridge). */
 export function hostCheck(options: HostCheckOptions | (() => HostCheckOptions) = {}): RequestHandler {
   const current = typeof options === 'function' ? options : () => options;
-  let cachedKey: string | undefined;
+  let built: HostCheckOptions | undefined;
   let allowed = new Set<string>();
   return (req: Request, res: Response, next: NextFunction) => {
     const opts = current();
-    // By value, so a getter may build a fresh object per call.
-    const key = JSON.stringify([opts.allowedHosts, opts.bridgeAddress, opts.listenAddresses]);
-    if (key !== cachedKey) {
-      cachedKey = key;
+    // Rebuilt when a field is a new value (settings replace their arrays when edited); a getter that builds fresh
+    // arrays per call just rebuilds every time.
+    if (!built || opts.allowedHosts !== built.allowedHosts || opts.bridgeAddress !== built.bridgeAddress || opts.listenAddresses !== built.listenAddresses) {
+      built = opts;
       allowed = allowedHostSet(opts);
     }
     if (isHostAllowed(req.headers.host, allowed)) return next();

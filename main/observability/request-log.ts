@@ -241,7 +241,9 @@ function openDb(path: string): Sqlite {
       librechatFirst: raw.prepare("SELECT min(time) FROM requests WHERE user_agent LIKE '%librechat%' OR user_agent LIKE '%langchain%'").pluck(),
       since: raw.prepare('SELECT record FROM requests WHERE time >= ? ORDER BY seq').pluck(),
       pruneOld: raw.prepare('DELETE FROM requests WHERE time < ?'),
-      pruneExcess: raw.prepare('DELETE FROM requests WHERE seq <= (SELECT seq FROM requests ORDER BY seq DESC LIMIT 1 OFFSET ?)'),
+      // seq only grows and rows only leave from the old end, so the newest maxRows are the last maxRows seqs:
+      // two index probes, where OFFSET walked maxRows entries on every prune.
+      pruneExcess: raw.prepare('DELETE FROM requests WHERE seq <= (SELECT max(seq) FROM requests) - ?'),
     };
   } catch (err) {
     raw.close();

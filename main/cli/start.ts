@@ -8,6 +8,7 @@ import { registerCacheRoutes } from '../admin/routes/cache.js';
 import { registerRoutingRoutes } from '../admin/routes/routing.js';
 import { gatewayUrls } from '../core/urls.js';
 import { packageVersion } from '../core/version.js';
+import { boundHeapGrowth } from '../core/heap.js';
 import type { RequestRecord } from '../core/ports.js';
 import { deferredSink } from '../observability/deferred-sink.js';
 import { createCache } from '../cache/cache.js';
@@ -79,6 +80,7 @@ function withSecrets(settings: Settings, secrets: Record<string, string> | undef
 }
 
 export async function startGateway(opts: StartOptions = {}): Promise<RunningGateway> {
+  boundHeapGrowth();
   const loaded = loadSettings({ flags: opts.flags, env: opts.env, cwd: opts.cwd, dataDir: opts.dataDir });
   const { dataDir } = loaded;
   const settings = createSettingsStore(dataDir, withSecrets(loaded.settings, opts.secrets), { persist: opts.persist ?? true, keysOutOfFile: opts.secrets !== undefined });

@@ -91,20 +91,17 @@ export function chatHandler(format: InboundFormat, deps: ChatHandlerDeps) {
         const value = req.headers[name];
         if (typeof value === 'string') native.headers = { ...native.headers, [name]: value };
       }
-      // The client going away aborts the upstream request. The controller is made on first use: a cache hit
-      // never needs one, and an AbortSignal costs microseconds on Node 20.
-      let controller: AbortController | undefined;
+      const controller = new AbortController();
+      // The client going away aborts the upstream request.
       res.on('close', () => {
-        if (!res.writableFinished) (controller ??= new AbortController()).abort(new GatewayError({ kind: 'aborted', status: 499, message: 'client closed request' }));
+        if (!res.writableFinished) controller.abort(new GatewayError({ kind: 'aborted', status: 499, message: 'client closed request' }));
       });
       const outcome = await deps.pipeline.handle({
         format: format.format,
         request,
         native,
         requestId,
-        get signal() {
-          return (controller ??= new AbortController()).signal;
-        },
+        signal: controller.signal,
         receivedAt,
         startedAt,
         cacheControl: req.headers['cache-control'],

@@ -95,6 +95,8 @@ async function startGateway(upstreamPort: number, cache: boolean): Promise<Child
 }
 
 const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+/** The gateway against the express floor at 1 connection (it can be faster: it does not route through express). */
+const overFloor = (ms: number): string => (ms >= 0 ? `adds ${fmt(ms, 3)} ms on top of that floor` : `is ${fmt(-ms, 3)} ms faster than that floor`);
 const fmtMs = (n: number): string => (Number.isNaN(n) ? 'n/a (no 200 event stream)' : `${fmt(n, 3)} ms`);
 
 export async function run(): Promise<string> {
@@ -153,7 +155,7 @@ export async function run(): Promise<string> {
       `| added latency at 1 conn (1000/rps, gateway − direct) | ${fmt(1000 / g.r1 - 1000 / d.r1, 3)} ms | ≤ 0.5 ms | ${1000 / g.r1 - 1000 / d.r1 <= 0.5 ? 'yes' : 'no'} |`,
       `| stream TTFB over direct | ${fmt(g.ttfb - d.ttfb, 3)} ms | ≤ 0.5 ms | ${g.ttfb - d.ttfb <= 0.5 ? 'yes' : 'no'} |`,
       '',
-      `For scale, the bare express + undici pass-through (no validation, routing, cache, logging or metrics) adds ${fmt(1000 / m.r1 - 1000 / d.r1, 3)} ms at 1 connection and reaches ${fmt(m.r32 / d.r32, 3)} of direct at 32; the gateway adds ${fmt(1000 / g.r1 - 1000 / m.r1, 3)} ms on top of that floor and keeps ${fmt(g.r32 / m.r32, 2)} of its throughput.`,
+      `For scale, the bare express + undici pass-through (no validation, routing, cache, logging or metrics) adds ${fmt(1000 / m.r1 - 1000 / d.r1, 3)} ms at 1 connection and reaches ${fmt(m.r32 / d.r32, 3)} of direct at 32; the gateway ${overFloor(1000 / g.r1 - 1000 / m.r1)} and reaches ${fmt(g.r32 / m.r32, 2)}× its throughput.`,
       '',
     );
 

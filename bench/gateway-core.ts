@@ -96,7 +96,7 @@ async function startGateway(upstreamPort: number, cache: boolean): Promise<Child
 
 const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 /** The gateway against the express floor at 1 connection (it can be faster: it does not route through express). */
-const overFloor = (ms: number): string => (ms >= 0 ? `adds ${fmt(ms, 3)} ms on top of that floor` : `is ${fmt(-ms, 3)} ms faster than that floor`);
+const overFloor = (ms: number): string => (ms >= 0 ? `adds ${fmt(ms, 3)} ms on top of the express floor` : `is ${fmt(-ms, 3)} ms faster than the express floor`);
 const fmtMs = (n: number): string => (Number.isNaN(n) ? 'n/a (no 200 event stream)' : `${fmt(n, 3)} ms`);
 
 export async function run(): Promise<string> {
@@ -104,6 +104,8 @@ export async function run(): Promise<string> {
   const gw = await startGateway(upstream.port, false);
   const gwCached = await startGateway(upstream.port, true);
   const minimal = await spawnReady(['--import', 'tsx', 'bench/minimal-passthrough.ts', String(upstream.port)]);
+  const hop = await spawnReady(['--import', 'tsx', 'bench/tcp-proxy.ts', String(upstream.port)]);
+  const dispatchFloor = await spawnReady(['--import', 'tsx', 'bench/minimal-dispatch.ts', String(upstream.port)]);
   const ceiling = await spawnReady(['--import', 'tsx', 'bench/constant-server.ts']);
   const portkeyPort = await freePort();
   const portkey = await spawnUntilUp(['node_modules/@portkey-ai/gateway/build/start-server.js', `--port=${portkeyPort}`, '--headless'], portkeyPort, `http://127.0.0.1:${portkeyPort}/`, {}, true);
@@ -111,6 +113,8 @@ export async function run(): Promise<string> {
   const auth = { authorization: 'Bearer sk-bench-key-0000000000' };
   const direct: Target = { name: 'direct to upstream', url: `${up}/chat/completions`, headers: auth, body: chatBody('gpt-4o-mini') };
   const gateway: Target = { name: 'Lynkr Desktop gateway', url: `http://127.0.0.1:${gw.port}/v1/chat/completions`, headers: {}, body: chatBody('openai/gpt-4o-mini') };
+  const hopT: Target = { ...direct, name: 'one more process: TCP proxy (bytes only)', url: `http://127.0.0.1:${hop.port}/v1/chat/completions` };
+  const dispatchT: Target = { name: 'floor: bare node:http + undici dispatch', url: `http://127.0.0.1:${dispatchFloor.port}/v1/chat/completions`, headers: {}, body: chatBody('x') };
   const minimalT: Target = { name: 'floor: bare express + undici pass-through', url: `http://127.0.0.1:${minimal.port}/v1/chat/completions`, headers: {}, body: chatBody('x') };
   const portkeyT: Target = {
     name: 'Portkey gateway 1.15 (--headless)',
@@ -121,9 +125,9 @@ export async function run(): Promise<string> {
   const lines: string[] = [];
   try {
     // Warm every path once (JIT, pools).
-    for (const t of [direct, minimalT, gateway, portkeyT]) await medianLatency(t, 50);
+    const targets = [direct, hopT, dispatchT, minimalT, gateway, portkeyT];
+    for (const t of targets) await medianLatency(t, 50);
 
-    const targets = [direct, minimalT, gateway, portkeyT];
     const runs = targets.map((t) => ({ t, r1: [] as number[], r32: [] as number[], ttfb: [] as number[], errors: 0, streams: true }));
     for (let round = 0; round < CORE_ROUNDS; round++) {
       for (const run of runs) {
@@ -139,7 +143,8 @@ export async function run(): Promise<string> {
     }
     for (const run of runs) if (run.errors) lines.push(`> ${run.t.name}: ${run.errors} errors/non-2xx during the run`);
     const rows = runs.map((run) => ({ t: run.t, r1: median(run.r1), r32: median(run.r32), ttfb: run.streams ? median(run.ttfb) : Number.NaN }));
-    const [d, m, g, p] = rows;
+    const [d, h, f, m, g, p] = rows;
+    const added = (r: (typeof rows)[number]): string => `${fmt(1000 / r.r1 - 1000 / d.r1, 3)} ms`;
     lines.unshift(
       '### Gateway core (issue 2): non-streaming chat, fake OpenAI upstream on loopback',
       '',
@@ -155,7 +160,7 @@ export async function run(): Promise<string> {
       `| added latency at 1 conn (1000/rps, gateway − direct) | ${fmt(1000 / g.r1 - 1000 / d.r1, 3)} ms | ≤ 0.5 ms | ${1000 / g.r1 - 1000 / d.r1 <= 0.5 ? 'yes' : 'no'} |`,
       `| stream TTFB over direct | ${fmt(g.ttfb - d.ttfb, 3)} ms | ≤ 0.5 ms | ${g.ttfb - d.ttfb <= 0.5 ? 'yes' : 'no'} |`,
       '',
-      `For scale, the bare express + undici pass-through (no validation, routing, cache, logging or metrics) adds ${fmt(1000 / m.r1 - 1000 / d.r1, 3)} ms at 1 connection and reaches ${fmt(m.r32 / d.r32, 3)} of direct at 32; the gateway ${overFloor(1000 / g.r1 - 1000 / m.r1)} and reaches ${fmt(g.r32 / m.r32, 2)}× its throughput.`,
+      `For scale, at 1 connection: one more process on the path (a TCP proxy) adds ${added(h)} and ${fmt(h.ttfb - d.ttfb, 3)} ms to the first streamed byte; node:http + undici dispatch with no gateway logic adds ${added(f)} and ${fmt(f.ttfb - d.ttfb, 3)} ms; the express + undici pass-through adds ${added(m)}. The gateway ${overFloor(1000 / g.r1 - 1000 / m.r1)} and reaches ${fmt(g.r32 / m.r32, 2)}× its throughput at 32 connections.`,
       '',
     );
 
@@ -214,7 +219,7 @@ export async function run(): Promise<string> {
       '',
     );
   } finally {
-    await Promise.all([upstream.stop(), minimal.stop(), ceiling.stop(), gw.stop(), gwCached.stop(), portkey.stop()]);
+    await Promise.all([upstream.stop(), minimal.stop(), hop.stop(), dispatchFloor.stop(), ceiling.stop(), gw.stop(), gwCached.stop(), portkey.stop()]);
     rmSync(gw.dir, { recursive: true, force: true });
     rmSync(gwCached.dir, { recursive: true, force: true });
   }

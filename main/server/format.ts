@@ -1,7 +1,7 @@
 // An inbound wire format (OpenAI chat, Anthropic messages, OpenAI responses). Each lives in
 // server/<format>/ and only translates: bytes ⇄ internal shape. It knows nothing about providers.
 import type { GatewayError } from '../core/errors.js';
-import type { ChatRequest, ChatResponse, ClientFormat, NativeBody, StreamChunk } from '../core/types.js';
+import type { ChatRequest, ChatResponse, ClientFormat, NativeBody, StreamChunk, ToolDef } from '../core/types.js';
 
 export interface ParsedInbound {
   request: ChatRequest;
@@ -27,9 +27,9 @@ export interface InboundFormat {
   passHeaders?: string[];
   /** Validates (zod) and translates. Throws GatewayError (400) naming the bad field. */
   parse(body: unknown): ParsedInbound;
-  /** The non-streaming response body. `model` is what we report as the model. */
-  renderResponse(res: ChatResponse): unknown;
-  createStreamEncoder(opts: { includeUsage: boolean; requestedModel: string }): StreamEncoder;
+  /** The non-streaming response body. `model` is what we report as the model. `tools`: the request's. */
+  renderResponse(res: ChatResponse, tools?: readonly ToolDef[]): unknown;
+  createStreamEncoder(opts: { includeUsage: boolean; requestedModel: string; tools?: readonly ToolDef[] }): StreamEncoder;
   /** The error body and status in this format's envelope. */
   renderError(err: GatewayError): { status: number; body: unknown };
 }

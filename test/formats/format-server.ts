@@ -28,10 +28,10 @@ export async function serveFormat(format: InboundFormat, reply: (req: ChatReques
         const r = reply(parsed.request);
         if (!parsed.request.stream) {
           res.writeHead(200, { 'content-type': 'application/json' });
-          res.end(JSON.stringify(format.renderResponse(r.response as ChatResponse)));
+          res.end(JSON.stringify(format.renderResponse(r.response as ChatResponse, parsed.request.tools)));
           return;
         }
-        const enc = format.createStreamEncoder({ includeUsage: true, requestedModel: parsed.request.model });
+        const enc = format.createStreamEncoder({ includeUsage: true, requestedModel: parsed.request.model, tools: parsed.request.tools });
         res.writeHead(200, { 'content-type': 'text/event-stream' });
         for (const c of r.chunks ?? []) res.write(enc.chunk(c));
         res.end(r.failAfter ? enc.error(r.failAfter) : enc.end());

@@ -192,6 +192,44 @@ describe('responses client', () => {
   });
 });
 
+describe('Codex custom (free-form) tools through an OpenAI-compatible upstream', () => {
+  const patch = '*** Begin Patch\n*** Add File: hello.txt\n+Hello "world"\n*** End Patch';
+  const tools = [{ type: 'custom' as const, name: 'apply_patch', description: 'Edit files' }];
+
+  it('the upstream sees a function with one string argument; the client gets custom_tool_call back, streamed and not', async () => {
+    oai.reply({ toolCalls: [{ name: 'apply_patch', arguments: { input: patch }, id: 'call_cx' }], chunks: 4 });
+    const r = await openai.responses.create({ model: 'oai/gpt-4o-mini', input: 'add hello.txt', tools });
+    expect(r.output.find((o) => o.type === 'custom_tool_call')).toMatchObject({ call_id: 'call_cx', name: 'apply_patch', input: patch });
+    expect(oai.requests.at(-1)!.body).toMatchObject({ tools: [{ type: 'function', function: { name: 'apply_patch', parameters: { properties: { input: { type: 'string' } } } } }] });
+
+    oai.reply({ toolCalls: [{ name: 'apply_patch', arguments: { input: patch }, id: 'call_cy' }], chunks: 4 });
+    const stream = openai.responses.stream({ model: 'oai/gpt-4o-mini', input: 'add hello.txt', tools });
+    const deltas: string[] = [];
+    stream.on('response.custom_tool_call_input.delta', (e) => deltas.push(e.delta));
+    const final = await stream.finalResponse();
+    expect(deltas.join('')).toBe(patch);
+    expect(final.output.find((o) => o.type === 'custom_tool_call')).toMatchObject({ call_id: 'call_cy', input: patch });
+
+    // The next turn sends the call and its output back: the upstream gets them as a tool call and a tool result.
+    oai.reply({ text: 'Done.' });
+    const next = await openai.responses.create({
+      model: 'oai/gpt-4o-mini',
+      tools,
+      input: [
+        { role: 'user', content: 'add hello.txt' },
+        { type: 'custom_tool_call', call_id: 'call_cy', name: 'apply_patch', input: patch },
+        { type: 'custom_tool_call_output', call_id: 'call_cy', output: 'Success.' },
+      ],
+    });
+    expect(next.output_text).toBe('Done.');
+    const sent = oai.requests.at(-1)!.body as { messages: Array<Record<string, unknown>> };
+    expect(sent.messages.slice(1)).toMatchObject([
+      { role: 'assistant', tool_calls: [{ id: 'call_cy', function: { name: 'apply_patch', arguments: JSON.stringify({ input: patch }) } }] },
+      { role: 'tool', tool_call_id: 'call_cy', content: 'Success.' },
+    ]);
+  });
+});
+
 describe('Claude Code and Codex model names against an Ollama-only setup', () => {
   it('claude-* and gpt-5* names are mapped to the default aliases and answered by Ollama', async () => {
     const { startFakeOllama } = await import('../fakes/ollama.js');

@@ -74,7 +74,9 @@ describe('responses: parse', () => {
       ],
       tools: [{ type: 'custom', name: 'apply_patch', description: 'Edit files', format: { type: 'grammar', syntax: 'lark', definition: 'start: x' } }],
     });
-    expect(request.tools).toEqual([{ name: 'apply_patch', description: 'Edit files', parameters: { type: 'object', properties: { input: { type: 'string', description: 'The free-form input of the tool.' } }, required: ['input'] } }]);
+    expect(request.tools).toEqual([
+      { name: 'apply_patch', description: 'Edit files', parameters: { type: 'object', properties: { input: { type: 'string', description: 'The free-form input of the tool.' } }, required: ['input'] }, freeform: true },
+    ]);
     expect(request.messages.slice(1)).toEqual([
       { role: 'assistant', content: [], toolCalls: [{ id: 'c1', name: 'apply_patch', arguments: JSON.stringify({ input: '*** Begin Patch\n*** End Patch' }) }] },
       { role: 'tool', toolCallId: 'c1', content: [{ type: 'text', text: 'Done!' }] },
@@ -151,6 +153,36 @@ describe('responses: through the openai SDK', () => {
     expect(snapshots.at(-1)).toBe('Hello there friend');
     expect(final.output_text).toBe('Hello there friend');
     expect(final.output[0]).toMatchObject({ type: 'reasoning', content: [{ type: 'reasoning_text', text: 'hmm ok' }] });
+  });
+
+  const PATCH = '*** Begin Patch\n*** Update File: a.ts\n@@\n-const q = "x";\n+const q = \'y\'; // naïve ✓ \\o/\n*** End Patch';
+  const patchTool = { type: 'custom' as const, name: 'apply_patch', description: 'Edit files' };
+
+  it('a call of a custom (free-form) tool comes back as custom_tool_call with the text input (non-streaming)', async () => {
+    reply = () => ({
+      response: { id: 'x', model: 'm', text: '', toolCalls: [{ id: 'call_p', name: 'apply_patch', arguments: JSON.stringify({ input: PATCH }) }], finishReason: 'tool_calls', created: 1 },
+    });
+    const r = await client.responses.create({ model: 'gpt-5-codex', input: 'patch it', tools: [patchTool] });
+    const call = r.output.find((o) => o.type === 'custom_tool_call');
+    expect(call).toMatchObject({ type: 'custom_tool_call', call_id: 'call_p', name: 'apply_patch', input: PATCH });
+    expect(r.output.some((o) => o.type === 'function_call')).toBe(false);
+  });
+
+  it('streams a custom tool call as custom_tool_call_input deltas decoded from the JSON arguments', async () => {
+    reply = () => ({ chunks: scriptedChunks({ tools: [{ id: 'call_q', name: 'apply_patch', args: JSON.stringify({ input: PATCH }) }] }) });
+    const stream = await client.responses.create({ model: 'gpt-5-codex', input: 'patch it', tools: [patchTool], stream: true });
+    const events: Array<{ type: string; delta?: string; input?: string; item?: unknown; response?: OpenAI.Responses.Response }> = [];
+    for await (const e of stream) events.push(e as (typeof events)[number]);
+    const types = events.map((e) => e.type);
+    expect(types).not.toContain('response.function_call_arguments.delta');
+    const deltas = events.filter((e) => e.type === 'response.custom_tool_call_input.delta').map((e) => e.delta);
+    // scriptedChunks splits the arguments in two: the client sees the input grow, not one block at the end.
+    expect(deltas.length).toBeGreaterThan(1);
+    expect(deltas.join('')).toBe(PATCH);
+    expect(events.find((e) => e.type === 'response.custom_tool_call_input.done')?.input).toBe(PATCH);
+    expect(events.find((e) => e.type === 'response.output_item.added')?.item).toMatchObject({ type: 'custom_tool_call', call_id: 'call_q', input: '' });
+    expect(events.find((e) => e.type === 'response.output_item.done')?.item).toMatchObject({ type: 'custom_tool_call', call_id: 'call_q', name: 'apply_patch', input: PATCH });
+    expect(events.at(-1)?.response?.output[0]).toMatchObject({ type: 'custom_tool_call', input: PATCH });
   });
 
   it('an error mid-stream ends with error and response.failed events', async () => {

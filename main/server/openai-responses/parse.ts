@@ -81,7 +81,7 @@ function toTools(tools: ResponsesRequest['tools']): ToolDef[] {
   for (const t of tools ?? []) {
     if (t.type === 'custom' && t.name) {
       // Free-form tools become a function with one string argument, `input` (what Codex's apply_patch takes).
-      out.push({ name: t.name, description: t.description ?? undefined, parameters: CUSTOM_TOOL_PARAMETERS });
+      out.push({ name: t.name, description: t.description ?? undefined, parameters: CUSTOM_TOOL_PARAMETERS, freeform: true });
       continue;
     }
     // Hosted tools (web_search, file_search, …) run inside OpenAI; no other upstream can execute them.

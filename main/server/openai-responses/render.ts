@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { GatewayError } from '../../core/errors.js';
 import { openAIErrorBody } from '../openai-chat/render.js';
-import type { ChatResponse, FinishReason, Usage } from '../../core/types.js';
+import type { ChatResponse, FinishReason, ToolDef, Usage } from '../../core/types.js';
+import { freeformInput } from './freeform.js';
 
 // Internal response → a Responses API `response` object (also the payload of response.created/completed).
 
@@ -36,6 +37,19 @@ export const functionCallItem = (id: string, callId: string, name: string, args:
   arguments: args,
   status,
 });
+
+/** A call of a free-form (`custom`) tool: its input is plain text, not JSON arguments. */
+export const customToolCallItem = (id: string, callId: string, name: string, input: string): OutputItem => ({
+  type: 'custom_tool_call',
+  id,
+  call_id: callId,
+  name,
+  input,
+});
+
+/** Names of the request's free-form tools, whose calls are rendered as `custom_tool_call` items. */
+export const freeformNames = (tools: readonly ToolDef[] | undefined): ReadonlySet<string> =>
+  new Set((tools ?? []).filter((t) => t.freeform).map((t) => t.name));
 
 export const reasoningItem = (id: string, text: string, status: string): OutputItem => ({
   type: 'reasoning',
@@ -84,11 +98,18 @@ export function responseObject(s: ResponseState): Record<string, unknown> {
   };
 }
 
-export function renderResponse(res: ChatResponse): Record<string, unknown> {
+export function renderResponse(res: ChatResponse, tools?: readonly ToolDef[]): Record<string, unknown> {
   const output: OutputItem[] = [];
+  const freeform = freeformNames(tools);
   if (res.reasoning) output.push(reasoningItem(newId('rs'), res.reasoning, 'completed'));
   if (res.text || res.toolCalls.length === 0) output.push(messageItem(newId('msg'), res.text, 'completed'));
-  for (const call of res.toolCalls) output.push(functionCallItem(newId('fc'), call.id, call.name, call.arguments, 'completed'));
+  for (const call of res.toolCalls) {
+    output.push(
+      freeform.has(call.name)
+        ? customToolCallItem(newId('ctc'), call.id, call.name, freeformInput(call.arguments))
+        : functionCallItem(newId('fc'), call.id, call.name, call.arguments, 'completed'),
+    );
+  }
   return responseObject({
     id: newId('resp'),
     model: res.model,

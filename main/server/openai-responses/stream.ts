@@ -1,7 +1,9 @@
 import type { GatewayError } from '../../core/errors.js';
 import type { StreamChunk, StreamEvent } from '../../core/types.js';
 import type { StreamEncoder } from '../format.js';
+import { FreeformInputStream } from './freeform.js';
 import {
+  customToolCallItem,
   functionCallItem,
   messageItem,
   newId,
@@ -15,17 +17,20 @@ import {
 //   response.created, response.in_progress,
 //   per message:  output_item.added, content_part.added, output_text.delta*, output_text.done, content_part.done, output_item.done
 //   per call:     output_item.added, function_call_arguments.delta*, function_call_arguments.done, output_item.done
+//   per call of a free-form tool: output_item.added, custom_tool_call_input.delta*, custom_tool_call_input.done,
+//                 output_item.done (the input decoded out of the upstream's JSON arguments as they arrive)
 //   response.completed (the whole response, with usage)
 // A new output item opens whenever the kind of output changes, as the API does.
 
 interface OpenItem {
-  kind: 'message' | 'reasoning' | 'function_call';
+  kind: 'message' | 'reasoning' | 'function_call' | 'custom_tool_call';
   outputIndex: number;
   id: string;
   text: string;
   callId?: string;
   name?: string;
   toolIndex?: number;
+  freeform?: FreeformInputStream;
 }
 
 export class ResponsesStreamEncoder implements StreamEncoder {
@@ -34,7 +39,11 @@ export class ResponsesStreamEncoder implements StreamEncoder {
   private open: OpenItem | undefined;
   private readonly state: ResponseState;
 
-  constructor(requestedModel: string) {
+  constructor(
+    requestedModel: string,
+    /** Tools whose calls are free-form text (`custom_tool_call`), not JSON arguments. */
+    private readonly freeform: ReadonlySet<string> = new Set(),
+  ) {
     this.state = { id: newId('resp'), model: requestedModel, createdAt: Math.floor(Date.now() / 1000), status: 'in_progress', output: [] };
   }
 
@@ -75,17 +84,27 @@ export class ResponsesStreamEncoder implements StreamEncoder {
         return ev.delta ? this.start() + this.ensure('reasoning') + this.textDelta('response.reasoning_text.delta', ev.delta) : '';
       case 'tool_call_start': {
         const out = this.start() + this.close();
-        const item: OpenItem = { kind: 'function_call', outputIndex: this.state.output.length, id: newId('fc'), text: '', callId: ev.id, name: ev.name, toolIndex: ev.index };
+        const custom = this.freeform.has(ev.name);
+        const base = { outputIndex: this.state.output.length, text: '', callId: ev.id, name: ev.name, toolIndex: ev.index };
+        const item: OpenItem = custom
+          ? { ...base, kind: 'custom_tool_call', id: newId('ctc'), freeform: new FreeformInputStream() }
+          : { ...base, kind: 'function_call', id: newId('fc') };
         this.open = item;
-        const added = functionCallItem(item.id, ev.id, ev.name, '', 'in_progress');
+        const added = custom ? customToolCallItem(item.id, ev.id, ev.name, '') : functionCallItem(item.id, ev.id, ev.name, '', 'in_progress');
         this.state.output.push(added);
         return out + this.emit('response.output_item.added', { output_index: item.outputIndex, item: added });
       }
       case 'tool_call_delta': {
         // Responses items are sequential: only the open call can grow.
-        if (this.open?.kind !== 'function_call' || this.open.toolIndex !== ev.index || !ev.argumentsDelta) return '';
-        this.open.text += ev.argumentsDelta;
-        return this.emit('response.function_call_arguments.delta', { item_id: this.open.id, output_index: this.open.outputIndex, delta: ev.argumentsDelta });
+        const open = this.open;
+        if ((open?.kind !== 'function_call' && open?.kind !== 'custom_tool_call') || open.toolIndex !== ev.index || !ev.argumentsDelta) return '';
+        const at = { item_id: open.id, output_index: open.outputIndex };
+        if (open.freeform) {
+          const delta = open.freeform.push(ev.argumentsDelta);
+          return delta ? this.emit('response.custom_tool_call_input.delta', { ...at, delta }) : '';
+        }
+        open.text += ev.argumentsDelta;
+        return this.emit('response.function_call_arguments.delta', { ...at, delta: ev.argumentsDelta });
       }
       case 'usage':
         this.state.usage = ev.usage;
@@ -132,7 +151,12 @@ export class ResponsesStreamEncoder implements StreamEncoder {
     const base = { item_id: item.id, output_index: item.outputIndex };
     let out = '';
     let done: OutputItem;
-    if (item.kind === 'function_call') {
+    if (item.freeform) {
+      const { input, rest } = item.freeform.finish();
+      if (rest) out += this.emit('response.custom_tool_call_input.delta', { ...base, delta: rest });
+      out += this.emit('response.custom_tool_call_input.done', { ...base, input });
+      done = customToolCallItem(item.id, item.callId ?? '', item.name ?? '', input);
+    } else if (item.kind === 'function_call') {
       out += this.emit('response.function_call_arguments.done', { ...base, name: item.name, arguments: item.text });
       done = functionCallItem(item.id, item.callId ?? '', item.name ?? '', item.text, 'completed');
     } else if (item.kind === 'message') {

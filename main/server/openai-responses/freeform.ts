@@ -1,0 +1,95 @@
+// Free-form (`custom`) tools, such as Codex's apply_patch, reach upstreams as a function with one string argument,
+// `input` (parse.ts). Their calls come back as JSON arguments, `{"input": "..."}`, and go to the client as the
+// free-form text alone, in a `custom_tool_call` item.
+
+/** The free-form input carried by a call's JSON arguments; the raw text when the model sent anything else. */
+export function freeformInput(args: string): string {
+  try {
+    const v = JSON.parse(args) as unknown;
+    if (v !== null && typeof v === 'object' && typeof (v as { input?: unknown }).input === 'string') return (v as { input: string }).input;
+  } catch {
+    // Not JSON: the model wrote the input itself.
+  }
+  return args;
+}
+
+const PREFIX = /^\s*\{\s*"input"\s*:\s*"/;
+/** What a prefix of the arguments may look like before PREFIX has fully arrived. */
+const PARTIAL_PREFIX = /^\s*(\{\s*("(i(n(p(u(t("\s*(:\s*)?)?)?)?)?)?)?)?)?$/;
+const ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+
+/**
+ * Decodes the `input` string out of streamed JSON argument deltas as they arrive, so the client sees the input
+ * grow instead of waiting for the whole call. Arguments of any other shape are held and decoded at the end.
+ */
+export class FreeformInputStream {
+  private raw = '';
+  private state: 'prefix' | 'string' | 'closed' | 'other' = 'prefix';
+  /** Undecoded tail: an escape sequence split across deltas. */
+  private pending = '';
+  private emitted = '';
+
+  /** Adds an arguments delta; returns the newly decoded input text ('' when nothing is due yet). */
+  push(delta: string): string {
+    this.raw += delta;
+    if (this.state === 'prefix') {
+      const m = PREFIX.exec(this.raw);
+      if (m) {
+        this.state = 'string';
+        return this.decode(this.raw.slice(m[0].length));
+      }
+      if (!PARTIAL_PREFIX.test(this.raw)) this.state = 'other';
+      return '';
+    }
+    return this.state === 'string' ? this.decode(delta) : '';
+  }
+
+  /** The whole input, and what of it was not yet returned by push(). A string cut short keeps what arrived. */
+  finish(): { input: string; rest: string } {
+    const input = this.state === 'closed' || this.state === 'string' ? this.emitted : freeformInput(this.raw);
+    return { input, rest: input.startsWith(this.emitted) ? input.slice(this.emitted.length) : '' };
+  }
+
+  private decode(text: string): string {
+    const s = this.pending + text;
+    this.pending = '';
+    let out = '';
+    let i = 0;
+    while (i < s.length) {
+      const c = s[i];
+      if (c === '"') {
+        this.state = 'closed';
+        break;
+      }
+      if (c !== '\\') {
+        out += c;
+        i++;
+        continue;
+      }
+      if (i + 1 >= s.length) break;
+      const e = s[i + 1];
+      if (e === 'u') {
+        if (i + 6 > s.length) break;
+        const hex = s.slice(i + 2, i + 6);
+        if (!/^[0-9a-fA-F]{4}$/.test(hex)) return this.giveUp(out);
+        out += String.fromCharCode(parseInt(hex, 16));
+        i += 6;
+      } else if (ESCAPES[e] !== undefined) {
+        out += ESCAPES[e];
+        i += 2;
+      } else {
+        return this.giveUp(out);
+      }
+    }
+    if (this.state === 'string') this.pending = s.slice(i);
+    this.emitted += out;
+    return out;
+  }
+
+  /** Not valid JSON string text: stop decoding; finish() falls back to the raw arguments. */
+  private giveUp(out: string): string {
+    this.state = 'other';
+    this.emitted += out;
+    return out;
+  }
+}

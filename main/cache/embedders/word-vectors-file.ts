@@ -2,7 +2,8 @@
 // at build time (`npm run build`). The installer ships this ~20 MB file instead of the package's 300 MB JSON,
 // and loading it is a file read instead of a JSON scan. Without it (a source checkout before a build), the
 // embedder reads the package's JSON as before.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { endianness } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -63,9 +64,9 @@ export function findWordVectorsFile(): string | undefined {
 }
 
 /** The shipped vectors when there is a file with at least `vocab` words, else undefined. */
-export function readShippedWordVectors(dim: number, vocab: number, path = findWordVectorsFile()): WordVectors | undefined {
+export async function readShippedWordVectors(dim: number, vocab: number, path = findWordVectorsFile()): Promise<WordVectors | undefined> {
   if (!path) return undefined;
-  const buf = readFileSync(path);
+  const buf = await readFile(path);
   if (buf.length >= HEADER_BYTES && buf.readUInt32LE(8) < vocab) return undefined;
   return decodeWordVectors(buf, dim, vocab);
 }

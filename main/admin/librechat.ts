@@ -20,6 +20,9 @@ export const NO_KEY_PLACEHOLDER = 'lynkr-local';
 
 const q = (s: string): string => JSON.stringify(s);
 
+/** A request header naming the client; our LibreChat entry sets it (LibreChat's own User-Agent is the SDK's). */
+export const CLIENT_HEADER = 'X-Lynkr-Client';
+
 /** A safe endpoint name: never empty and never starting with "ollama". */
 export function endpointName(name: string | undefined): string {
   const n = (name ?? '').trim() || 'Lynkr';
@@ -50,6 +53,8 @@ export function librechatYaml(input: LibreChatYamlInput): string {
     '      titleConvo: true',
     `      titleModel: ${q(input.titleModel)}`,
     `      modelDisplayLabel: ${q(name)}`,
+    '      headers:',
+    `        ${CLIENT_HEADER}: "librechat"  # shows LibreChat as connected in the window and the request log`,
     '',
   ].join('\n');
 }

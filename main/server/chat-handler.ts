@@ -27,6 +27,18 @@ const idPrefix = randomBytes(6).toString('hex');
 let idCounter = 0;
 export const newRequestId = (): string => `${idPrefix}${(++idCounter).toString(16).padStart(12, '0')}`;
 
+/**
+ * The User-Agent, with the client named in `x-lynkr-client` appended (`OpenAI/JS 4.104.0 (librechat)`): LibreChat
+ * sends its SDK's User-Agent, and the snippet we generate for it adds the header.
+ */
+export function clientLabel(req: IncomingMessage): string | undefined {
+  const ua = req.headers['user-agent'];
+  const client = req.headers['x-lynkr-client'];
+  if (typeof client !== 'string' || client.trim() === '') return ua;
+  const name = client.replace(/[^\x20-\x7e]/g, '').trim().slice(0, 64);
+  return ua ? `${ua} (${name})` : name;
+}
+
 /** Cache scope: global by default; per user (OpenAI `user` or the inbound key) when configured. */
 function cacheScope(settings: Settings, req: IncomingMessage, chat: ChatRequest): string {
   if (settings.cache.scope === 'global') return '';
@@ -107,7 +119,7 @@ export function chatHandler(format: InboundFormat, deps: ChatHandlerDeps) {
         startedAt,
         cacheControl: req.headers['cache-control'],
         scope: cacheScope(settings, req, request),
-        userAgent: req.headers['user-agent'],
+        userAgent: clientLabel(req),
       });
       setRouteHeaders(res, outcome.meta);
       if (outcome.kind === 'response') {

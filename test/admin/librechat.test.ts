@@ -17,6 +17,7 @@ interface CustomEndpoint {
   titleConvo: boolean;
   titleModel: string;
   modelDisplayLabel: string;
+  headers: Record<string, string>;
 }
 const entry = (yaml: string): CustomEndpoint => {
   const doc = parse(yaml) as { endpoints: { custom: CustomEndpoint[] } };
@@ -42,6 +43,7 @@ describe('librechatYaml', () => {
       titleConvo: true,
       titleModel: 'chat-fast',
       modelDisplayLabel: 'Lynkr',
+      headers: { 'X-Lynkr-Client': 'librechat' },
     });
   });
 

@@ -64,6 +64,25 @@ describe('observability through the gateway', () => {
     expect(status.librechatSeenAt).toBeTypeOf('number');
   });
 
+  it('LibreChat with our yaml entry (the SDK User-Agent plus X-Lynkr-Client) is seen; the SDK alone is not', async () => {
+    const fresh = await startTestGateway({ providers: [{ id: 'openai', kind: 'openai', baseUrl: cloud.url, apiKey: KEY, models: ['gpt-4o-mini'] }], cache: { exact: { enabled: false } } });
+    try {
+      const seen = async () => ((await (await fresh.admin('/admin/status')).json()) as { librechatSeenAt?: number }).librechatSeenAt;
+      const sdk = new OpenAI({ baseURL: `${fresh.baseUrl}/v1`, apiKey: 'unused', maxRetries: 0 });
+      await sdk.chat.completions.create({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] });
+      await new Promise((r) => setTimeout(r, 50));
+      expect(await seen()).toBeUndefined();
+      const librechat = new OpenAI({ baseURL: `${fresh.baseUrl}/v1`, apiKey: 'unused', maxRetries: 0, defaultHeaders: { 'X-Lynkr-Client': 'librechat' } });
+      await librechat.chat.completions.create({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] });
+      await new Promise((r) => setTimeout(r, 50));
+      expect(await seen()).toBeTypeOf('number');
+      const { rows } = (await (await fresh.admin('/admin/logs?limit=1')).json()) as { rows: RequestRecord[] };
+      expect(rows[0].userAgent).toMatch(/^OpenAI\/JS .* \(librechat\)$/);
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('an upstream that echoes the key: the key is in neither the log rows nor the process log', async () => {
     cloud.setFault({ status: 401, body: { error: { message: `Incorrect API key provided: ${KEY}` } } }, { times: 1 });
     const res = await fetch(`${gw.baseUrl}/v1/chat/completions`, {

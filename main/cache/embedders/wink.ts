@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { type Embedder, normalize, STOPWORDS, words } from './types.js';
-import { readShippedWordVectors, type WordVectors } from './word-vectors-file.js';
+import { readShippedWordVectors, SHIPPED_VOCAB, type WordVectors } from './word-vectors-file.js';
 
 export type { WordVectors };
 export const WINK_DIM = 100;
@@ -74,7 +74,7 @@ export interface WinkEmbedder extends Embedder {
   preload(): Promise<void>;
 }
 
-export function createWinkEmbedder(vocab = 50_000): WinkEmbedder {
+export function createWinkEmbedder(vocab = SHIPPED_VOCAB): WinkEmbedder {
   let loading: Promise<WordVectors> | undefined;
   let state: 'idle' | 'loading' | 'ready' | 'failed' = 'idle';
   const load = (): Promise<WordVectors> => {

@@ -8,7 +8,7 @@ import { endianness } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** Words in the shipped file: the builtin embedder's vocabulary. */
+/** The builtin embedder's vocabulary, and the words in the shipped file. */
 export const SHIPPED_VOCAB = 50_000;
 export const WORD_VECTORS_FILE = 'word-vectors.bin';
 

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { createCache } from '../main/cache/cache.js';
-import { CACHE_PAGE_SIZE } from '../main/cache/db.js';
+import { applyStorageSettings } from '../main/cache/db.js';
 import { createHybridEmbedder, createNgramEmbedder, createWinkEmbedder, type Embedder } from '../main/cache/embedders/index.js';
 import { normalize } from '../main/cache/embedders/types.js';
 import { nearMissReason } from '../main/cache/near-miss.js';
@@ -132,11 +132,8 @@ function latency(rows: number, layout: VecLayout, contexts: number, dim = 768, q
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lynkr-bench-cache-'));
   const db = new Database(path.join(dir, 'bench.db'));
   try {
-    db.pragma(`page_size = ${CACHE_PAGE_SIZE}`); // as cache/db.ts
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = OFF');
-    db.pragma('cache_size = -65536'); // as cache/db.ts
-    db.pragma('mmap_size = 268435456');
+    applyStorageSettings(db);
+    db.pragma('synchronous = OFF'); // faster builds; lookups read the same either way
     db.loadExtension(sqliteVecPath());
     const idx = new VecIndex(db, `bench_${layout}`, dim, layout, layout === 'brute' ? 32 : undefined);
     const rnd = mulberry32(42);

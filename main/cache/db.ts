@@ -52,19 +52,24 @@ function isCorrupt(err: unknown): boolean {
   return code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT') || code.startsWith('SQLITE_CANTOPEN');
 }
 
+/** Page size, journal and caches of the cache file (the benchmark's vector tables use the same). */
+export function applyStorageSettings(db: Database.Database): void {
+  // Takes effect only in a new file (before WAL). sqlite-vec reads its vectors 1024 to a blob: with 4 KB pages a
+  // 768-bit chunk spans 24 overflow pages; with 16 KB pages a 100k-row lookup measured about 4.2 ms p50
+  // against 5.4 ms. Larger pages would cost more WAL bytes on each small write.
+  db.pragma(`page_size = ${CACHE_PAGE_SIZE}`);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  // Keep the hot pages (bit vectors, indexes) in memory: the default 2 MB page cache makes a 100k-entry KNN
+  // scan go to the OS for every chunk.
+  db.pragma('cache_size = -65536');
+  db.pragma('mmap_size = 268435456');
+}
+
 function openAndPrepare(file: string, opts: OpenOptions): Database.Database {
   const db = new Database(file, { timeout: opts.busyTimeoutMs ?? 250 });
   try {
-    // Takes effect only in a new file (before WAL). sqlite-vec reads its vectors 1024 to a blob: with 4 KB pages a
-    // 768-bit chunk spans 24 overflow pages; with 16 KB pages a 100k-row lookup measured about 4.2 ms p50
-    // against 5.4 ms. Larger pages would cost more WAL bytes on each small write.
-    db.pragma(`page_size = ${CACHE_PAGE_SIZE}`);
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-    // Keep the hot pages (bit vectors, indexes) in memory: the default 2 MB page cache makes a 100k-entry KNN
-    // scan go to the OS for every chunk.
-    db.pragma('cache_size = -65536');
-    db.pragma('mmap_size = 268435456');
+    applyStorageSettings(db);
     migrate(db);
     // Probe for a writer lock held elsewhere (WAL lets us read while another process writes).
     db.exec('BEGIN IMMEDIATE; COMMIT');

@@ -3,7 +3,7 @@
 // Types only: the renderer imports this file as types, never at run time.
 //
 //   GET    /admin/status                     → StatusResponse
-//   PUT    /admin/mode          {mode}       → {mode}
+//   PUT    /admin/mode          {mode}       → ModeResponse {mode, pinnedBy?}
 //   GET    /admin/aliases                    → AliasView[]
 //   PUT    /admin/aliases/:name {targets?, description?, tiered?} → AliasView (creates or edits)
 //   DELETE /admin/aliases/:name              → {ok:true}
@@ -112,6 +112,18 @@ export interface StatusResponse {
   librechatSeenAt?: number;
   /** Warnings to show in the window (e.g. no OS secret store). */
   warnings: string[];
+  /**
+   * Settings that an environment variable or a CLI flag set at start (setting path → its name, e.g.
+   * `{mode: 'LYNKR_MODE'}`). They win over the saved settings at every start, so a change made here lasts only
+   * until the gateway restarts. Names only, never values.
+   */
+  pinned: Record<string, string>;
+}
+
+export interface ModeResponse {
+  mode: Mode;
+  /** The variable or flag that sets the mode at start, when one does (see StatusResponse.pinned). */
+  pinnedBy?: string;
 }
 
 export interface CacheStats {

@@ -65,4 +65,6 @@ export interface AdminDeps {
   server: ServerControl;
   /** Warnings for the window (e.g. desktop: no OS secret store). */
   warnings: () => string[];
+  /** Setting path → the env variable or CLI flag that set it at start (StatusResponse.pinned). */
+  pinned: Readonly<Record<string, string>>;
 }

@@ -27,6 +27,8 @@ export function formatStatus(s: StatusResponse): string {
   ];
   if (s.gatewayKeyMasked) lines.push(row('inbound key', s.gatewayKeyMasked));
   for (const w of s.warnings) lines.push(row('warning', w));
+  const pinned = Object.entries(s.pinned);
+  if (pinned.length) lines.push(row('set at start', `${pinned.map(([path, by]) => `${path} by ${by}`).join(' · ')} (changes to these last until restart)`));
   return lines.join('\n');
 }
 

@@ -2,7 +2,7 @@
 // gateway through its admin API (admin-client.ts). Everything it touches comes in through CliIO, so tests
 // run the real commands against a fake admin server and read what was printed.
 import { Argument, Command, InvalidArgumentError, Option } from 'commander';
-import type { CacheStats, Mode, ProviderView, RequestRecord, StatusResponse } from '../admin/contract.js';
+import type { CacheStats, Mode, ModeResponse, ProviderView, RequestRecord, StatusResponse } from '../admin/contract.js';
 import { createAdminClient, resolveAdminTarget, type AdminClient } from './admin-client.js';
 import { formatCacheStats, formatLogRow, formatProviders, formatStatus } from './format.js';
 import { runStart, type StartGateway } from './start-command.js';
@@ -78,11 +78,15 @@ export function buildProgram(io: CliIO, version = '0.0.0'): Command {
     const c = client(o);
     if (!mode) {
       const s = await c.get<StatusResponse>('/status');
-      print(o, { mode: s.mode }, () => `mode: ${s.mode}`);
+      print(o, { mode: s.mode, pinnedBy: s.pinned.mode }, () => `mode: ${s.mode}${s.pinned.mode ? ` (set by ${s.pinned.mode} at start)` : ''}`);
       return;
     }
-    const res = await c.send<{ mode: Mode }>('PUT', '/mode', { mode });
-    print(o, res, () => `mode: ${res.mode} (saved; streams in flight keep their route)`);
+    const res = await c.send<ModeResponse>('PUT', '/mode', { mode });
+    print(o, res, () =>
+      res.pinnedBy
+        ? `mode: ${res.mode} until the gateway restarts: ${res.pinnedBy} sets the mode at every start (unset it to keep this choice)`
+        : `mode: ${res.mode} (saved; streams in flight keep their route)`,
+    );
   });
 
   admin(

@@ -173,6 +173,7 @@ export async function startGateway(opts: StartOptions = {}): Promise<RunningGate
     ollama,
     server: serverControl,
     warnings: () => [...(opts.warnings?.() ?? []), ...loaded.warnings],
+    pinned: Object.fromEntries(loaded.origins),
   };
 
   const renderByPath = (path: string) => (path.includes('/messages') ? anthropicMessagesFormat : openaiChatFormat);

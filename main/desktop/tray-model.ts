@@ -10,6 +10,8 @@ export interface TrayState {
   gateway: GatewayPhase;
   port: number;
   mode: Mode;
+  /** The variable that sets the mode at every start (LYNKR_MODE): a switch from the menu lasts until restart. */
+  modePinnedBy?: string;
   /** undefined while unknown (first check not done yet). */
   ollamaUp?: boolean;
   requestsToday: number;
@@ -73,7 +75,7 @@ export function buildTrayMenu(s: TrayState): MenuItemModel[] {
   return [
     { type: 'normal', label: statusLine(s), enabled: false },
     sep,
-    { type: 'normal', label: 'Mode', enabled: false },
+    { type: 'normal', label: s.modePinnedBy ? `Mode (${s.modePinnedBy} resets it at restart)` : 'Mode', enabled: false },
     ...(['local', 'cloud', 'auto'] as const).map(
       (m): MenuItemModel => ({ type: 'radio', label: MODE_LABELS[m], checked: s.mode === m, enabled: serving, action: `mode:${m}` }),
     ),
@@ -102,7 +104,7 @@ export function trayStateFrom(input: {
   phase: GatewayPhase;
   port: number;
   error?: string;
-  status?: { mode: Mode; port: number; requestsToday: number; ollama: { state: string } };
+  status?: { mode: Mode; port: number; requestsToday: number; ollama: { state: string }; pinned?: Record<string, string> };
   startAtLogin: boolean;
   update: UpdatePhase;
 }): TrayState {
@@ -111,6 +113,7 @@ export function trayStateFrom(input: {
     gateway: input.phase,
     port: input.phase === 'running' && st ? st.port : input.port,
     mode: st?.mode ?? 'auto',
+    modePinnedBy: st?.pinned?.mode,
     ollamaUp: st ? st.ollama.state === 'running' : undefined,
     requestsToday: st?.requestsToday ?? 0,
     startAtLogin: input.startAtLogin,

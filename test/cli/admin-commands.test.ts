@@ -20,7 +20,7 @@ const status: StatusResponse = {
   service: 'lynkr-desktop', version: '1.2.3', baseUrl: 'http://localhost:8081/v1', dockerBaseUrl: 'http://host.docker.internal:8081/v1',
   port: 8081, listening: ['127.0.0.1:8081'], mode: 'auto', allowDocker: false, uptimeMs: 3_723_000, requestsToday: 42, providers,
   ollama: { state: 'running', endpoint: 'http://localhost:11434', version: '0.6.1', models: [{ name: 'qwen2.5-coder:7b' }], suggestions: [], checkedAt: 0 },
-  cache: { exact: true, semantic: false }, warnings: ['no OS secret store'],
+  cache: { exact: true, semantic: false }, warnings: ['no OS secret store'], pinned: {},
 };
 
 const cacheStats: CacheStats = {
@@ -78,6 +78,20 @@ describe('lynkr admin commands', () => {
     const run = await runCli(['mode', 'local', ...common]);
     expect(fake.received).toEqual([expect.objectContaining({ method: 'PUT', path: '/admin/mode', body: { mode: 'local' } })]);
     expect(run.out).toEqual(['mode: local (saved; streams in flight keep their route)']);
+  });
+
+  it('mode set by LYNKR_MODE: status and mode say that a change lasts only until restart', async () => {
+    fake = await startFakeAdmin(TOKEN, {
+      'GET /admin/status': { ...status, pinned: { mode: 'LYNKR_MODE', 'server.port': '--port' } },
+      'PUT /admin/mode': { mode: 'cloud', pinnedBy: 'LYNKR_MODE' },
+    });
+    const common = ['--port', String(fake.port), '--data-dir', dataDirWithToken(TOKEN)];
+    expect((await runCli(['mode', ...common])).out).toEqual(['mode: auto (set by LYNKR_MODE at start)']);
+    expect((await runCli(['mode', 'cloud', ...common])).out).toEqual([
+      'mode: cloud until the gateway restarts: LYNKR_MODE sets the mode at every start (unset it to keep this choice)',
+    ]);
+    const text = (await runCli(['status', ...common])).out.join('\n');
+    expect(text).toContain('set at start mode by LYNKR_MODE · server.port by --port (changes to these last until restart)');
   });
 
   it('mode without an argument shows the current mode; a wrong one is refused before any request', async () => {

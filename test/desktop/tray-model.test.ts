@@ -71,8 +71,21 @@ describe('tray menu model', () => {
       startAtLogin: true,
       update: 'idle',
     });
-    expect(s).toEqual({ gateway: 'running', port: 8090, mode: 'local', ollamaUp: false, requestsToday: 3, startAtLogin: true, update: 'idle', error: undefined });
+    expect(s).toEqual({ gateway: 'running', port: 8090, mode: 'local', modePinnedBy: undefined, ollamaUp: false, requestsToday: 3, startAtLogin: true, update: 'idle', error: undefined });
     expect(trayStateFrom({ phase: 'stopped', port: 8081, error: 'x', startAtLogin: false, update: 'disabled' }).ollamaUp).toBeUndefined();
+  });
+
+  it('says in the Mode heading when LYNKR_MODE will reset a switch at restart', () => {
+    const s = trayStateFrom({
+      phase: 'running',
+      port: 8081,
+      status: { mode: 'cloud', port: 8081, requestsToday: 0, ollama: { state: 'running' }, pinned: { mode: 'LYNKR_MODE', 'server.port': 'PORT' } },
+      startAtLogin: false,
+      update: 'idle',
+    });
+    const labels = buildTrayMenu(s).map((i) => i.label);
+    expect(labels).toContain('Mode (LYNKR_MODE resets it at restart)');
+    expect(labels).not.toContain('Mode');
   });
 
   it('builds the URLs the copy items put on the clipboard', () => {

@@ -117,6 +117,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('the window in Chromiu
 
   it('switching the mode sends requests local, then cloud', async () => {
     await page.waitForSelector('[data-testid="mode-switch"] [aria-checked="true"]:has-text("Local")');
+    expect(await page.locator('[data-testid="mode-pinned"]').count()).toBe(0);
     const first = await chat('Which way do I go? (local)');
     expect(first.choices[0].message.content).toContain('fake Ollama');
     expect(ollama.count('/api/chat')).toBe(1);
@@ -365,5 +366,18 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('the window in Chromiu
     await expect.poll(() => page.textContent('[data-testid="librechat-yaml"]'), { timeout: 6000 }).toContain('lynkr-local');
 
     await expect.poll(async () => (await gw.admin('/admin/status')).status).toBe(200);
+  });
+
+  it('a mode set by LYNKR_MODE says that a switch lasts until restart', async () => {
+    const pinned = await startTestGateway({ mode: 'local', providers: [{ id: 'ollama', kind: 'ollama', baseUrl: ollama.url }] }, { env: { LYNKR_MODE: 'cloud' } });
+    const other = await context.newPage();
+    try {
+      await other.goto(`${pinned.baseUrl}/ui/#token=${pinned.adminToken}`);
+      await other.waitForSelector('[data-testid="mode-switch"] [aria-checked="true"]:has-text("Cloud")');
+      await expect(other.textContent('[data-testid="mode-pinned"]')).resolves.toContain('LYNKR_MODE sets the mode each time the gateway starts');
+    } finally {
+      await other.close();
+      await pinned.close();
+    }
   });
 });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AliasView } from '../../main/admin/contract.js';
+import type { AliasView, StatusResponse } from '../../main/admin/contract.js';
 import type { SettingsInput } from '../../main/settings/schema.js';
 import { startFakeOllama, type FakeOllama } from '../fakes/ollama.js';
 import { closedPortUrl, startFakeOpenAI, type FakeOpenAI } from '../fakes/openai.js';
@@ -214,6 +214,38 @@ describe('local down in auto mode', () => {
       expect(performance.now() - t0).toBeLessThan(1_000);
     } finally {
       await gw2.close();
+    }
+  });
+});
+
+describe('a mode set by LYNKR_MODE', () => {
+  it('wins at start over the saved mode; the admin API names it, and a switch works until restart', async () => {
+    const cloud = await startFakeOpenAI({ script: { text: 'from cloud' } });
+    const dataDir = mkdtempSync(join(tmpdir(), 'lynkr-pinned-'));
+    try {
+      const settings = settingsFor(await closedPortUrl(), cloud.url, { mode: 'local' });
+      const gw = await startTestGateway(settings, { dataDir, env: { LYNKR_MODE: 'cloud' } });
+      const status = (await (await gw.admin('/admin/status')).json()) as StatusResponse;
+      expect(status.mode).toBe('cloud');
+      expect(status.pinned).toEqual({ mode: 'LYNKR_MODE' });
+      const res = await setMode(gw, 'auto');
+      expect(await res.json()).toEqual({ mode: 'auto', pinnedBy: 'LYNKR_MODE' });
+      expect(JSON.parse(readFileSync(join(dataDir, 'settings.json'), 'utf8')).mode).toBe('auto');
+      await gw.close();
+
+      // Restarted with the same environment: the variable wins again, which is what the API warned about.
+      const again = await startTestGateway(settings, { dataDir, env: { LYNKR_MODE: 'cloud' }, keepSettingsFile: true });
+      expect(((await (await again.admin('/admin/status')).json()) as StatusResponse).mode).toBe('cloud');
+      await again.close();
+      // Without it, the saved choice holds and nothing is pinned.
+      const unset = await startTestGateway(settings, { dataDir, keepSettingsFile: true });
+      const s = (await (await unset.admin('/admin/status')).json()) as StatusResponse;
+      expect([s.mode, s.pinned]).toEqual(['auto', {}]);
+      expect(await (await setMode(unset, 'local')).json()).toEqual({ mode: 'local' });
+      await unset.close();
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+      await cloud.close();
     }
   });
 });

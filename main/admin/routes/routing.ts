@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { GatewayError } from '../../core/errors.js';
 import { aliasViews } from '../../routing/catalog.js';
 import { aliasSchema } from '../../settings/schema.js';
-import type { AliasView, Mode, RoutingView } from '../contract.js';
+import type { AliasView, ModeResponse, RoutingView } from '../contract.js';
 import type { AdminDeps } from '../deps.js';
 import { parseBody } from '../validate.js';
 
@@ -56,7 +56,8 @@ export function registerRoutingRoutes(router: Router, deps: AdminDeps): void {
     const next = deps.settings.update((draft) => {
       draft.mode = mode;
     });
-    res.json({ mode: next.mode satisfies Mode });
+    const body: ModeResponse = { mode: next.mode, pinnedBy: deps.pinned.mode };
+    res.json(body);
   });
 
   router.post('/breakers/reset', (req, res) => {

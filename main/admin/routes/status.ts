@@ -24,6 +24,7 @@ export async function buildStatus(deps: AdminDeps): Promise<StatusResponse> {
     cache: deps.cache.health(),
     librechatSeenAt: deps.requests.librechatSeenAt(),
     warnings: deps.warnings(),
+    pinned: { ...deps.pinned },
   };
 }
 

@@ -73,6 +73,12 @@ export function OverviewPage(props: { status: Polled<StatusResponse> }) {
             ))}
           </div>
           <p class="muted small">{modes.find((m) => m.id === s.mode)?.hint}. Streams in flight keep their route.</p>
+          {s.pinned.mode && (
+            <p class="small" data-testid="mode-pinned">
+              <code>{s.pinned.mode}</code> sets the mode each time the gateway starts, so a switch here lasts until the next restart. Unset it to
+              keep your choice.
+            </p>
+          )}
           {setMode.busy && <Busy label="Switching mode…" />}
           <ErrorBox title="Mode not changed" error={setMode.error} />
         </Card>

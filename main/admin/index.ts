@@ -34,7 +34,7 @@ export function createAdminRouter(deps: AdminDeps, guard: RequestHandler, extra:
     // body-parser errors carry their own status (400 malformed, 413 too large).
     const status = typeof err?.status === 'number' && err.status < 500 ? err.status : e.status;
     const message = scrub(err?.type === 'entity.parse.failed' ? 'malformed JSON' : e.message);
-    if (!res.headersSent) res.status(status).json({ error: { message, type: e.kind, param: e.param ?? null } });
+    if (!res.headersSent) res.status(status).json({ error: { message, type: e.kind, param: e.param ?? null, code: e.code ?? null } });
   }) as ErrorRequestHandler);
   return router;
 }

@@ -1,6 +1,6 @@
 // The composition root: builds every service from settings and starts the HTTP server. `lynkr start`, the
 // desktop shell and the tests all start the gateway through startGateway().
-import { createServer, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import express from 'express';
 import { createAdminRouter } from '../admin/index.js';
 import type { AdminDeps, ServerControl } from '../admin/deps.js';
@@ -35,6 +35,7 @@ import { planBind } from '../server/security/bind-policy.js';
 import { hostCheck } from '../server/security/host-check.js';
 import { inboundAuth } from '../server/security/inbound-auth.js';
 import { listenAll } from '../server/security/listen.js';
+import { switchListeners } from '../server/rebind.js';
 import { v1Cors } from '../server/security/origin.js';
 import { createShutdown } from '../server/shutdown.js';
 import { loadOrCreateAdminToken } from '../settings/admin-token.js';
@@ -142,24 +143,11 @@ export async function startGateway(opts: StartOptions = {}): Promise<RunningGate
       const next = planBind(current().server);
       // Same configured port (e.g. 0 in tests): keep the port we have, so clients' URLs stay valid.
       const wanted = current().server.port === configuredPort ? port : current().server.port;
+      const { set, error } = await switchListeners({ servers, port }, next.addresses, wanted, makeServer);
+      ({ servers, port } = set);
+      if (error) throw error;
       configuredPort = current().server.port;
-      // Servers on an address and port that stay are kept: closing one would cut the admin request asking for
-      // this. Servers that go stop accepting; their in-flight requests finish on the open sockets.
-      const keep = wanted === port ? servers.filter((s) => next.addresses.includes(hostOf(s))) : [];
-      const add = next.addresses.filter((a) => !keep.some((s) => hostOf(s) === a));
-      const listening = add.length ? await listenAll(makeServer, add, wanted) : undefined;
-      for (const s of servers) {
-        if (keep.includes(s)) continue;
-        // Keep-alive sockets would outlive close(): every response still served here closes its connection.
-        s.prependListener('request', (_req, res: ServerResponse) => {
-          res.shouldKeepAlive = false;
-        });
-        s.close();
-        s.closeIdleConnections();
-      }
       bind = next;
-      servers = [...keep, ...(listening?.servers ?? [])];
-      port = listening?.port ?? port;
     },
   };
 
@@ -254,11 +242,6 @@ export async function startGateway(opts: StartOptions = {}): Promise<RunningGate
       await shutdown.shutdown();
     },
   };
-}
-
-function hostOf(s: Server): string {
-  const a = s.address();
-  return a && typeof a === 'object' ? a.address : '';
 }
 
 function addressOf(s: Server): string {

@@ -2,6 +2,8 @@ import type { Router } from 'express';
 import { z } from 'zod';
 import type { AdminDeps } from '../deps.js';
 import { generateGatewayKey, maskKey } from '../../core/keys.js';
+import { GatewayError } from '../../core/errors.js';
+import { ListenError } from '../../server/security/listen.js';
 import { parseBody } from '../validate.js';
 import { buildStatus } from './status.js';
 
@@ -14,6 +16,7 @@ const serverInput = z.object({
 export function registerServerRoutes(router: Router, deps: AdminDeps): void {
   router.put('/server', async (req, res) => {
     const input = parseBody(serverInput, req);
+    const before = deps.settings.get().server;
     deps.settings.update((draft) => {
       Object.assign(draft.server, input);
       // Letting containers in means non-loopback peers: they must present a key, so make sure there is one.
@@ -21,7 +24,16 @@ export function registerServerRoutes(router: Router, deps: AdminDeps): void {
     });
     // This connection may belong to a server the rebind closes: don't let the client reuse it.
     res.setHeader('connection', 'close');
-    await deps.server.rebind();
+    try {
+      await deps.server.rebind();
+    } catch (err) {
+      // The gateway still listens where it did: the settings say so too, and the error says why.
+      deps.settings.update((draft) => {
+        draft.server = before;
+      });
+      if (!(err instanceof ListenError)) throw err;
+      throw new GatewayError({ kind: 'unavailable', status: 409, code: err.code === 'EADDRINUSE' ? 'port_in_use' : 'listen_failed', message: err.message });
+    }
     res.json(await buildStatus(deps));
   });
 

@@ -18,7 +18,8 @@ export function LibreChatPage(props: { keyMasked?: string; onKeyChange(): Promis
   });
   const docker = useAction(async (allowDocker: boolean) => {
     await api<StatusResponse>('/server', 'PUT', { allowDocker });
-    await setup.reload();
+    // Turning it on may have created the gateway key, which the status shows.
+    await Promise.all([setup.reload(), props.onKeyChange()]);
   });
   const s = setup.data;
   if (!s) return setup.error ? <ErrorBox title="Cannot load the LibreChat setup" error={setup.error} /> : <Loading what="LibreChat setup" />;

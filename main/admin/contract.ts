@@ -24,7 +24,7 @@
 //   POST   /admin/ollama/start               → OllamaStatus
 //   POST   /admin/ollama/pull   {model}      → SSE of PullProgress; closing the connection cancels
 //   GET    /admin/librechat                  → LibreChatSetup
-//   PUT    /admin/server        {allowDocker?, port?, host?} → StatusResponse (the gateway rebinds)
+//   PUT    /admin/server        {allowDocker?, port?, host?} → StatusResponse (the gateway rebinds; 409 port_in_use/listen_failed leaves it as it was)
 //   POST   /admin/server/rotate-key          → {keyMasked}
 import type { RequestRecord } from '../core/ports.js';
 

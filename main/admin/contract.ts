@@ -53,6 +53,8 @@ export interface ProviderView {
   apiVersion?: string;
   deployment?: string;
   breaker: BreakerView;
+  /** Fields an env variable or flag sets at every start (`{apiKey: 'OPENAI_API_KEY'}`): edits last until restart. */
+  setAtStart?: Record<string, string>;
 }
 
 export interface ProviderInput {

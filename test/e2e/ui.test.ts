@@ -368,13 +368,22 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('the window in Chromiu
     await expect.poll(async () => (await gw.admin('/admin/status')).status).toBe(200);
   });
 
-  it('a mode set by LYNKR_MODE says that a switch lasts until restart', async () => {
-    const pinned = await startTestGateway({ mode: 'local', providers: [{ id: 'ollama', kind: 'ollama', baseUrl: ollama.url }] }, { env: { LYNKR_MODE: 'cloud' } });
+  it('settings from the environment (LYNKR_MODE, OPENAI_API_KEY) say that a change lasts until restart', async () => {
+    const envKey = 'sk-ui-env-key-0123456789abcdef';
+    const pinned = await startTestGateway(
+      { mode: 'local', providers: [{ id: 'ollama', kind: 'ollama', baseUrl: ollama.url }] },
+      { env: { LYNKR_MODE: 'cloud', OPENAI_API_KEY: envKey, OPENAI_ENDPOINT: openai.url } },
+    );
     const other = await context.newPage();
     try {
       await other.goto(`${pinned.baseUrl}/ui/#token=${pinned.adminToken}`);
       await other.waitForSelector('[data-testid="mode-switch"] [aria-checked="true"]:has-text("Cloud")');
       await expect(other.textContent('[data-testid="mode-pinned"]')).resolves.toContain('LYNKR_MODE sets the mode each time the gateway starts');
+      await other.click('nav a[href="#/providers"]');
+      const note = other.locator('[data-testid="provider-openai"] [data-testid="provider-set-at-start"]');
+      await expect(note.textContent()).resolves.toContain('OPENAI_API_KEY (apiKey), OPENAI_ENDPOINT (baseUrl)');
+      expect(await other.locator('[data-testid="provider-ollama"] [data-testid="provider-set-at-start"]').count()).toBe(0);
+      expect(await other.content()).not.toContain(envKey);
     } finally {
       await other.close();
       await pinned.close();

@@ -20,6 +20,13 @@ const providerInput = z.object({
   deployment: z.string().optional(),
 });
 
+/** `providers[openai].apiKey → OPENAI_API_KEY` in deps.pinned becomes `{apiKey: 'OPENAI_API_KEY'}` for openai. */
+function setAtStart(pinned: Readonly<Record<string, string>>, id: string): Record<string, string> | undefined {
+  const prefix = `providers[${id}].`;
+  const fields = Object.entries(pinned).filter(([path]) => path.startsWith(prefix));
+  return fields.length ? Object.fromEntries(fields.map(([path, by]) => [path.slice(prefix.length), by])) : undefined;
+}
+
 export function providerViews(deps: AdminDeps): ProviderView[] {
   return deps.settings.get().providers.map((p) => {
     const live = deps.providers.get(p.id);
@@ -36,6 +43,7 @@ export function providerViews(deps: AdminDeps): ProviderView[] {
       apiVersion: p.apiVersion,
       deployment: p.deployment,
       breaker: deps.breakers.view(p.id),
+      setAtStart: setAtStart(deps.pinned, p.id),
     };
   });
 }

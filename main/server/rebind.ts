@@ -20,6 +20,13 @@ export function hostOf(s: Server): string {
   return a && typeof a === 'object' ? a.address : '';
 }
 
+/** `127.0.0.1:8081` or `[::1]:8081`, for the status page. */
+export function addressOf(s: Server): string {
+  const a = s.address();
+  if (!a || typeof a === 'string') return String(a);
+  return a.family === 'IPv6' ? `[${a.address}]:${a.port}` : `${a.address}:${a.port}`;
+}
+
 /** Stops accepting. Requests already on its sockets finish, and their connections close after the response. */
 function retire(s: Server): void {
   s.prependListener('request', (_req, res: ServerResponse) => {

@@ -37,6 +37,7 @@ export interface ModelCatalog {
 
 export interface GatewayRouter extends Router, BreakerBoard {
   plan(req: ChatRequest): ScoredPlan;
+  version(): number;
   /** Fill the model list a provider reports (e.g. Ollama's /api/tags), so bare names resolve without I/O in plan(). */
   setDiscoveredModels(providerId: string, models: string[]): void;
   /** Ask every local provider for its models (short timeout; failures keep the previous list). */
@@ -63,6 +64,13 @@ export function createRouter(deps: RouterDeps): GatewayRouter {
   const now = deps.now ?? Date.now;
   const random = deps.random ?? Math.random;
   const discovered = new Map<string, string[]>();
+  let version = 0;
+  const setDiscovered = (providerId: string, models: string[]): void => {
+    const old = discovered.get(providerId);
+    if (old && old.length === models.length && old.every((m, i) => m === models[i])) return;
+    discovered.set(providerId, [...models]);
+    version++;
+  };
   const breakers = new BreakerSet(() => {
     const f = deps.settings().fallback;
     return { threshold: f.breakerThreshold, cooldownMs: f.breakerCooldownMs };
@@ -168,9 +176,8 @@ export function createRouter(deps: RouterDeps): GatewayRouter {
     },
     view: (id: string) => breakers.view(id),
     reset: (id?: string) => breakers.reset(id),
-    setDiscoveredModels(providerId: string, models: string[]) {
-      discovered.set(providerId, [...models]);
-    },
+    version: () => version,
+    setDiscoveredModels: setDiscovered,
     async refreshDiscoveredModels(opts = {}) {
       const local = deps.providers.all().filter((p) => p.locality === 'local');
       await Promise.all(
@@ -178,7 +185,7 @@ export function createRouter(deps: RouterDeps): GatewayRouter {
           try {
             const signal = AbortSignal.timeout(opts.timeoutMs ?? 2_000);
             const models = await p.listModels({ signal, requestId: 'model-discovery' });
-            discovered.set(p.id, models.map((m) => m.id));
+            setDiscovered(p.id, models.map((m) => m.id));
           } catch {
             // Keep the previous list: a provider that is down now may be back by the next refresh.
           }

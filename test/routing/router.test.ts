@@ -85,6 +85,23 @@ describe('model resolution', () => {
     expect(() => router.plan(req('gpt-secret-cloud-list'))).toThrow(/does not exist/);
   });
 
+  it('changes its version when discovery changes what plan() can resolve, and only then', async () => {
+    const { router } = setup(typicalSettings(), { ollama: ['phi4:14b'] });
+    const v0 = router.version();
+    router.setDiscoveredModels('ollama', ['llama3.2:3b']);
+    const v1 = router.version();
+    expect(v1).not.toBe(v0);
+    router.setDiscoveredModels('ollama', ['llama3.2:3b']);
+    expect(router.version()).toBe(v1);
+    await router.refreshDiscoveredModels();
+    const v2 = router.version();
+    expect(v2).not.toBe(v1);
+    await router.refreshDiscoveredModels();
+    expect(router.version()).toBe(v2);
+    router.plan(req('phi4:14b'));
+    expect(router.version()).toBe(v2);
+  });
+
   it('turns a bare model served by several providers into a fallback chain in settings order', () => {
     const s = typicalSettings();
     s.providers = [...(s.providers ?? []), { id: 'lmstudio', kind: 'lmstudio', models: ['qwen2.5-coder:7b'] }];

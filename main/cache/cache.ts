@@ -14,7 +14,7 @@ import { contextHash, exactKey, lastUserIndex, messageText, resolvedTarget } fro
 import { nearMissReason } from './near-miss.js';
 import { estimateCostUsd } from './pricing.js';
 import { semanticSkipReason, unstorableReason } from './skip.js';
-import { EntryStore } from './store.js';
+import { EntryStore, type StoredEntry } from './store.js';
 
 export interface CacheDeps {
   dataDir: string;
@@ -44,6 +44,15 @@ interface SemanticToken {
 interface Token {
   exactKey?: string;
   semantic?: SemanticToken;
+}
+
+/** What an exact hit hands the pipeline for replay(): the entry as the hot map holds it. */
+class ExactReplay {
+  constructor(
+    readonly key: string,
+    readonly entry: StoredEntry,
+    readonly cached: ChatResponse,
+  ) {}
 }
 
 const EMBED_TIMEOUT_MS = 5_000;
@@ -122,17 +131,35 @@ export function createCache(initial: Settings, deps: CacheDeps): Cache {
     return { status: `bypass:${reason}`, token };
   }
 
-  function hit(kind: 'exact' | 'semantic', json: string, local: number, similarity?: number): CacheLookup {
-    const cached = JSON.parse(json) as ChatResponse;
+  function countHit(kind: 'exact' | 'semantic', cached: ChatResponse, local: number): void {
     const inTok = cached.usage?.inputTokens ?? 0;
     const outTok = cached.usage?.outputTokens ?? 0;
     stats.tokensSaved += inTok + outTok;
     stats.costSavedUsd += estimateCostUsd(cached.model, local === 1, inTok, outTok);
     if (kind === 'exact') stats.hitsExact++;
     else stats.hitsSemantic++;
+  }
+
+  function hit(kind: 'exact' | 'semantic', entry: StoredEntry, similarity?: number, exactKey?: string): CacheLookup {
+    const cached = JSON.parse(entry.response) as ChatResponse;
+    countHit(kind, cached, entry.local);
     // A replay gets its own id and timestamp, like any fresh answer.
     const response: ChatResponse = { ...cached, id: freshId(cached.id), created: Math.floor(now() / 1000) };
-    return kind === 'exact' ? { status: 'hit-exact', response } : { status: 'hit-semantic', response, similarity };
+    if (kind === 'semantic') return { status: 'hit-semantic', response, similarity };
+    return { status: 'hit-exact', response, replay: exactKey === undefined ? undefined : new ExactReplay(exactKey, entry, cached) };
+  }
+
+  /** The same entry object from the hot map means nothing replaced, removed or expired it since the first hit. */
+  function replay(handle: unknown): number | undefined {
+    if (!(handle instanceof ExactReplay) || !store || !settings.cache.exact.enabled) return undefined;
+    try {
+      if (store.getLive(handle.key, now()) !== handle.entry) return undefined;
+    } catch (err) {
+      onDbError(err, 'lookup');
+      return undefined;
+    }
+    countHit('exact', handle.cached, handle.entry.local);
+    return Math.floor(now() / 1000);
   }
 
   async function embedOne(text: string): Promise<Float32Array> {
@@ -160,8 +187,9 @@ export function createCache(initial: Settings, deps: CacheDeps): Cache {
 
       const t = now();
       if (token.exactKey) {
-        const e = store.getLive(`x:${token.exactKey}`, t);
-        if (e) return hit('exact', e.response, e.local);
+        const key = `x:${token.exactKey}`;
+        const e = store.getLive(key, t);
+        if (e) return hit('exact', e, undefined, key);
       }
       if (!sem) {
         stats.misses++;
@@ -197,7 +225,7 @@ export function createCache(initial: Settings, deps: CacheDeps): Cache {
             continue;
           }
           store.touch(e.id, t);
-          return hit('semantic', e.response, e.local, Math.round(c.similarity * 10_000) / 10_000);
+          return hit('semantic', e, Math.round(c.similarity * 10_000) / 10_000);
         }
       } catch (err) {
         onSemanticError(err, 'semantic lookup');
@@ -256,6 +284,7 @@ export function createCache(initial: Settings, deps: CacheDeps): Cache {
   return {
     lookup,
     store: storeResponse,
+    replay,
     stats(): CacheStats {
       return {
         entries: store?.entries ?? 0,

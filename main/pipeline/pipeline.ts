@@ -49,8 +49,24 @@ export interface RouteMeta {
   fallbackFrom: string[];
 }
 
+/**
+ * An exact cache hit that can be served again without parsing, routing or keying the same request: valid while the
+ * settings object, the router's version and the cache entry all stay the same (Pipeline.replay checks each).
+ */
+export interface HitReplay {
+  readonly settings: Settings;
+  readonly routerVersion: number;
+  readonly cache: unknown;
+  readonly plan: RoutePlan;
+  readonly meta: RouteMeta;
+  readonly usage?: ChatResponse['usage'];
+}
+
+/** The parts of an inbound call that a replayed hit records. */
+export type ReplayCall = Pick<InboundCall, 'format' | 'request' | 'requestId' | 'receivedAt' | 'startedAt' | 'userAgent'>;
+
 export type Outcome =
-  | { kind: 'response'; meta: RouteMeta; response: ChatResponse }
+  | { kind: 'response'; meta: RouteMeta; response: ChatResponse; replay?: HitReplay }
   | { kind: 'stream'; meta: RouteMeta; chunks: AsyncIterable<StreamChunk> };
 
 interface Started {
@@ -69,10 +85,12 @@ export class Pipeline {
     const failures: Failure[] = [];
     let plan: RoutePlan | undefined;
     try {
+      // Taken before plan(): a replay is valid only under the state that this plan was made in.
+      const state = { settings: this.deps.settings(), routerVersion: this.deps.router.version?.() };
       plan = this.deps.router.plan(call.request);
       const cacheCtx = this.cacheContext(call, plan);
       const lookup = cacheCtx ? await this.lookup(call.request, cacheCtx) : undefined;
-      if (lookup?.response) return this.serveHit(call, plan, lookup, lookup.response);
+      if (lookup?.response) return this.serveHit(call, plan, lookup, lookup.response, state);
 
       const meta = (target: RouteTarget): RouteMeta => ({
         provider: target.provider.id,
@@ -120,7 +138,19 @@ export class Pipeline {
     }
   }
 
-  private serveHit(call: InboundCall, plan: RoutePlan, lookup: CacheLookup, res: ChatResponse): Outcome {
+  /**
+   * Serves a hit again (see HitReplay): records it like serveHit and returns its headers and the response's fresh
+   * `created`, or undefined when anything it depended on changed; the caller then takes the full path.
+   */
+  replay(r: HitReplay, call: ReplayCall): { meta: RouteMeta; created: number } | undefined {
+    if (r.settings !== this.deps.settings() || r.routerVersion !== this.deps.router.version?.()) return undefined;
+    const created = this.deps.cache?.replay?.(r.cache);
+    if (created === undefined) return undefined;
+    this.record(call, r.plan, r.meta, { status: 200, usage: r.usage, ttfbMs: this.elapsed(call) });
+    return { meta: r.meta, created };
+  }
+
+  private serveHit(call: InboundCall, plan: RoutePlan, lookup: CacheLookup, res: ChatResponse, state: { settings: Settings; routerVersion?: number }): Outcome {
     const meta: RouteMeta = {
       provider: 'cache',
       model: res.model,
@@ -132,10 +162,11 @@ export class Pipeline {
       fallbackFrom: [],
     };
     this.record(call, plan, meta, { status: 200, usage: res.usage, ttfbMs: this.elapsed(call) });
-    const response = { ...res, id: call.request.stream ? res.id : `chatcmpl-${call.requestId}` };
-    return call.request.stream
-      ? { kind: 'stream', meta, chunks: fromArray(replayAsChunks(res, call.requestId)) }
-      : { kind: 'response', meta, response };
+    if (call.request.stream) return { kind: 'stream', meta, chunks: fromArray(replayAsChunks(res, call.requestId)) };
+    const response = { ...res, id: `chatcmpl-${call.requestId}` };
+    const { settings, routerVersion } = state;
+    const replay = lookup.replay !== undefined && routerVersion !== undefined ? { settings, routerVersion, cache: lookup.replay, plan, meta, usage: res.usage } : undefined;
+    return { kind: 'response', meta, response, replay };
   }
 
   private providerRequest(call: InboundCall, target: RouteTarget): ProviderRequest {
@@ -199,12 +230,12 @@ export class Pipeline {
     }
   }
 
-  private elapsed(call: InboundCall): number {
+  private elapsed(call: Pick<InboundCall, 'startedAt'>): number {
     return performance.now() - call.startedAt;
   }
 
   private record(
-    call: InboundCall,
+    call: ReplayCall,
     plan: RoutePlan | undefined,
     meta: RouteMeta | undefined,
     r: { status: number; error?: string; usage?: ChatResponse['usage']; ttfbMs?: number; fallbackFrom?: string[] },

@@ -6,6 +6,11 @@ const tooLarge = (limit: number): GatewayError =>
 
 /** Reads and parses a JSON body with a size limit. Malformed JSON → 400, too large → 413. */
 export async function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
+  return parseJsonBody(await readBodyText(req, limit));
+}
+
+/** Reads a body as UTF-8 text with a size limit (too large → 413). */
+export async function readBodyText(req: IncomingMessage, limit: number): Promise<string> {
   const declared = Number(req.headers['content-length']);
   if (declared > limit) {
     req.resume();
@@ -31,7 +36,11 @@ export async function readJsonBody(req: IncomingMessage, limit: number): Promise
       if (!req.complete) reject(new GatewayError({ kind: 'aborted', status: 499, message: 'client closed the request before sending the whole body' }));
     });
   });
-  const text = chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8');
+  return chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8');
+}
+
+/** Empty or malformed JSON → 400. */
+export function parseJsonBody(text: string): unknown {
   if (text.trim() === '') throw new GatewayError({ kind: 'invalid_request', status: 400, message: 'request body is empty; expected JSON' });
   try {
     return JSON.parse(text);

@@ -5,9 +5,10 @@ import { GatewayError } from '../core/errors.js';
 import type { ChatRequest } from '../core/types.js';
 import type { Outcome, Pipeline } from '../pipeline/pipeline.js';
 import type { Settings } from '../settings/schema.js';
-import { readJsonBody } from './body.js';
+import { parseJsonBody, readBodyText } from './body.js';
 import type { InboundFormat, StreamEncoder } from './format.js';
-import { sendJson, setRouteHeaders } from './headers.js';
+import { sendJson, sendJsonText, setRouteHeaders } from './headers.js';
+import { fillTemplate, HitReplayMemo } from './hit-replay.js';
 import { publicError } from './public-error.js';
 
 export interface InflightTracker {
@@ -91,6 +92,7 @@ async function writeStream(res: ServerResponse, outcome: Extract<Outcome, { kind
 }
 
 export function chatHandler(format: InboundFormat, deps: ChatHandlerDeps) {
+  const memo = new HitReplayMemo(format);
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const receivedAt = Date.now();
     const startedAt = performance.now();
@@ -98,8 +100,19 @@ export function chatHandler(format: InboundFormat, deps: ChatHandlerDeps) {
     res.setHeader('x-request-id', requestId);
     const settings = deps.settings();
     try {
-      const body = await readJsonBody(req, settings.server.bodyLimitBytes);
-      const { request, native } = format.parse(body);
+      const text = await readBodyText(req, settings.server.bodyLimitBytes);
+      // A per-user cache scope keys on who asks, which the request text alone does not say.
+      const memoKey = settings.cache.scope === 'global' ? memo.key(req, text) : undefined;
+      const entry = memoKey === undefined ? undefined : memo.get(memoKey);
+      if (entry) {
+        const replayed = deps.pipeline.replay(entry.replay, { format: format.format, request: entry.request, requestId, receivedAt, startedAt, userAgent: clientLabel(req) });
+        if (replayed) {
+          setRouteHeaders(res, replayed.meta);
+          return sendJsonText(res, 200, fillTemplate(entry.parts, requestId, replayed.created));
+        }
+        memo.forget(memoKey!);
+      }
+      const { request, native } = format.parse(parseJsonBody(text));
       for (const name of format.passHeaders ?? []) {
         const value = req.headers[name];
         if (typeof value === 'string') native.headers = { ...native.headers, [name]: value };
@@ -124,6 +137,7 @@ export function chatHandler(format: InboundFormat, deps: ChatHandlerDeps) {
       setRouteHeaders(res, outcome.meta);
       if (outcome.kind === 'response') {
         sendJson(res, 200, format.renderResponse(outcome.response, request.tools));
+        if (memoKey !== undefined && outcome.replay) memo.remember(memoKey, outcome.replay, request, outcome.response, requestId);
       } else {
         const encoder = format.createStreamEncoder({ includeUsage: request.includeUsage === true, requestedModel: request.model, tools: request.tools });
         await writeStream(res, outcome, encoder, deps.inflight);

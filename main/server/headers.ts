@@ -19,7 +19,10 @@ export function setRouteHeaders(res: ServerResponse, meta: RouteMeta): void {
 /** Writes a JSON body with the right status; sets Retry-After for rate limits and overload. */
 export function sendJson(res: ServerResponse, status: number, body: unknown, err?: GatewayError): void {
   if (err?.retryAfterMs !== undefined) res.setHeader('retry-after', String(Math.max(1, Math.ceil(err.retryAfterMs / 1000))));
-  const text = JSON.stringify(body);
+  sendJsonText(res, status, JSON.stringify(body));
+}
+
+export function sendJsonText(res: ServerResponse, status: number, text: string): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
   res.end(text);
 }

@@ -93,7 +93,7 @@ describe('replayed exact hits', () => {
     expect(replayRow).toMatchObject({ status: 200, cache: 'hit-exact', provider: 'cache', requestedModel: 'chat', alias: 'chat', inputTokens: 20, outputTokens: 7 });
   });
 
-  it('take the long way with Cache-Control, for streams and for other request text', async () => {
+  it('take the long way with Cache-Control, for streams, for other request text and with the per-user scope', async () => {
     await prime('Define a semaphore.');
     let keys = keyCalls.n;
     const noCache = await ask('Define a semaphore.', { 'cache-control': 'no-cache' });
@@ -106,6 +106,15 @@ describe('replayed exact hits', () => {
     expect(keyCalls.n).toBe(++keys);
     await ask('Define a semaphore. ');
     expect(keyCalls.n).toBe(++keys);
+    // The per-user scope keys on who asks (the inbound key), which the request text does not say.
+    gw.gateway.settings.update((s) => {
+      s.cache.scope = 'user';
+    });
+    const as = (apiKey: string) =>
+      new OpenAI({ baseURL: `${gw.baseUrl}/v1`, apiKey, maxRetries: 0 }).chat.completions.create({ model: 'chat', messages: [{ role: 'user', content: 'Define a mutex.' }] }).withResponse();
+    for (let i = 0; i < 3; i++) expect((await as('key-of-alice')).response.headers.get('x-lynkr-cache')).toBe(i === 0 ? 'miss' : 'hit-exact');
+    expect(keyCalls.n).toBe(keys + 3);
+    expect((await as('key-of-bob')).response.headers.get('x-lynkr-cache')).toBe('miss');
   });
 
   it('stop when the entry is cleared, replaced or expired', async () => {

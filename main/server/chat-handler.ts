@@ -104,13 +104,13 @@ export function chatHandler(format: InboundFormat, deps: ChatHandlerDeps) {
       // A per-user cache scope keys on who asks, which the request text alone does not say.
       const memoKey = settings.cache.scope === 'global' ? memo.key(req, text) : undefined;
       const entry = memoKey === undefined ? undefined : memo.get(memoKey);
-      if (entry) {
+      if (memoKey !== undefined && entry) {
         const replayed = deps.pipeline.replay(entry.replay, { format: format.format, request: entry.request, requestId, receivedAt, startedAt, userAgent: clientLabel(req) });
         if (replayed) {
           setRouteHeaders(res, replayed.meta);
           return sendJsonText(res, 200, fillTemplate(entry.parts, requestId, replayed.created));
         }
-        memo.forget(memoKey!);
+        memo.forget(memoKey);
       }
       const { request, native } = format.parse(parseJsonBody(text));
       for (const name of format.passHeaders ?? []) {

@@ -1,3 +1,4 @@
+import type { AbortLike } from './client-abort.js';
 import type {
   ChatResponse,
   ClientFormat,
@@ -25,7 +26,7 @@ export type Locality = 'local' | 'cloud';
 /** Per-call context handed to adapters by the pipeline. */
 export interface CallContext {
   /** Aborts when the client disconnects or a deadline passes; adapters must pass it to the upstream request. */
-  signal: AbortSignal;
+  signal: AbortLike;
   requestId: string;
 }
 

@@ -1,3 +1,4 @@
+import type { AbortLike } from '../core/client-abort.js';
 import { GatewayError, isFallbackTrigger, toGatewayError } from '../core/errors.js';
 import type { RoutePlan, RouteTarget, Router } from '../core/ports.js';
 
@@ -37,7 +38,7 @@ export function allFailed(failures: Failure[]): GatewayError {
   return new GatewayError({ kind: 'upstream_http', status: 502, code: 'all_targets_failed', message: `all targets failed: ${list}` });
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
+function sleep(ms: number, signal: AbortLike): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason);
     const timer = setTimeout(() => {
@@ -60,7 +61,7 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 export async function attemptTargets<T>(
   router: Router,
   plan: RoutePlan,
-  signal: AbortSignal,
+  signal: AbortLike,
   run: (target: RouteTarget) => Promise<T>,
   failures: Failure[],
 ): Promise<AttemptResult<T>> {

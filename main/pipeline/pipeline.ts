@@ -1,4 +1,4 @@
-import type { ClientAbort } from '../core/client-abort.js';
+import type { AbortLike, ClientAbort } from '../core/client-abort.js';
 import { GatewayError, toGatewayError } from '../core/errors.js';
 import type { CacheContext, CacheLookup, CacheStatus, RequestRecord, RequestSink, ResponseCache, RoutePlan, RouteTarget, Router } from '../core/ports.js';
 import type { ChatRequest, ChatResponse, ClientFormat, NativeBody, ProviderRequest, StreamChunk } from '../core/types.js';
@@ -10,7 +10,7 @@ import { fromArray, replayAsChunks } from './replay.js';
 
 export interface Limiter {
   /** Resolves with a release function, or rejects with a 429 `overloaded` GatewayError. */
-  acquire(providerId: string, signal: AbortSignal): Promise<() => void>;
+  acquire(providerId: string, signal: AbortLike): Promise<() => void>;
 }
 
 export interface PipelineDeps {
@@ -106,14 +106,14 @@ export class Pipeline {
       };
 
       if (!call.request.stream) {
-        const { value, target } = await attemptTargets(this.deps.router, plan, call.clientAbort.signal, (t) => this.chat(call, t), failures);
+        const { value, target } = await attemptTargets(this.deps.router, plan, call.clientAbort, (t) => this.chat(call, t), failures);
         const m = meta(target);
         onComplete(target, value);
         this.record(call, plan, m, { status: 200, usage: value.usage, ttfbMs: this.elapsed(call) });
         return { kind: 'response', meta: m, response: value };
       }
 
-      const { value, target } = await attemptTargets(this.deps.router, plan, call.clientAbort.signal, (t) => this.start(call, t), failures);
+      const { value, target } = await attemptTargets(this.deps.router, plan, call.clientAbort, (t) => this.start(call, t), failures);
       const m = meta(target);
       return { kind: 'stream', meta: m, chunks: this.observe(call, plan, m, value, (res) => onComplete(target, res)) };
     } catch (e) {
@@ -174,9 +174,9 @@ export class Pipeline {
   }
 
   private async chat(call: InboundCall, target: RouteTarget): Promise<ChatResponse> {
-    const release = (await this.deps.limiter?.acquire(target.provider.id, call.clientAbort.signal)) ?? noop;
+    const release = (await this.deps.limiter?.acquire(target.provider.id, call.clientAbort)) ?? noop;
     try {
-      return await target.provider.chat(this.providerRequest(call, target), { signal: call.clientAbort.signal, requestId: call.requestId });
+      return await target.provider.chat(this.providerRequest(call, target), { signal: call.clientAbort, requestId: call.requestId });
     } finally {
       release();
     }
@@ -184,9 +184,9 @@ export class Pipeline {
 
   /** Starts the upstream stream and waits for its first chunk, so that a failure before it can fall back. */
   private async start(call: InboundCall, target: RouteTarget): Promise<Started> {
-    const release = (await this.deps.limiter?.acquire(target.provider.id, call.clientAbort.signal)) ?? noop;
+    const release = (await this.deps.limiter?.acquire(target.provider.id, call.clientAbort)) ?? noop;
     try {
-      const it = target.provider.stream(this.providerRequest(call, target), { signal: call.clientAbort.signal, requestId: call.requestId })[Symbol.asyncIterator]();
+      const it = target.provider.stream(this.providerRequest(call, target), { signal: call.clientAbort, requestId: call.requestId })[Symbol.asyncIterator]();
       const first = await it.next();
       if (first.done) {
         throw new GatewayError({ kind: 'upstream_protocol', status: 502, provider: target.provider.id, message: `${target.provider.id} returned an empty stream` });

@@ -3,6 +3,7 @@
 // were a visible share. Here: one handler per call, the client's signal wired straight to undici's abort.
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
+import type { AbortLike } from '../core/client-abort.js';
 
 interface CallEvents {
   start(statusCode: number, headers: IncomingHttpHeaders): void;
@@ -18,10 +19,10 @@ interface Call {
   resume(): void;
 }
 
-const abortReason = (signal: AbortSignal): Error =>
+const abortReason = (signal: AbortLike): Error =>
   signal.reason instanceof Error ? signal.reason : new DOMException('This operation was aborted', 'AbortError');
 
-function dispatchCall(dispatcher: Dispatcher, opts: Dispatcher.DispatchOptions, signal: AbortSignal, on: CallEvents): Call {
+function dispatchCall(dispatcher: Dispatcher, opts: Dispatcher.DispatchOptions, signal: AbortLike, on: CallEvents): Call {
   let controller: Dispatcher.DispatchController | undefined;
   let pendingAbort: Error | undefined;
   let done = false;
@@ -82,7 +83,7 @@ export class DeadlineExceeded extends Error {
 
 export interface BufferedOptions {
   /** Aborts the call (the client went away); it rejects with the signal's reason. */
-  signal: AbortSignal;
+  signal: AbortLike;
   /** Whole-call deadline; it rejects with DeadlineExceeded. */
   deadlineMs: number;
   /** Error bodies (status >= 400) are kept up to about this many bytes. */
@@ -138,7 +139,7 @@ export interface StreamingResponse {
 const HIGH_WATER = 64 * 1024;
 
 /** A streaming call: resolves at the response headers; the body is pulled chunk by chunk, with backpressure. */
-export function streamingRequest(dispatcher: Dispatcher, opts: Dispatcher.DispatchOptions, signal: AbortSignal): Promise<StreamingResponse> {
+export function streamingRequest(dispatcher: Dispatcher, opts: Dispatcher.DispatchOptions, signal: AbortLike): Promise<StreamingResponse> {
   return new Promise((resolve, reject) => {
     const queue: Buffer[] = [];
     let head = 0;

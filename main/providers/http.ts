@@ -2,6 +2,7 @@
 // timeouts, a whole-call deadline for non-streaming calls, and the mapping of every failure to a GatewayError.
 // undici sets TCP_NODELAY on its sockets (lib/core/connect.js: socket.setNoDelay(true)).
 import { Pool, fetch as undiciFetch, type Dispatcher } from 'undici';
+import type { AbortLike } from '../core/client-abort.js';
 import { GatewayError, isAbortError } from '../core/errors.js';
 import { bufferedRequest, DeadlineExceeded, streamingRequest, type BufferedResponse, type StreamingResponse } from './dispatch.js';
 
@@ -196,7 +197,7 @@ export function httpError(
 }
 
 /** Joins a client signal with a deadline; `fired()` says whether the deadline (not the client) aborted. */
-export function withDeadline(signal: AbortSignal, ms: number): { signal: AbortSignal; fired(): boolean; clear(): void } {
+export function withDeadline(signal: AbortLike, ms: number): { signal: AbortSignal; fired(): boolean; clear(): void } {
   const ac = new AbortController();
   let fired = false;
   const onAbort = (): void => ac.abort(signal.reason);
@@ -234,7 +235,7 @@ export interface SendOptions {
   /** Relative to the base URL path, starting with '/'. */
   path: string;
   body?: unknown;
-  signal: AbortSignal;
+  signal: AbortLike;
   headers?: Record<string, string>;
 }
 

@@ -1,31 +1,50 @@
 import { describe, expect, it } from 'vitest';
-import { ClientAbort } from '../../main/core/client-abort.js';
+import { ClientAbort, toAbortSignal } from '../../main/core/client-abort.js';
 
 describe('ClientAbort', () => {
-  it('aborts a signal taken before the client went away, with the reason', () => {
+  it('calls each listener once, with the reason readable, and forgets removed ones', () => {
     const a = new ClientAbort();
-    const signal = a.signal;
     const seen: unknown[] = [];
-    signal.addEventListener('abort', () => seen.push(signal.reason));
+    const removed = (): void => void seen.push('removed');
+    a.addEventListener('abort', () => seen.push(a.reason));
+    a.addEventListener('abort', removed);
+    a.removeEventListener('abort', removed);
+    expect(a.aborted).toBe(false);
     const reason = new Error('client closed request');
     a.abort(reason);
     a.abort(new Error('second'));
     expect(a.aborted).toBe(true);
+    expect(a.reason).toBe(reason);
     expect(seen).toEqual([reason]);
   });
 
-  it('hands out an already aborted signal after the client went away', () => {
+  it('does not call a listener added after the abort (callers check `aborted` first, as with AbortSignal)', () => {
     const a = new ClientAbort();
+    a.abort(new Error('gone'));
+    let called = false;
+    a.addEventListener('abort', () => (called = true));
+    expect(called).toBe(false);
+  });
+});
+
+describe('toAbortSignal', () => {
+  it('gives a real AbortSignal that follows the abort, before or after it happened', () => {
+    const before = new ClientAbort();
+    const signal = toAbortSignal(before);
+    expect(signal).toBeInstanceOf(AbortSignal);
+    expect(signal.aborted).toBe(false);
     const reason = new Error('gone');
-    a.abort(reason);
-    expect(a.signal.aborted).toBe(true);
-    expect(a.signal.reason).toBe(reason);
+    before.abort(reason);
+    expect(signal.aborted).toBe(true);
+    expect(signal.reason).toBe(reason);
+
+    const after = new ClientAbort();
+    after.abort(reason);
+    expect(toAbortSignal(after).reason).toBe(reason);
   });
 
-  it('returns one signal per request', () => {
-    const a = new ClientAbort();
-    expect(a.aborted).toBe(false);
-    expect(a.signal).toBe(a.signal);
-    expect(a.signal.aborted).toBe(false);
+  it('returns an AbortSignal itself', () => {
+    const s = new AbortController().signal;
+    expect(toAbortSignal(s)).toBe(s);
   });
 });

@@ -1,5 +1,6 @@
 // Per-provider concurrency: at most `max` upstream requests at once, then a short FIFO queue with a wait
 // timeout. Overflow is a fast 429 with Retry-After, never an unbounded queue.
+import type { AbortLike } from '../../core/client-abort.js';
 import { GatewayError } from '../../core/errors.js';
 
 export interface LimiterOptions {
@@ -16,7 +17,7 @@ export interface LimiterOptions {
 export type Release = () => void;
 
 export interface Limiter {
-  acquire(signal?: AbortSignal): Promise<Release>;
+  acquire(signal?: AbortLike): Promise<Release>;
   stats(): { active: number; queued: number; max: number; queue: number };
 }
 
@@ -94,7 +95,7 @@ export function createLimiter(opts: LimiterOptions): Limiter {
   };
 }
 
-function abortError(signal: AbortSignal | undefined): GatewayError {
+function abortError(signal: AbortLike | undefined): GatewayError {
   return new GatewayError({ kind: 'aborted', status: 499, message: 'client closed request', cause: signal?.reason });
 }
 

@@ -26,7 +26,7 @@ export interface InboundCall {
   request: ChatRequest;
   native: NativeBody;
   requestId: string;
-  /** Aborted when the client goes away; its signal is made only on the way to an upstream. */
+  /** Aborted when the client goes away; it is the abort signal of every upstream call for this request. */
   clientAbort: ClientAbort;
   /** Epoch ms at arrival. */
   receivedAt: number;

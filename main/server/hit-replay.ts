@@ -32,19 +32,17 @@ const CREATED_MARK = 4_000_000_000_000_000 + randomInt(2 ** 47);
  * not in it: a replay must never repeat an earlier response's id.
  */
 export function toTemplate(text: string, requestId: string, created: string): TemplatePart[] | undefined {
+  const pieces = text.split(requestId);
+  if (pieces.length < 2) return undefined;
   const parts: TemplatePart[] = [];
-  let sawId = false;
-  for (const piece of text.split(requestId)) {
-    if (parts.length > 0) {
-      parts.push(ID);
-      sawId = true;
-    }
-    piece.split(created).forEach((s, i) => {
-      if (i > 0) parts.push(CREATED);
+  pieces.forEach((piece, i) => {
+    if (i > 0) parts.push(ID);
+    piece.split(created).forEach((s, j) => {
+      if (j > 0) parts.push(CREATED);
       if (s) parts.push(s);
     });
-  }
-  return sawId ? parts : undefined;
+  });
+  return parts;
 }
 
 export function fillTemplate(parts: readonly TemplatePart[], requestId: string, created: number): string {

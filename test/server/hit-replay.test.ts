@@ -27,6 +27,10 @@ describe('templates', () => {
     expect(fillTemplate(parts!, 'R2', 123)).toBe('{"id":"x-R2","n":123,"again":"R2","t":123}');
   });
 
+  it('keep a slot for an id at the very start or end of the body', () => {
+    expect(toTemplate('abc-x-abc', 'abc', '77')).toEqual([0, '-x-', 0]);
+  });
+
   it('are refused when the body does not carry the request id (a replay would repeat an old id)', () => {
     expect(toTemplate('{"id":"other"}', 'abc', '77')).toBeUndefined();
   });

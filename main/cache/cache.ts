@@ -144,7 +144,9 @@ export function createCache(initial: Settings, deps: CacheDeps): Cache {
     const cached = JSON.parse(entry.response) as ChatResponse;
     countHit(kind, cached, entry.local);
     // A replay gets its own id and timestamp, like any fresh answer.
-    const response: ChatResponse = { ...cached, id: freshId(cached.id), created: Math.floor(now() / 1000) };
+    const response: ChatResponse = { ...cached };
+    response.id = freshId(cached.id);
+    response.created = Math.floor(now() / 1000);
     if (kind === 'semantic') return { status: 'hit-semantic', response, similarity };
     return { status: 'hit-exact', response, replay: exactKey === undefined ? undefined : new ExactReplay(exactKey, entry, cached) };
   }

@@ -114,13 +114,15 @@ export async function startGateway(opts: StartOptions = {}): Promise<RunningGate
       metrics.record(r);
     },
   });
+  // Providers without a concurrency limit share one settled promise: no extra turn of the microtask queue.
+  const unlimited = Promise.resolve((): void => {});
   const limiters = createProviderLimiters(current().providers);
   const pipeline = new Pipeline({
     router,
     sink,
     settings: current,
     cache: current().cache.exact.enabled || current().cache.semantic.enabled ? cache : undefined,
-    limiter: { acquire: async (id, signal) => (await limiters(id)?.acquire(signal)) ?? (() => {}) },
+    limiter: { acquire: (id, signal) => limiters(id)?.acquire(signal) ?? unlimited },
   });
   // The manager re-checks every 30 s in the background; status reads never wait for a detection.
   const ollama = createOllamaManager({ endpoint: () => ollamaEndpointFrom(current()), maxAgeMs: 60_000 });

@@ -133,8 +133,10 @@ export function createRequestLog(dataDir: string, settings: () => Settings, logg
   }
 
   function stored(r: RequestRecord): RequestRecord {
-    const copy = { ...r, fallbackFrom: [...r.fallbackFrom] };
-    if (!settings().log.storePrompts) delete copy.prompt;
+    // Fields assigned after the copy, not listed in it or deleted: both leave a slow object on Node 20's V8.
+    const copy = { ...r };
+    copy.fallbackFrom = [...r.fallbackFrom];
+    if (!settings().log.storePrompts) copy.prompt = undefined;
     if (copy.error) copy.error = scrub(copy.error);
     return copy;
   }

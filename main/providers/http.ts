@@ -40,6 +40,7 @@ export function displayUrl(url: string): string {
 }
 
 const MAX_ERROR_BODY = 64 * 1024;
+const JSON_CONTENT = { 'content-type': 'application/json' } as const;
 const CONNECT_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
@@ -281,17 +282,17 @@ export class HttpUpstream implements UpstreamIdentity {
     this.wholeCall = this.pool.compose((dispatch) => (o, handler) => dispatch({ ...o, headersTimeout: t, bodyTimeout: t }, handler));
   }
 
-  private dispatchOptions(o: SendOptions): Dispatcher.DispatchOptions {
+  /** `phaseTimeoutMs` replaces the per-phase timeouts (json(): the whole-call deadline governs). */
+  private dispatchOptions(o: SendOptions, phaseTimeoutMs?: number): Dispatcher.DispatchOptions {
+    const headers = Object.assign({}, this.headers, o.body !== undefined ? JSON_CONTENT : undefined, o.headers);
     return {
       origin: this.origin,
       path: this.basePath + o.path + this.query,
       method: o.method,
-      headers: {
-        ...this.headers,
-        ...(o.body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...o.headers,
-      },
+      headers,
       body: o.body === undefined ? undefined : typeof o.body === 'string' ? o.body : JSON.stringify(o.body),
+      headersTimeout: phaseTimeoutMs,
+      bodyTimeout: phaseTimeoutMs,
     };
   }
 
@@ -317,7 +318,7 @@ export class HttpUpstream implements UpstreamIdentity {
     try {
       // A non-streaming answer sends its headers only when it is complete, so the first-byte timeout must not
       // cut it short: the per-phase timeouts are stretched to the whole-call deadline.
-      res = await bufferedRequest(this.pool, { ...this.dispatchOptions(o), headersTimeout: deadlineMs, bodyTimeout: deadlineMs }, {
+      res = await bufferedRequest(this.pool, this.dispatchOptions(o, deadlineMs), {
         signal: o.signal,
         deadlineMs,
         errorBodyLimit: MAX_ERROR_BODY,

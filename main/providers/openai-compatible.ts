@@ -157,21 +157,18 @@ export function passThroughBody(
   allowed: readonly string[] = openAIChatFields,
 ): Record<string, unknown> {
   const body: Record<string, unknown> = {};
-  for (const k of allowed) if (client[k] !== undefined) body[k] = client[k];
+  for (const k of allowed) if (client[k] !== undefined && k !== 'stream' && k !== 'stream_options') body[k] = client[k];
   body.model = upstreamModel;
-  setStreamFields(body, stream);
+  setStreamFields(body, stream, client.stream_options);
   return body;
 }
 
-function setStreamFields(body: Record<string, unknown>, stream: boolean): void {
-  if (stream) {
-    body.stream = true;
-    // Always ask for usage: the request log records tokens even when the client did not ask.
-    body.stream_options = { ...(body.stream_options as object | undefined), include_usage: true };
-  } else {
-    delete body.stream;
-    delete body.stream_options;
-  }
+/** Sets the stream flags on a body that has none (`delete` would leave it a slow dictionary-mode object). */
+function setStreamFields(body: Record<string, unknown>, stream: boolean, clientOptions?: unknown): void {
+  if (!stream) return;
+  body.stream = true;
+  // Always ask for usage: the request log records tokens even when the client did not ask.
+  body.stream_options = Object.assign({}, clientOptions, { include_usage: true });
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -66,15 +66,15 @@ export interface OpenAIChunkWire {
 }
 
 /** Fields of the OpenAI chat API that we forward when passing a client's body through. */
-export const openAIChatFields: readonly string[] = [
+export const openAIChatFields: ReadonlySet<string> = new Set([
   'model', 'messages', 'frequency_penalty', 'presence_penalty', 'logit_bias', 'logprobs', 'top_logprobs',
   'max_tokens', 'max_completion_tokens', 'response_format', 'seed', 'stop', 'stream', 'stream_options',
   'temperature', 'top_p', 'tools', 'tool_choice', 'parallel_tool_calls', 'user', 'reasoning_effort',
   'modalities', 'audio', 'prediction', 'service_tier', 'store', 'metadata', 'verbosity', 'web_search_options',
-];
+]);
 
-/** OpenRouter's extensions of the chat API. */
-export const openRouterFields: readonly string[] = ['reasoning', 'provider', 'transforms', 'models', 'route', 'usage'];
+/** The same, with OpenRouter's extensions of the chat API. */
+const openRouterFields: ReadonlySet<string> = new Set([...openAIChatFields, 'reasoning', 'provider', 'transforms', 'models', 'route', 'usage']);
 
 // ---------------------------------------------------------------------------------------------------------
 // Internal → OpenAI
@@ -154,10 +154,13 @@ export function passThroughBody(
   client: Record<string, unknown>,
   upstreamModel: string,
   stream: boolean,
-  allowed: readonly string[] = openAIChatFields,
+  allowed: ReadonlySet<string> = openAIChatFields,
 ): Record<string, unknown> {
   const body: Record<string, unknown> = {};
-  for (const k of allowed) if (client[k] !== undefined && k !== 'stream' && k !== 'stream_options') body[k] = client[k];
+  // The client's few fields looked up in the allowed set, not the thirty allowed names looked up in the body.
+  for (const k in client) {
+    if (allowed.has(k) && client[k] !== undefined && k !== 'stream' && k !== 'stream_options') body[k] = client[k];
+  }
   body.model = upstreamModel;
   setStreamFields(body, stream, client.stream_options);
   return body;
@@ -351,7 +354,7 @@ export interface OpenAICompatibleOptions extends Omit<CommonProviderOptions, 'he
   embeddingsPath?: (upstreamModel: string) => string;
   maxTokensField?: 'max_tokens' | 'max_completion_tokens';
   /** Fields kept when passing a client's OpenAI body through. Default: the OpenAI chat API's. */
-  passThroughFields?: readonly string[];
+  passThroughFields?: ReadonlySet<string>;
   /** Turn tool calls written as text into real tool calls (off by default for this family). */
   parseTextToolCalls?: boolean;
 }
@@ -364,7 +367,7 @@ export function openAIKindOptions(kind: ProviderKind): Partial<OpenAICompatibleO
     case 'openai':
       return { maxTokensField: 'max_completion_tokens' };
     case 'openrouter':
-      return { headers: OPENROUTER_HEADERS, passThroughFields: [...openAIChatFields, ...openRouterFields] };
+      return { headers: OPENROUTER_HEADERS, passThroughFields: openRouterFields };
     default:
       return {};
   }

@@ -101,8 +101,9 @@ export function chatHandler(format: InboundFormat, deps: ChatHandlerDeps) {
     const settings = deps.settings();
     try {
       const text = await readBodyText(req, settings.server.bodyLimitBytes);
-      // A per-user cache scope keys on who asks, which the request text alone does not say.
-      const memoKey = settings.cache.scope === 'global' ? memo.key(req, text) : undefined;
+      // A per-user cache scope keys on who asks, which the request text alone does not say. With the exact cache
+      // off there is nothing to replay, and no reason to hash the whole body for a lookup.
+      const memoKey = settings.cache.exact.enabled && settings.cache.scope === 'global' ? memo.key(req, text) : undefined;
       const entry = memoKey === undefined ? undefined : memo.get(memoKey);
       if (memoKey !== undefined && entry) {
         const replayed = deps.pipeline.replay(entry.replay, { format: format.format, request: entry.request, requestId, receivedAt, startedAt, userAgent: clientLabel(req) });

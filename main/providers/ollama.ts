@@ -60,7 +60,8 @@ function parseArgs(args: string): Record<string, unknown> {
   }
 }
 
-export function toOllamaChatRequest(req: ProviderRequest, who: UpstreamIdentity, keepAlive?: string): OllamaChatRequest {
+/** The request without `stream`: each call sets it (first, see chat()). */
+export function toOllamaChatRequest(req: ProviderRequest, who: UpstreamIdentity, keepAlive?: string): Omit<OllamaChatRequest, 'stream'> {
   const toolNames = new Map<string, string>();
   const messages: OllamaMessage[] = [];
   if (req.system) messages.push({ role: 'system', content: req.system });
@@ -80,7 +81,7 @@ export function toOllamaChatRequest(req: ProviderRequest, who: UpstreamIdentity,
     }
     messages.push(out);
   }
-  const body: OllamaChatRequest = { model: req.upstreamModel, messages };
+  const body: Omit<OllamaChatRequest, 'stream'> = { model: req.upstreamModel, messages };
   // Ollama has no tool_choice: 'none' sends no tools, a named choice sends only that tool.
   const choice = req.toolChoice;
   const tools = choice === 'none' ? [] : typeof choice === 'object' ? (req.tools ?? []).filter((t) => t.name === choice.name) : (req.tools ?? []);
@@ -242,7 +243,8 @@ export class OllamaProvider implements Provider {
 
   async chat(req: ProviderRequest, ctx: CallContext): Promise<ChatResponse> {
     const body = toOllamaChatRequest(req, this.http, this.opts.keepAlive);
-    const r = await this.once(ctx, (c) => c.chat({ ...body, stream: false }));
+    // `stream` first: fields after a spread take V8's slow path on Node 20 (the body has no `stream` of its own).
+    const r = await this.once(ctx, (c) => c.chat({ stream: false, ...body }));
     const res = fromOllamaChatResponse(r, this.http);
     return this.useTextToolCalls(req) ? applyTextToolCalls(res, req.tools ?? []) : res;
   }
@@ -260,7 +262,7 @@ export class OllamaProvider implements Provider {
     ctx.signal.addEventListener('abort', onAbort, { once: true });
     let finished = false;
     try {
-      const it = await this.client(local.signal, false).chat({ ...body, stream: true });
+      const it = await this.client(local.signal, false).chat({ stream: true, ...body });
       let started = false;
       let toolIndex = 0;
       const id = newId('chatcmpl-');

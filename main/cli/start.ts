@@ -159,7 +159,14 @@ export async function startGateway(opts: StartOptions = {}): Promise<RunningGate
     providers,
     breakers: router,
     cache,
-    requests: requestLog,
+    // Every read sees the records still waiting in the deferred sink.
+    requests: {
+      query: (o) => (sink.flush(), requestLog.query(o)),
+      subscribe: (listener) => requestLog.subscribe(listener),
+      requestsToday: () => (sink.flush(), requestLog.requestsToday()),
+      traffic: () => (sink.flush(), requestLog.traffic()),
+      librechatSeenAt: () => (sink.flush(), requestLog.librechatSeenAt()),
+    },
     ollama,
     server: serverControl,
     warnings: () => [...(opts.warnings?.() ?? []), ...loaded.warnings],
@@ -197,7 +204,7 @@ export async function startGateway(opts: StartOptions = {}): Promise<RunningGate
       keyExceptAdminAndLiveness(keyGuard),
     ],
     admin: createAdminRouter(deps, adminGuard({ token: () => adminToken }), [registerRoutingRoutes, registerCacheRoutes]),
-    metricsText: () => metrics.text(),
+    metricsText: () => (sink.flush(), metrics.text()),
     readiness: async () => {
       const probes = await catalog.probeAll();
       const body = {
@@ -226,6 +233,7 @@ export async function startGateway(opts: StartOptions = {}): Promise<RunningGate
     ollama.close?.();
     await providers.close();
     cache.close();
+    sink.flush();
     requestLog.close();
   });
 

@@ -1,10 +1,21 @@
-// Bookkeeping after the answer: records are passed on in a setImmediate, i.e. after the response has been
-// written, so the request log and metrics never sit between the upstream's answer and the client.
+// Bookkeeping after the answer, in batches: records wait a few milliseconds and are then passed on together. The
+// request log and metrics never sit between the upstream's answer and the client, and they run many records at a
+// time instead of once between every two requests. Readers call flush() first, so no finished request is missing.
 import type { RequestRecord, RequestSink } from '../core/ports.js';
 
-export function deferredSink(inner: RequestSink): RequestSink {
+export const DEFER_MS = 10;
+
+export interface DeferredSink extends RequestSink {
+  /** Passes every queued record on now. */
+  flush(): void;
+}
+
+export function deferredSink(inner: RequestSink, delayMs = DEFER_MS): DeferredSink {
   let queue: RequestRecord[] = [];
-  const drain = (): void => {
+  let timer: NodeJS.Timeout | undefined;
+  const flush = (): void => {
+    clearTimeout(timer);
+    timer = undefined;
     const batch = queue;
     queue = [];
     for (const r of batch) {
@@ -17,7 +28,11 @@ export function deferredSink(inner: RequestSink): RequestSink {
   };
   return {
     record(r) {
-      if (queue.push(r) === 1) setImmediate(drain);
+      if (queue.push(r) === 1) {
+        timer = setTimeout(flush, delayMs);
+        timer.unref();
+      }
     },
+    flush,
   };
 }

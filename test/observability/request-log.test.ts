@@ -38,6 +38,18 @@ const rowCount = (dataDir: string) => {
 };
 
 describe('request log', () => {
+  it('writes a batch larger than one multi-row statement whole and in order, rows and search intact', () => {
+    const { log, dataDir } = open();
+    const t = Date.now();
+    // 16 rows per statement: two full statements, then single rows for the rest.
+    for (let i = 0; i < 37; i++) log.record(record({ id: `r${i}`, time: t, provider: i === 20 ? 'ollama' : 'openai' }));
+    log.flush();
+    expect(rowCount(dataDir)).toBe(37);
+    const rows = log.query({ limit: 100 });
+    expect(rows.map((r) => r.id)).toEqual(Array.from({ length: 37 }, (_, i) => `r${36 - i}`));
+    expect(log.query({ q: 'ollama' }).map((r) => r.id)).toEqual(['r20']);
+  });
+
   it('stores rows in SQLite in a batch off the request path, and reads them back newest first', async () => {
     const { log, dataDir } = open();
     const t = Date.now();

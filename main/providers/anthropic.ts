@@ -8,7 +8,7 @@ import type { ProviderSettings } from '../settings/schema.js';
 import { AnthropicStreamState, fromAnthropicResponse, toAnthropicBody } from './anthropic-wire.js';
 import { baseUrlFor, localityOf } from './defaults.js';
 import { HttpUpstream, protocolError, transportError, type HttpTimeouts } from './http.js';
-import { sseEvents, sseJson } from './sse.js';
+import { SseReader, sseJson } from './sse.js';
 
 export const ANTHROPIC_VERSION = '2023-06-01';
 
@@ -67,10 +67,13 @@ export class AnthropicProvider implements Provider {
     const state = new AnthropicStreamState(this.id);
     let sawStop = false;
     try {
-      for await (const msg of sseEvents(res.body, this.http)) {
-        const ev = sseJson<Record<string, unknown>>(msg.data, this.http);
-        if (ev.type === 'message_stop') sawStop = true;
-        yield { events: state.events(ev), raw: { format: 'anthropic-messages', data: msg.data } };
+      const sse = new SseReader(this.http);
+      for await (const bytes of res.body) {
+        for (const msg of sse.push(bytes)) {
+          const ev = sseJson<Record<string, unknown>>(msg.data, this.http);
+          if (ev.type === 'message_stop') sawStop = true;
+          yield { events: state.events(ev), raw: { format: 'anthropic-messages', data: msg.data } };
+        }
       }
     } catch (err) {
       throw transportError(err, this.http, { clientAborted: ctx.signal.aborted, timeouts: this.http.timeouts });

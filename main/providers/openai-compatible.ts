@@ -17,10 +17,10 @@ import type {
   ToolCall,
   Usage,
 } from '../core/types.js';
-import type { UpstreamBody } from './dispatch.js';
+import type { StreamingResponse } from './dispatch.js';
 import type { CommonProviderOptions } from './factories.js';
 import { HttpUpstream, protocolError, redact, transportError, type UpstreamIdentity } from './http.js';
-import { sseEvents, sseJson } from './sse.js';
+import { SseReader, sseJson } from './sse.js';
 import { applyTextToolCalls, holdBackTextToolCalls } from './text-tool-calls.js';
 
 // ---------------------------------------------------------------------------------------------------------
@@ -305,32 +305,49 @@ export class OpenAIStreamDecoder {
 }
 
 /**
- * Reads an OpenAI-wire SSE body into StreamChunks until `[DONE]`. Ends with an upstream_protocol error when the
- * stream stops before a finish; transport errors are mapped. Leaving the loop early closes the upstream socket.
+ * Starts a stream call and reads its OpenAI-wire SSE body into StreamChunks until `[DONE]`. One generator from the
+ * upstream's bytes to the pipeline: every layer of async iteration costs a few µs before the first byte. Ends with
+ * an upstream_protocol error when the stream stops before a finish; transport errors are mapped. Leaving the loop
+ * early closes the upstream socket.
  */
 export async function* openAIChunks(
-  body: UpstreamBody,
+  send: () => Promise<StreamingResponse>,
   http: HttpUpstream,
   ctx: CallContext,
   fallbackModel: string,
 ): AsyncGenerator<StreamChunk> {
+  const res = await send();
+  const type = String(res.headers['content-type'] ?? '');
+  if (!type.includes('text/event-stream')) {
+    // Some servers ignore `stream` and answer JSON; others answer an HTML page. Both are useless here.
+    const text = await res.body.text().catch(() => '');
+    if (type.includes('json') && text.trim() !== '') {
+      const json = sseJson<OpenAIChatResponseWire>(text, http);
+      yield* responseAsChunks(fromOpenAIChatResponse(json, http, fallbackModel));
+      return;
+    }
+    throw protocolError(http, `answered a stream request with ${type || 'no content type'}${text.trim() ? '' : ' and an empty body'}`);
+  }
   const decoder = new OpenAIStreamDecoder(http, fallbackModel);
+  const sse = new SseReader(http);
   let done = false;
   let ended = false;
   try {
-    for await (const ev of sseEvents(body, http)) {
-      // After [DONE], read on to the end of the body rather than break: breaking destroys the body, and with
-      // it a keep-alive connection that the next request would have reused.
-      if (done) continue;
-      if (ev.data === '[DONE]') done = true;
-      else yield decoder.decode(ev.data);
+    for await (const bytes of res.body) {
+      for (const ev of sse.push(bytes)) {
+        // After [DONE], read on to the end of the body rather than break: breaking destroys the body, and with
+        // it a keep-alive connection that the next request would have reused.
+        if (done) continue;
+        if (ev.data === '[DONE]') done = true;
+        else yield decoder.decode(ev.data);
+      }
     }
     ended = true;
   } catch (err) {
     throw transportError(err, http, { clientAborted: ctx.signal.aborted, timeouts: http.timeouts });
   } finally {
     // A consumer that stopped early: close the upstream connection instead of leaving a body unread.
-    if (!ended) body.destroy();
+    if (!ended) res.body.destroy();
   }
   if (decoder.finished) return;
   // `[DONE]` without a finish_reason (seen from some local servers) is still a clean end; silence is not.
@@ -424,30 +441,16 @@ export class OpenAICompatibleProvider implements Provider {
   }
 
   stream(req: ProviderRequest, ctx: CallContext): AsyncIterable<StreamChunk> {
-    const chunks = this.streamChunks(req, ctx);
+    const send = (): Promise<StreamingResponse> =>
+      this.http.send({
+        method: 'POST',
+        path: this.chatPath(req.upstreamModel),
+        body: this.body(req, true),
+        signal: ctx.signal,
+        headers: { accept: 'text/event-stream' },
+      });
+    const chunks = openAIChunks(send, this.http, ctx, req.upstreamModel);
     return this.textToolCalls(req) ? holdBackTextToolCalls(chunks, req.tools ?? []) : chunks;
-  }
-
-  private async *streamChunks(req: ProviderRequest, ctx: CallContext): AsyncGenerator<StreamChunk> {
-    const res = await this.http.send({
-      method: 'POST',
-      path: this.chatPath(req.upstreamModel),
-      body: this.body(req, true),
-      signal: ctx.signal,
-      headers: { accept: 'text/event-stream' },
-    });
-    const type = String(res.headers['content-type'] ?? '');
-    if (!type.includes('text/event-stream')) {
-      // Some servers ignore `stream` and answer JSON; others answer an HTML page. Both are useless here.
-      const text = await res.body.text().catch(() => '');
-      if (type.includes('json') && text.trim() !== '') {
-        const json = sseJson<OpenAIChatResponseWire>(text, this.http);
-        yield* responseAsChunks(fromOpenAIChatResponse(json, this.http, req.upstreamModel));
-        return;
-      }
-      throw protocolError(this.http, `answered a stream request with ${type || 'no content type'}${text.trim() ? '' : ' and an empty body'}`);
-    }
-    yield* openAIChunks(res.body, this.http, ctx, req.upstreamModel);
   }
 
   async listModels(ctx: CallContext): Promise<ModelInfo[]> {

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type RequestHandler, type Router as ExpressRouter } from 'express';
+import { findBuilt } from '../core/built-path.js';
 import { GatewayError } from '../core/errors.js';
 import type { Router } from '../core/ports.js';
 import type { ModelCatalog } from '../pipeline/catalog.js';
@@ -39,8 +40,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 
 /** The built renderer: dist/renderer seen from the bundle (dist/), from dist/main/server, or from the sources. */
 export function findUiDir(): string | undefined {
-  const candidates = [join(here, 'renderer'), join(here, '../../renderer'), join(here, '../../dist/renderer')];
-  return candidates.find((dir) => existsSync(join(dir, 'index.html')));
+  return findBuilt(here, '../..', 'renderer', (dir) => existsSync(join(dir, 'index.html')));
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;

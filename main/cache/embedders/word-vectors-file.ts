@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { endianness } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findBuilt } from '../../core/built-path.js';
 
 /** The builtin embedder's vocabulary, and the words in the shipped file. */
 export const SHIPPED_VOCAB = 50_000;
@@ -59,8 +60,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 
 /** The shipped file seen from the bundle (dist/), from tsc's output (dist/main/cache/embedders) or from the sources. */
 export function findWordVectorsFile(): string | undefined {
-  const candidates = [join(here, WORD_VECTORS_FILE), join(here, '../../..', WORD_VECTORS_FILE), join(here, '../../../dist', WORD_VECTORS_FILE)];
-  return candidates.find((p) => existsSync(p));
+  return findBuilt(here, '../../..', WORD_VECTORS_FILE, existsSync);
 }
 
 /** The shipped vectors when there is a file with at least `vocab` words, else undefined. */

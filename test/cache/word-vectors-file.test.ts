@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { scanWinkJson, WINK_DIM } from '../../main/cache/embedders/wink.js';
-import { decodeWordVectors, encodeWordVectors, findWordVectorsFile, readShippedWordVectors, SHIPPED_VOCAB, type WordVectors } from '../../main/cache/embedders/word-vectors-file.js';
+import { decodeWordVectors, encodeWordVectors, findWordVectorsFile, isWholeWordVectorsFile, readShippedWordVectors, SHIPPED_VOCAB, type WordVectors } from '../../main/cache/embedders/word-vectors-file.js';
 
 const sample = (): WordVectors => ({
   index: new Map([
@@ -37,6 +37,20 @@ describe('word vectors file', () => {
     writeFileSync(file, encodeWordVectors(sample(), 4));
     expect((await readShippedWordVectors(4, 3, file))?.index.size).toBe(3);
     expect(await readShippedWordVectors(4, 4, file)).toBeUndefined();
+  });
+
+  it('tells a whole file from its header and size, as the build checks it', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'lynkr-wv-'));
+    const whole = path.join(dir, 'whole.bin');
+    const cut = path.join(dir, 'cut.bin');
+    const buf = encodeWordVectors(sample(), 4);
+    writeFileSync(whole, buf);
+    writeFileSync(cut, buf.subarray(0, buf.length - 1));
+    expect(isWholeWordVectorsFile(whole, 4, 3)).toBe(true);
+    expect(isWholeWordVectorsFile(whole, 4, 4)).toBe(false); // fewer words than asked for
+    expect(isWholeWordVectorsFile(whole, 8, 3)).toBe(false);
+    expect(isWholeWordVectorsFile(cut, 4, 3)).toBe(false);
+    expect(isWholeWordVectorsFile(path.join(dir, 'missing.bin'), 4, 3)).toBe(false);
   });
 
   // The build wrote dist/word-vectors.bin (npm test builds first). Same words, same order, same floats as the

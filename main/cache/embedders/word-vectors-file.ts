@@ -2,7 +2,7 @@
 // at build time (`npm run build`). The installer ships this ~20 MB file instead of the package's 300 MB JSON,
 // and loading it is a file read instead of a JSON scan. Without it (a source checkout before a build), the
 // embedder reads the package's JSON as before.
-import { existsSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { endianness } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -35,15 +35,25 @@ export function encodeWordVectors(wv: WordVectors, dim: number): Buffer {
   return Buffer.concat([header, vectors, text]);
 }
 
+interface Layout {
+  count: number;
+  vectorBytes: number;
+}
+
+/** Checks the header against the file's total size; throws on anything that is not a whole file of `dim`. */
+function layoutOf(header: Buffer, size: number, dim: number): Layout {
+  if (endianness() !== 'LE') throw new Error('word vectors file is little-endian');
+  if (header.length < HEADER_BYTES || header.readUInt32LE(0) !== MAGIC) throw new Error('not a word vectors file');
+  if (header.readUInt32LE(4) !== dim) throw new Error(`word vectors file has ${header.readUInt32LE(4)} dims, expected ${dim}`);
+  const count = header.readUInt32LE(8);
+  const vectorBytes = count * dim * 4;
+  if (size !== HEADER_BYTES + vectorBytes + header.readUInt32LE(12)) throw new Error('word vectors file is truncated');
+  return { count, vectorBytes };
+}
+
 /** The first `vocab` words of an encoded file; throws on anything that is not one. */
 export function decodeWordVectors(buf: Buffer, dim: number, vocab: number): WordVectors {
-  if (endianness() !== 'LE') throw new Error('word vectors file is little-endian');
-  if (buf.length < HEADER_BYTES || buf.readUInt32LE(0) !== MAGIC) throw new Error('not a word vectors file');
-  if (buf.readUInt32LE(4) !== dim) throw new Error(`word vectors file has ${buf.readUInt32LE(4)} dims, expected ${dim}`);
-  const count = buf.readUInt32LE(8);
-  const textBytes = buf.readUInt32LE(12);
-  const vectorBytes = count * dim * 4;
-  if (buf.length !== HEADER_BYTES + vectorBytes + textBytes) throw new Error('word vectors file is truncated');
+  const { count, vectorBytes } = layoutOf(buf, buf.length, dim);
   const n = Math.min(count, vocab);
   const start = buf.byteOffset + HEADER_BYTES;
   // A copy: the Buffer may sit at an offset that Float32Array cannot view.
@@ -61,6 +71,22 @@ const here = dirname(fileURLToPath(import.meta.url));
 /** The shipped file seen from the bundle (dist/), from tsc's output (dist/main/cache/embedders) or from the sources. */
 export function findWordVectorsFile(): string | undefined {
   return findBuilt(here, '../../..', WORD_VECTORS_FILE, existsSync);
+}
+
+/** True when `path` is a whole word vectors file of `dim` with at least `vocab` words. Reads the header only. */
+export function isWholeWordVectorsFile(path: string, dim: number, vocab: number): boolean {
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      const header = Buffer.alloc(HEADER_BYTES);
+      readSync(fd, header, 0, HEADER_BYTES, 0);
+      return layoutOf(header, fstatSync(fd).size, dim).count >= vocab;
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return false;
+  }
 }
 
 /** The shipped vectors when there is a file with at least `vocab` words, else undefined. */

@@ -95,6 +95,8 @@ export interface RequestRecord {
   cache: CacheStatus | 'off';
   /** `label: reason` of each target that failed before the one that answered. */
   fallbackFrom: string[];
+  /** What the target could not take and was dropped or changed (e.g. `think`). */
+  dropped?: string[];
   tier?: Tier;
   /** Short error description (never secrets). */
   error?: string;

@@ -23,6 +23,13 @@ export type ProviderKind =
 
 export type Locality = 'local' | 'cloud';
 
+/** What `Provider.fit` returns. */
+export interface FittedRequest {
+  request: ProviderRequest;
+  /** What was dropped or changed for this model, in short names; empty when nothing was. */
+  dropped: string[];
+}
+
 /** Per-call context handed to adapters by the pipeline. */
 export interface CallContext {
   /** Aborts when the client disconnects or a deadline passes; adapters must pass it to the upstream request. */
@@ -43,6 +50,12 @@ export interface Provider {
   /** Human-readable endpoint for error messages (no credentials, no query string). */
   readonly endpoint: string;
 
+  /**
+   * Fits a request to what the target model can take (capabilities, context window, output limit) before it is
+   * sent. Returns the request to send and what was dropped or changed, named for `x-lynkr-dropped` and the request
+   * log (e.g. `think`, `max_tokens>16384`). Throws a GatewayError (e.g. context_length_exceeded) when it can't fit.
+   */
+  fit?(req: ProviderRequest, ctx: CallContext): Promise<FittedRequest>;
   chat(req: ProviderRequest, ctx: CallContext): Promise<ChatResponse>;
   /**
    * Lazily starts the upstream request on the first `next()`. Errors before the first chunk are thrown from

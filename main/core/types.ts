@@ -72,6 +72,16 @@ export interface ChatRequest {
   includeUsage?: boolean;
   /** Anthropic-style extended thinking budget, where the client asked for it. */
   thinkingBudget?: number;
+  /** OpenAI `reasoning_effort` / Responses `reasoning.effort` ('minimal' | 'low' | 'medium' | 'high' …, as sent). */
+  reasoningEffort?: string;
+  /** OpenAI `parallel_tool_calls`. Upstreams get it only together with tools (OpenAI refuses it without). */
+  parallelToolCalls?: boolean;
+  /** Sampling knobs beyond temperature/top_p that LibreChat and others send; Ollama takes them all in `options`. */
+  topK?: number;
+  minP?: number;
+  repeatPenalty?: number;
+  frequencyPenalty?: number;
+  presencePenalty?: number;
 }
 
 /**

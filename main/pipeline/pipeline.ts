@@ -1,6 +1,7 @@
 import type { AbortLike, ClientAbort } from '../core/client-abort.js';
 import { GatewayError, toGatewayError } from '../core/errors.js';
 import type { CacheContext, CacheLookup, CacheStatus, RequestRecord, RequestSink, ResponseCache, RoutePlan, RouteTarget, Router } from '../core/ports.js';
+import type { CallContext, FittedRequest } from '../core/provider.js';
 import type { ChatRequest, ChatResponse, ClientFormat, NativeBody, ProviderRequest, StreamChunk } from '../core/types.js';
 import type { Settings } from '../settings/schema.js';
 import { formatRouteHeader } from '../routing/route-header.js';
@@ -47,6 +48,8 @@ export interface RouteMeta {
   cache: CacheStatus | 'off';
   similarity?: number;
   fallbackFrom: string[];
+  /** What the target could not take and was dropped or changed (Provider.fit), for `x-lynkr-dropped`. */
+  dropped?: string[];
 }
 
 /**
@@ -70,6 +73,7 @@ export type Outcome =
   | { kind: 'stream'; meta: RouteMeta; chunks: AsyncIterable<StreamChunk> };
 
 interface Started {
+  dropped: string[];
   first: StreamChunk;
   rest: AsyncIterator<StreamChunk>;
   release: () => void;
@@ -92,7 +96,7 @@ export class Pipeline {
       const lookup = cacheCtx ? await this.lookup(call.request, cacheCtx) : undefined;
       if (lookup?.response) return this.serveHit(call, plan, lookup, lookup.response, state);
 
-      const meta = (target: RouteTarget): RouteMeta => ({
+      const meta = (target: RouteTarget, dropped: string[]): RouteMeta => ({
         provider: target.provider.id,
         model: target.upstreamModel,
         alias: plan!.alias,
@@ -100,6 +104,7 @@ export class Pipeline {
         route: formatRouteHeader(plan!),
         cache: lookup?.status ?? 'off',
         fallbackFrom: failures.map((f) => `${f.target} (${f.reason})`),
+        dropped: dropped.length ? dropped : undefined,
       });
       const onComplete = (target: RouteTarget, res: ChatResponse): void => {
         if (cacheCtx && lookup) this.deps.cache!.store(call.request, cacheCtx, lookup, res, target);
@@ -107,14 +112,14 @@ export class Pipeline {
 
       if (!call.request.stream) {
         const { value, target } = await attemptTargets(this.deps.router, plan, call.clientAbort, (t) => this.chat(call, t), failures);
-        const m = meta(target);
-        onComplete(target, value);
-        this.record(call, plan, m, { status: 200, usage: value.usage, ttfbMs: this.elapsed(call) });
-        return { kind: 'response', meta: m, response: value };
+        const m = meta(target, value.dropped);
+        onComplete(target, value.response);
+        this.record(call, plan, m, { status: 200, usage: value.response.usage, ttfbMs: this.elapsed(call) });
+        return { kind: 'response', meta: m, response: value.response };
       }
 
       const { value, target } = await attemptTargets(this.deps.router, plan, call.clientAbort, (t) => this.start(call, t), failures);
-      const m = meta(target);
+      const m = meta(target, value.dropped);
       return { kind: 'stream', meta: m, chunks: this.observe(call, plan, m, value, (res) => onComplete(target, res)) };
     } catch (e) {
       const err = toGatewayError(e);
@@ -176,10 +181,18 @@ export class Pipeline {
     return { upstreamModel: target.upstreamModel, native: call.native, ...call.request };
   }
 
-  private async chat(call: InboundCall, target: RouteTarget): Promise<ChatResponse> {
+  /** The request as this target can take it (Provider.fit), with what had to be dropped. */
+  private async fitted(call: InboundCall, target: RouteTarget, ctx: CallContext): Promise<FittedRequest> {
+    const request = this.providerRequest(call, target);
+    return target.provider.fit ? target.provider.fit(request, ctx) : { request, dropped: [] };
+  }
+
+  private async chat(call: InboundCall, target: RouteTarget): Promise<{ response: ChatResponse; dropped: string[] }> {
     const release = (await this.deps.limiter?.acquire(target.provider.id, call.clientAbort)) ?? noop;
     try {
-      return await target.provider.chat(this.providerRequest(call, target), { signal: call.clientAbort, requestId: call.requestId });
+      const ctx: CallContext = { signal: call.clientAbort, requestId: call.requestId };
+      const { request, dropped } = await this.fitted(call, target, ctx);
+      return { response: await target.provider.chat(request, ctx), dropped };
     } finally {
       release();
     }
@@ -189,12 +202,14 @@ export class Pipeline {
   private async start(call: InboundCall, target: RouteTarget): Promise<Started> {
     const release = (await this.deps.limiter?.acquire(target.provider.id, call.clientAbort)) ?? noop;
     try {
-      const it = target.provider.stream(this.providerRequest(call, target), { signal: call.clientAbort, requestId: call.requestId })[Symbol.asyncIterator]();
+      const ctx: CallContext = { signal: call.clientAbort, requestId: call.requestId };
+      const { request, dropped } = await this.fitted(call, target, ctx);
+      const it = target.provider.stream(request, ctx)[Symbol.asyncIterator]();
       const first = await it.next();
       if (first.done) {
         throw new GatewayError({ kind: 'upstream_protocol', status: 502, provider: target.provider.id, message: `${target.provider.id} returned an empty stream` });
       }
-      return { first: first.value, rest: it, release };
+      return { dropped, first: first.value, rest: it, release };
     } catch (e) {
       release();
       throw e;
@@ -263,6 +278,7 @@ export class Pipeline {
       cachedInputTokens: r.usage?.cachedInputTokens,
       cache: meta?.cache ?? 'off',
       fallbackFrom: r.fallbackFrom ?? meta?.fallbackFrom ?? [],
+      dropped: meta?.dropped,
       tier: plan?.tier,
       error: r.error,
       userAgent: call.userAgent,

@@ -12,6 +12,7 @@ export function setRouteHeaders(res: ServerResponse, meta: RouteMeta): void {
   if (meta.mappedFrom) res.setHeader('x-lynkr-mapped-from', safe(meta.mappedFrom));
   if (meta.route) res.setHeader('x-lynkr-route', safe(meta.route));
   if (meta.fallbackFrom.length) res.setHeader('x-lynkr-fallback-from', safe(meta.fallbackFrom.join(', ')));
+  if (meta.dropped?.length) res.setHeader('x-lynkr-dropped', safe(meta.dropped.join(', ')));
   res.setHeader('x-lynkr-cache', meta.cache);
   if (meta.similarity !== undefined) res.setHeader('x-lynkr-cache-similarity', meta.similarity.toFixed(4));
 }

@@ -150,6 +150,8 @@ export interface ModelInfo {
   /** Where known (Ollama reports it). */
   sizeBytes?: number;
   family?: string;
+  /** 'embedding' for models that only embed (never listed or routed as chat models); chat when unknown. */
+  kind?: 'chat' | 'embedding';
 }
 
 export interface EmbedRequest {

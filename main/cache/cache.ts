@@ -13,7 +13,7 @@ import { createEmbedder, type Embedder } from './embedders/index.js';
 import { contextHash, exactKey, lastUserIndex, messageText, resolvedTarget } from './key.js';
 import { nearMissReason } from './near-miss.js';
 import { estimateCostUsd } from './pricing.js';
-import { semanticSkipReason, unstorableReason } from './skip.js';
+import { exactSkipReason, semanticSkipReason, unstorableReason } from './skip.js';
 import { EntryStore, type StoredEntry } from './store.js';
 
 export interface CacheDeps {
@@ -182,8 +182,10 @@ export function createCache(initial: Settings, deps: CacheDeps): Cache {
     if (!exactOn && !semanticOn()) return bypass('disabled');
     try {
       const token: Token = {};
-      if (exactOn) token.exactKey = exactKey(req, ctx);
+      const exactSkip = exactOn ? exactSkipReason(req, settings.cache.exact.policy) : 'disabled';
+      if (!exactSkip) token.exactKey = exactKey(req, ctx);
       const sem = semanticOn() ? semanticCandidate(req) : undefined;
+      if (!sem && exactSkip) return bypass(exactSkip);
       if (sem && !sem.skip && sem.prompt !== undefined) token.semantic = { ctx: contextHash(req, ctx), prompt: sem.prompt };
       if (ctx.noRead) return bypass('no-cache', token);
 

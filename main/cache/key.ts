@@ -29,22 +29,31 @@ export function resolvedTarget(ctx: CacheContext): string {
   return ctx.plan.alias ?? ctx.plan.targets[0]?.label ?? '';
 }
 
-/** Exact key. Leaves out stream / includeUsage / model-as-sent / user (the user only counts through the scope). */
+/** Request fields that never change an answer: how it is delivered, and who asked (the user counts through the scope). */
+const NOT_IN_KEY = new Set(['model', 'stream', 'includeUsage', 'user']);
+/** The same for the client's own body (OpenAI `stream_options`, Anthropic `metadata.user_id`, Responses `store`…). */
+const NATIVE_NOT_IN_KEY = new Set(['model', 'stream', 'stream_options', 'user', 'metadata', 'store', 'prompt_cache_key', 'safety_identifier']);
+
+function without(obj: object, leaveOut: Set<string>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(obj)) if (!leaveOut.has(k)) out[k] = v;
+  return out;
+}
+
+/**
+ * Exact key: every field that can change the answer, so that two requests share an entry only when the answer
+ * would be the same. That is every internal field but the ones above (a field added later is in the key by
+ * default), the client's own body for what is passed through untranslated, and every target of the plan in order:
+ * a mode switch or an alias edit that sends the request elsewhere never serves the other route's answer.
+ */
 export function exactKey(req: ChatRequest, ctx: CacheContext): string {
   return sha256(
     canonicalJson({
-      target: resolvedTarget(ctx),
+      targets: ctx.plan.targets.map((t) => t.label),
+      alias: ctx.plan.alias,
       scope: ctx.scope,
-      system: req.system,
-      messages: req.messages,
-      tools: req.tools,
-      toolChoice: req.toolChoice,
-      responseFormat: req.responseFormat,
-      temperature: req.temperature,
-      topP: req.topP,
-      maxTokens: req.maxTokens,
-      stop: req.stop,
-      seed: req.seed,
+      request: without(req, NOT_IN_KEY),
+      native: ctx.native && { format: ctx.native.format, body: without(ctx.native.body, NATIVE_NOT_IN_KEY) },
     }),
   );
 }

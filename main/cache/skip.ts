@@ -27,6 +27,23 @@ export function semanticSkipReason(req: ChatRequest, lastUserText: string | unde
   return null;
 }
 
+export type ExactCachePolicy = 'deterministic' | 'always' | 'off';
+
+/**
+ * A reason the exact cache must not answer this request, or null. Under `deterministic` (the default) only requests
+ * that ask for the same answer every time are answered: temperature 0 or a seed. A request that carries tool
+ * results is an agent's turn: replaying an old answer there would replay old tool calls with their old ids (Codex
+ * reruns), so it always goes upstream. LibreChat's Regenerate resends the same conversation at its usual
+ * temperature, and so reaches the upstream too.
+ */
+export function exactSkipReason(req: ChatRequest, policy: ExactCachePolicy): string | null {
+  if (policy === 'off') return 'policy-off';
+  if (policy === 'always') return null;
+  if (req.messages.some((m) => m.role === 'tool')) return 'tool-results';
+  if (req.temperature !== 0 && req.seed === undefined) return 'nondeterministic';
+  return null;
+}
+
 /**
  * The pipeline passes only complete responses; this refuses what still must not be replayed: errors, filtered
  * output, tool calls cut short by the token limit or with unparseable arguments, and empty answers.

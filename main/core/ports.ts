@@ -2,7 +2,7 @@
 // folder; the pipeline depends only on these shapes, so the concerns never call each other.
 import type { GatewayError } from './errors.js';
 import type { Locality, Provider } from './provider.js';
-import type { ChatRequest, ChatResponse, ClientFormat } from './types.js';
+import type { ChatRequest, ChatResponse, ClientFormat, NativeBody } from './types.js';
 
 export interface RouteTarget {
   provider: Provider;
@@ -51,6 +51,11 @@ export interface CacheContext {
   noRead: boolean;
   /** Cache-Control: no-store. */
   noStore: boolean;
+  /**
+   * The client's own body, for fields passed through to a same-format upstream that the internal request doesn't
+   * carry (`logit_bias`, Anthropic `thinking`…): they change the answer, so they are part of the exact key.
+   */
+  native?: NativeBody;
 }
 
 export interface CacheLookup {

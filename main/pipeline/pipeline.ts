@@ -6,7 +6,7 @@ import type { ChatRequest, ChatResponse, ClientFormat, NativeBody, ProviderReque
 import type { Settings } from '../settings/schema.js';
 import { formatRouteHeader } from '../routing/route-header.js';
 import { ResponseAssembler } from './assemble.js';
-import { attemptTargets, type Failure } from './attempts.js';
+import { attemptTargets, noteRoute, type Failure } from './attempts.js';
 import { fromArray, replayAsChunks } from './replay.js';
 
 export interface Limiter {
@@ -68,6 +68,18 @@ export interface HitReplay {
 /** The parts of an inbound call that a replayed hit records. */
 export type ReplayCall = Pick<InboundCall, 'format' | 'request' | 'requestId' | 'receivedAt' | 'startedAt' | 'userAgent'>;
 
+/** What a request-log row needs of a call; embeddings calls and edge rejections never reach handle(). */
+export type LoggedCall = Omit<ReplayCall, 'format'> & { format: RequestRecord['clientFormat'] };
+
+/** The outcome part of a request-log row. */
+export interface RecordedOutcome {
+  status: number;
+  error?: string;
+  usage?: ChatResponse['usage'];
+  ttfbMs?: number;
+  fallbackFrom?: string[];
+}
+
 export type Outcome =
   | { kind: 'response'; meta: RouteMeta; response: ChatResponse; replay?: HitReplay }
   | { kind: 'stream'; meta: RouteMeta; chunks: AsyncIterable<StreamChunk> };
@@ -123,7 +135,8 @@ export class Pipeline {
       return { kind: 'stream', meta: m, chunks: this.observe(call, plan, m, value, (res) => onComplete(target, res)) };
     } catch (e) {
       const err = toGatewayError(e);
-      this.record(call, plan, undefined, { status: err.status, error: err.message, fallbackFrom: failures.map((f) => `${f.target} (${f.reason})`) });
+      const { fallbackFrom } = noteRoute(err, plan, failures);
+      this.record(call, plan, undefined, { status: err.status, error: err.message, fallbackFrom });
       throw err;
     }
   }
@@ -131,7 +144,7 @@ export class Pipeline {
   private cacheContext(call: InboundCall, plan: RoutePlan): CacheContext | undefined {
     if (!this.deps.cache) return undefined;
     const cc = call.cacheControl?.toLowerCase() ?? '';
-    return { plan, scope: call.scope, noRead: cc.includes('no-cache'), noStore: cc.includes('no-store') };
+    return { plan, scope: call.scope, noRead: cc.includes('no-cache'), noStore: cc.includes('no-store'), native: call.native };
   }
 
   /** A cache problem never fails a request. */
@@ -252,12 +265,12 @@ export class Pipeline {
     return performance.now() - call.startedAt;
   }
 
-  private record(
-    call: ReplayCall,
-    plan: RoutePlan | undefined,
-    meta: RouteMeta | undefined,
-    r: { status: number; error?: string; usage?: ChatResponse['usage']; ttfbMs?: number; fallbackFrom?: string[] },
-  ): void {
+  /** The request-log row of a call that handle() never saw: refused at the edge (bad JSON, 413, invalid body), or embeddings. */
+  recordOutside(call: LoggedCall, r: RecordedOutcome, plan?: RoutePlan, meta?: RouteMeta): void {
+    this.record(call, plan, meta, r);
+  }
+
+  private record(call: LoggedCall, plan: RoutePlan | undefined, meta: RouteMeta | undefined, r: RecordedOutcome): void {
     const target = meta && plan?.targets.find((t) => t.provider.id === meta.provider);
     const record: RequestRecord = {
       id: call.requestId,

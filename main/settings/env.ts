@@ -65,6 +65,7 @@ export const envVars: readonly EnvVar[] = [
   { name: 'FALLBACK_ENABLED', path: 'fallback.enabled', kind: 'bool', description: 'Try the next target of an alias when one fails.' },
   { name: 'FALLBACK_PROVIDER', path: 'fallback.provider', kind: 'string', default: '(none)', description: 'Extra last-resort target: a provider id or `provider/model`.' },
   { name: 'PROMPT_CACHE_ENABLED', path: 'cache.exact.enabled', kind: 'bool', description: 'Exact response cache.' },
+  { name: 'PROMPT_CACHE_POLICY', path: 'cache.exact.policy', kind: 'string', description: 'Which requests the exact cache answers: deterministic (temperature 0 or a seed; default), always, off.' },
   { name: 'PROMPT_CACHE_TTL_MS', path: 'cache.exact.ttlMs', kind: 'int', description: 'Exact cache entry lifetime (ms).' },
   { name: 'SEMANTIC_CACHE_ENABLED', path: 'cache.semantic.enabled', kind: 'bool', description: 'Semantic (similar-prompt) cache.' },
   { name: 'SEMANTIC_CACHE_THRESHOLD', path: 'cache.semantic.threshold', kind: 'number', description: 'Cosine similarity (0–1) a cached prompt needs to be reused.' },

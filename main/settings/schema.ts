@@ -113,7 +113,15 @@ export const settingsSchema = z.object({
   cache: z
     .object({
       exact: z
-        .object({ enabled: z.boolean().default(true), ttlMs: z.number().int().positive().default(300_000) })
+        .object({
+          enabled: z.boolean().default(true),
+          /**
+           * Which requests the exact cache answers: `deterministic` (temperature 0 or a seed, and no tool results),
+           * `always`, or `off`. A cache that replays a sampled answer to Regenerate is wrong, not fast.
+           */
+          policy: z.enum(['deterministic', 'always', 'off']).default('deterministic'),
+          ttlMs: z.number().int().positive().default(300_000),
+        })
         .prefault({}),
       semantic: z
         .object({

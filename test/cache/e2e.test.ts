@@ -22,7 +22,8 @@ beforeAll(async () => {
     providers: [{ id: 'openai', kind: 'openai', baseUrl: up.url, apiKey: 'sk-test-0123456789abcdef', models: ['gpt-4o-mini'] }],
     aliases: { chat: { targets: ['openai/gpt-4o-mini'] }, other: { targets: ['openai/gpt-4o-mini'] } },
     defaultModel: 'chat',
-    cache: { semantic: { enabled: true, threshold: 0.8 } },
+    // The cache's mechanics, not its policy (test/cache/policy.e2e.test.ts): the exact cache answers every request.
+    cache: { exact: { policy: 'always' }, semantic: { enabled: true, threshold: 0.8 } },
   });
   openai = new OpenAI({ baseURL: `${gw.baseUrl}/v1`, apiKey: 'unused', maxRetries: 0 });
   // The builtin embedder loads its word vectors in the background (tens of ms); until then requests bypass, never
@@ -203,7 +204,7 @@ describe('a failing embedder', () => {
       aliases: { chat: { targets: ['openai/gpt-4o-mini'] } },
       defaultModel: 'chat',
       // No Ollama provider is configured: every embed call fails.
-      cache: { semantic: { enabled: true, embedder: 'ollama' } },
+      cache: { exact: { policy: 'always' }, semantic: { enabled: true, embedder: 'ollama' } },
     });
     try {
       const client = new OpenAI({ baseURL: `${g.baseUrl}/v1`, apiKey: 'unused', maxRetries: 0 });
@@ -226,7 +227,7 @@ describe('per-user scope and LRU eviction through the gateway', () => {
       providers: [{ id: 'openai', kind: 'openai', baseUrl: up.url, apiKey: 'sk-test-0123456789abcdef', models: ['gpt-4o-mini'] }],
       aliases: { chat: { targets: ['openai/gpt-4o-mini'] } },
       defaultModel: 'chat',
-      cache: { scope: 'user', maxEntries: 3, semantic: { enabled: false } },
+      cache: { scope: 'user', maxEntries: 3, exact: { policy: 'always' }, semantic: { enabled: false } },
     });
     try {
       const client = new OpenAI({ baseURL: `${g.baseUrl}/v1`, apiKey: 'unused', maxRetries: 0 });
@@ -255,6 +256,7 @@ describe('restart persistence through the gateway', () => {
       providers: [{ id: 'openai', kind: 'openai' as const, baseUrl: up.url, apiKey: 'sk-test-0123456789abcdef', models: ['gpt-4o-mini'] }],
       aliases: { chat: { targets: ['openai/gpt-4o-mini'] } },
       defaultModel: 'chat',
+      cache: { exact: { policy: 'always' as const } },
     };
     const dir = tempDir();
     const once = async () => {

@@ -47,8 +47,10 @@ export function answer(text: string, extra: Partial<ChatResponse> = {}): ChatRes
   };
 }
 
+/** These tests are about the cache's mechanics, so the exact cache answers every request (policy `always`) unless a test says otherwise. */
 export function settings(input: SettingsInput = {}): Settings {
-  return settingsSchema.parse(input);
+  const exact = { policy: 'always' as const, ...input.cache?.exact };
+  return settingsSchema.parse({ ...input, cache: { ...input.cache, exact } });
 }
 
 export const semanticOn = (extra: Record<string, unknown> = {}): Settings =>

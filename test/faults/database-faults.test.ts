@@ -25,7 +25,7 @@ const settings = () => ({
   ],
   aliases: { cloud: { targets: ['oa/gpt-4o-mini'] } },
   defaultModel: 'cloud',
-  cache: { exact: { enabled: true } },
+  cache: { exact: { enabled: true, policy: 'always' as const } },
   log: { level: 'silent' as const },
 });
 

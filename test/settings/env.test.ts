@@ -37,6 +37,7 @@ describe('Lynkr env names', () => {
       FALLBACK_ENABLED: 'no',
       FALLBACK_PROVIDER: 'openrouter',
       PROMPT_CACHE_ENABLED: '0',
+      PROMPT_CACHE_POLICY: 'always',
       PROMPT_CACHE_TTL_MS: '1000',
       SEMANTIC_CACHE_ENABLED: 'yes',
       SEMANTIC_CACHE_THRESHOLD: '0.95',
@@ -65,7 +66,7 @@ describe('Lynkr env names', () => {
     expect(provider(input, 'azure-openai')).toMatchObject({ kind: 'azure-openai', apiKey: 'azure-key', baseUrl: 'https://me.openai.azure.com', deployment: 'gpt4o-prod', apiVersion: '2024-10-21' });
     expect(provider(input, 'gemini')).toMatchObject({ kind: 'gemini', apiKey: 'g-key' });
     expect(input.fallback).toEqual({ enabled: false, provider: 'openrouter' });
-    expect(input.cache).toEqual({ exact: { enabled: false, ttlMs: 1000 }, semantic: { enabled: true, threshold: 0.95, ttlMs: 2000 } });
+    expect(input.cache).toEqual({ exact: { enabled: false, policy: 'always', ttlMs: 1000 }, semantic: { enabled: true, threshold: 0.95, ttlMs: 2000 } });
     expect(input.log).toEqual({ level: 'debug' });
     expect(input.tiers).toEqual({ SIMPLE: 'ollama/qwen2.5-coder:7b', MEDIUM: 'ollama/llama3.2:3b', COMPLEX: 'openai/gpt-4o', REASONING: 'anthropic/claude-sonnet-4-5' });
     expect(origins.get('server.port')).toBe('PORT');

@@ -1,7 +1,7 @@
 import type { ContentPart, Message } from '../../core/types.js';
-import { validateBody } from '../validation.js';
 import { toConversation } from './parse.js';
 import { countTokensSchema } from './schema.js';
+import { validateAnthropic } from './validate.js';
 
 // `POST /v1/messages/count_tokens`. We have no tokenizer for every upstream model, so this is an estimate:
 // ~4 characters of text per token (English prose and code land within ±20% for Claude and Llama-family
@@ -37,7 +37,7 @@ function messageTokens(m: Message): number {
 }
 
 export function countTokens(body: unknown): { input_tokens: number } {
-  const conv = toConversation(validateBody(countTokensSchema, body));
+  const conv = toConversation(validateAnthropic(countTokensSchema, body));
   let n = conv.system ? textTokens(conv.system) + MESSAGE_OVERHEAD : 0;
   for (const m of conv.messages) n += messageTokens(m);
   for (const t of conv.tools ?? []) n += TOOL_OVERHEAD + textTokens(t.name + (t.description ?? '') + JSON.stringify(t.parameters));

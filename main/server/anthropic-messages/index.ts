@@ -1,9 +1,9 @@
 import type { InboundFormat } from '../format.js';
-import { validateBody } from '../validation.js';
 import { toChatRequest } from './parse.js';
 import { renderAnthropicError, renderMessage } from './render.js';
 import { messagesRequestSchema } from './schema.js';
 import { AnthropicStreamEncoder } from './stream.js';
+import { validateAnthropic } from './validate.js';
 
 // Anthropic Messages (`POST /v1/messages`), the format Claude Code speaks. count_tokens is served apart
 // (see count-tokens.ts) because it answers without calling any upstream.
@@ -15,7 +15,7 @@ export const anthropicMessagesFormat: InboundFormat = {
   paths: ['/messages'],
   passHeaders: ['anthropic-beta'],
   parse(body) {
-    const valid = validateBody(messagesRequestSchema, body);
+    const valid = validateAnthropic(messagesRequestSchema, body);
     return { request: toChatRequest(valid), native: { format: 'anthropic-messages', body: valid } };
   },
   renderResponse: renderMessage,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { ChatRequest, ContentPart, Message, ToolChoice, ToolDef } from '../../core/types.js';
 import { isKnownBlock, type AnthropicBlock, type CountTokensRequest, type KnownBlock, type MessagesRequest } from './schema.js';
 
@@ -9,9 +10,31 @@ export function toChatRequest(body: MessagesRequest): ChatRequest {
   if (body.stop_sequences?.length) req.stop = body.stop_sequences;
   if (body.temperature !== undefined) req.temperature = body.temperature;
   if (body.top_p !== undefined) req.topP = body.top_p;
+  if (body.top_k !== undefined) req.topK = body.top_k;
+  // `adaptive` lets the model decide whether to think: no budget to pass on, so nothing is forced on the upstream.
   if (body.thinking?.type === 'enabled' && body.thinking.budget_tokens) req.thinkingBudget = body.thinking.budget_tokens;
-  if (body.metadata?.user_id) req.user = body.metadata.user_id;
+  if (body.metadata?.user_id) req.user = userId(body.metadata.user_id);
+  const effort = body.output_config?.effort;
+  if (effort) req.reasoningEffort = EFFORT[effort] ?? effort;
+  const format = body.output_config?.format;
+  if (format?.type === 'json_schema' && format.schema) req.responseFormat = { type: 'json_schema', name: 'output', schema: format.schema };
   return req;
+}
+
+/**
+ * Anthropic's effort levels (`OutputConfig.effort`: low, medium, high, xhigh, max) on OpenAI's scale
+ * (`reasoning_effort`: minimal…high), which the providers speak; the top two are OpenAI's `high`.
+ */
+const EFFORT: Record<string, string> = { xhigh: 'high', max: 'high' };
+
+/**
+ * Claude Code's `metadata.user_id` is a JSON text of ~150 characters; OpenAI refuses a `user` over 64 characters
+ * (`string_above_max_length`). A longer id is replaced by a stable hash of it, as OpenAI's docs suggest for `user`.
+ * A same-format Anthropic upstream still gets the original (native body).
+ */
+const MAX_USER = 64;
+function userId(id: string): string {
+  return id.length <= MAX_USER ? id : `sha256:${createHash('sha256').update(id).digest('base64url').slice(0, 43)}`;
 }
 
 /** The parts shared with count_tokens: system, messages, tools, tool_choice. */
@@ -25,10 +48,12 @@ export function toConversation(body: CountTokensRequest): Omit<ChatRequest, 'mod
   return out;
 }
 
-function toMessages(role: 'user' | 'assistant', content: string | AnthropicBlock[]): Message[] {
+function toMessages(role: 'user' | 'assistant' | 'system', content: string | AnthropicBlock[]): Message[] {
   if (typeof content === 'string') return [{ role, content: [{ type: 'text', text: content }] }];
   const blocks = content.filter(isKnownBlock);
   if (role === 'assistant') return [toAssistant(blocks)];
+  // A mid-conversation system message stays where it is; its content is text (SDK `SystemMessageParam`).
+  if (role === 'system') return [{ role, content: blocks.flatMap((b) => (b.type === 'text' ? [{ type: 'text' as const, text: b.text }] : [])) }];
   const out: Message[] = [];
   const rest: ContentPart[] = [];
   for (const block of blocks) {

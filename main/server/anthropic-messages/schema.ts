@@ -73,7 +73,11 @@ export type KnownBlock = z.infer<typeof knownBlock>;
 export const isKnownBlock = (b: AnthropicBlock): b is KnownBlock => KNOWN_BLOCKS.has(b.type);
 
 const message = z.looseObject({
-  role: z.enum(['user', 'assistant']),
+  /**
+   * `system` is Claude Code's mid-conversation system message (beta `mid-conversation-system-2026-04-07`; the SDK's
+   * `SystemMessageParam`, content text only). Other roles are refused with Anthropic's own words (validate.ts).
+   */
+  role: z.enum(['user', 'assistant', 'system']),
   content: z.union([z.string(), z.array(contentBlock)]),
 });
 
@@ -103,10 +107,21 @@ export const messagesRequestSchema = z.looseObject({
   temperature: z.number().min(0).max(2).optional(),
   top_p: z.number().min(0).max(1).optional(),
   top_k: z.number().int().nonnegative().optional(),
+  /** `enabled` (with budget_tokens), `adaptive` (Claude Code 2.1 on newer models, with `display`), `disabled`… */
   thinking: z
     .looseObject({ type: z.string(), budget_tokens: z.number().int().positive().optional() })
     .optional(),
   metadata: z.looseObject({ user_id: z.string().nullish() }).optional(),
+  /**
+   * `OutputConfig` of @anthropic-ai/sdk: `effort` (low…max) and `format` (a JSON schema; Claude Code asks for its
+   * session titles this way). Loose: `task_budget` and later fields go to a native upstream as sent.
+   */
+  output_config: z
+    .looseObject({
+      effort: z.string().nullish(),
+      format: z.looseObject({ type: z.string(), schema: z.record(z.string(), z.unknown()).optional() }).nullish(),
+    })
+    .nullish(),
   stream: z.boolean().optional(),
 });
 export type MessagesRequest = z.infer<typeof messagesRequestSchema>;

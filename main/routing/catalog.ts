@@ -44,6 +44,24 @@ export function splitTarget(label: string): [string, string] | undefined {
   return [label.slice(0, i), label.slice(i + 1)];
 }
 
+/**
+ * Ollama's model names are `model:tag`, and "the tag is optional and, if not provided, will default to latest"
+ * (Ollama docs/api.md, Conventions). The tag is after a ':' in the last path segment, so `host:5000/model` has none.
+ * Other kinds compare names as they are.
+ */
+export function canonicalModelName(kind: string, model: string): string {
+  if (kind !== 'ollama') return model;
+  return model.slice(model.lastIndexOf('/') + 1).includes(':') ? model : `${model}:latest`;
+}
+
+/** The provider's own spelling of `name` among `models`, comparing names the way the provider does. */
+export function findModelName(kind: string, models: readonly string[], name: string): string | undefined {
+  if (models.includes(name)) return name;
+  if (kind !== 'ollama') return undefined;
+  const wanted = canonicalModelName(kind, name);
+  return models.find((m) => canonicalModelName(kind, m) === wanted);
+}
+
 /** Concrete models of enabled providers: configured ones first, then discovered ones, as `id/model`. */
 export function concreteModels(settings: Settings, discovered: DiscoveredModels): string[] {
   const out: string[] = [];
@@ -51,8 +69,9 @@ export function concreteModels(settings: Settings, discovered: DiscoveredModels)
     if (!p.enabled) continue;
     const seen = new Set<string>();
     for (const m of [...p.models, ...(discovered.get(p.id) ?? [])]) {
-      if (seen.has(m)) continue;
-      seen.add(m);
+      const key = canonicalModelName(p.kind, m);
+      if (seen.has(key)) continue;
+      seen.add(key);
       out.push(`${p.id}/${m}`);
     }
   }

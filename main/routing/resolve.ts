@@ -2,7 +2,7 @@
 // (a) alias → (b) modelMap glob → (c) `provider/model` → (d) bare model a provider lists → (e) empty → default.
 import { GatewayError } from '../core/errors.js';
 import type { Settings } from '../settings/schema.js';
-import { concreteModels, effectiveAliases, findAlias, splitTarget, type DiscoveredModels, type EffectiveAlias } from './catalog.js';
+import { concreteModels, effectiveAliases, findAlias, findModelName, splitTarget, type DiscoveredModels, type EffectiveAlias } from './catalog.js';
 import { globMatch } from './glob.js';
 
 export interface Resolution {
@@ -38,11 +38,15 @@ function enabledProvider(settings: Settings, id: string) {
 function resolveConcrete(name: string, settings: Settings, discovered: DiscoveredModels): string[] | undefined {
   const split = splitTarget(name);
   if (split && enabledProvider(settings, split[0])) return [name];
-  const owners = settings.providers.filter(
-    (p) => p.enabled && (p.models.includes(name) || (discovered.get(p.id)?.includes(name) ?? false)),
-  );
-  // Several providers serving the same model become a fallback chain in settings order.
-  return owners.length > 0 ? owners.map((p) => `${p.id}/${name}`) : undefined;
+  // Several providers serving the same model become a fallback chain in settings order. Each label names the
+  // model as its provider lists it (a bare `qwen2.5-coder` is Ollama's `qwen2.5-coder:latest`).
+  const labels: string[] = [];
+  for (const p of settings.providers) {
+    if (!p.enabled) continue;
+    const model = findModelName(p.kind, p.models, name) ?? findModelName(p.kind, discovered.get(p.id) ?? [], name);
+    if (model !== undefined) labels.push(`${p.id}/${model}`);
+  }
+  return labels.length > 0 ? labels : undefined;
 }
 
 function resolveName(name: string, settings: Settings, discovered: DiscoveredModels): Resolution | undefined {

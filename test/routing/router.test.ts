@@ -109,6 +109,29 @@ describe('model resolution', () => {
     expect(labels(router, 'qwen2.5-coder:7b')).toEqual(['ollama/qwen2.5-coder:7b', 'lmstudio/qwen2.5-coder:7b']);
   });
 
+  it('resolves a bare Ollama name to its :latest tag and back, as Ollama does, naming the model as Ollama lists it', () => {
+    const { router } = setup();
+    router.setDiscoveredModels('ollama', ['qwen2.5-coder:latest', 'llama3.2:3b', 'registry.local:5000/team/coder']);
+    const plan = router.plan(req('qwen2.5-coder'));
+    expect(plan.targets.map((t) => [t.label, t.upstreamModel])).toEqual([['ollama/qwen2.5-coder:latest', 'qwen2.5-coder:latest']]);
+    // A tag other than latest is a different model; a registry port is not a tag.
+    expect(() => router.plan(req('llama3.2'))).toThrow(/does not exist/);
+    expect(labels(router, 'registry.local:5000/team/coder:latest')).toEqual(['ollama/registry.local:5000/team/coder']);
+    // Configured without a tag, asked for with one.
+    const { router: r2 } = setup(typicalSettings({ providers: [{ id: 'ollama', kind: 'ollama', models: ['mistral'] }] }));
+    expect(labels(r2, 'mistral:latest')).toEqual(['ollama/mistral']);
+  });
+
+  it('compares names exactly for other kinds (an OpenAI-compatible server has no default tag)', () => {
+    const s = typicalSettings();
+    s.providers = [...(s.providers ?? []), { id: 'lmstudio', kind: 'lmstudio', models: ['qwen2.5-coder:latest'] }];
+    const { router } = setup(s);
+    expect(() => router.plan(req('qwen2.5-coder'))).toThrow(/does not exist/);
+    router.setDiscoveredModels('ollama', ['qwen2.5-coder:latest']);
+    expect(labels(router, 'qwen2.5-coder')).toEqual(['ollama/qwen2.5-coder:latest']);
+    expect(labels(router, 'qwen2.5-coder:latest')).toEqual(['ollama/qwen2.5-coder:latest', 'lmstudio/qwen2.5-coder:latest']);
+  });
+
   it('uses the default model when the request names none', () => {
     const { router } = setup(typicalSettings({ defaultModel: 'chat-quality' }));
     const plan = router.plan(req('  '));
@@ -271,6 +294,12 @@ describe('catalog and alias views', () => {
       'openai/gpt-4o',
       'openrouter/anthropic/claude-3.5-sonnet',
     ]);
+  });
+
+  it('lists an Ollama model once when the settings name it without a tag and Ollama reports :latest', () => {
+    const { router } = setup(typicalSettings({ providers: [{ id: 'ollama', kind: 'ollama', models: ['mistral'] }] }));
+    router.setDiscoveredModels('ollama', ['mistral:latest', 'phi4:14b']);
+    expect(router.catalog().models).toEqual(['ollama/mistral', 'ollama/phi4:14b']);
   });
 
   it('marks each alias target allowed or not under the current mode', () => {

@@ -15,7 +15,7 @@ import { createCache } from '../cache/cache.js';
 import { createLogger, type Logger } from '../observability/logger.js';
 import { createMetrics } from '../observability/metrics.js';
 import { createRequestLog } from '../observability/request-log.js';
-import { registerSecret } from '../observability/secrets.js';
+import { registerSecret, registerSettingsSecrets } from '../observability/secrets.js';
 import { createOllamaManager, ollamaEndpointFrom } from '../ollama/manager.js';
 import { ModelCatalog } from '../pipeline/catalog.js';
 import { Pipeline } from '../pipeline/pipeline.js';
@@ -93,13 +93,9 @@ export async function startGateway(opts: StartOptions = {}): Promise<RunningGate
   for (const w of loaded.warnings) logger.warn(w);
 
   const adminToken = loadOrCreateAdminToken(dataDir);
-  const registerSecrets = (s: Settings): void => {
-    for (const p of s.providers) if (p.apiKey) registerSecret(p.apiKey);
-    if (s.server.apiKey) registerSecret(s.server.apiKey);
-  };
   registerSecret(adminToken);
-  registerSecrets(current());
-  settings.onChange((next) => registerSecrets(next));
+  registerSettingsSecrets(current());
+  settings.onChange((next) => registerSettingsSecrets(next));
 
   const providers = createProviderRegistry(current, settings.onChange, (p) => logger.warn({ provider: p.id }, p.message));
   const router = createRouter({ settings: current, providers, logger });
@@ -108,6 +104,11 @@ export async function startGateway(opts: StartOptions = {}): Promise<RunningGate
   settings.onChange((next) => cache.applySettings(next));
   const requestLog = createRequestLog(dataDir, current, logger);
   const metrics = createMetrics();
+  const shutdown = createShutdown({
+    graceMs: current().server.shutdownGraceMs,
+    renderError: (err) => openaiChatFormat.renderError(err),
+    log: (msg, data) => logger.info(data ?? {}, msg),
+  });
   const sink = deferredSink({
     record(r: RequestRecord) {
       requestLog.record(r);
@@ -119,19 +120,17 @@ export async function startGateway(opts: StartOptions = {}): Promise<RunningGate
   const limiters = createProviderLimiters(current().providers);
   const pipeline = new Pipeline({
     router,
-    sink,
+    // Every pipeline call ends in exactly one record: that is when the shutdown stops waiting for it.
+    sink: { record: (r) => (sink.record(r), shutdown.endWork(r.id)) },
     settings: current,
     cache: current().cache.exact.enabled || current().cache.semantic.enabled ? cache : undefined,
     limiter: { acquire: (id, signal) => limiters(id)?.acquire(signal) ?? unlimited },
   });
+  // At the shutdown deadline, calls still waiting on their upstream are aborted (see shutdown.beginWork).
+  const handle = pipeline.handle.bind(pipeline);
+  pipeline.handle = (call) => (shutdown.beginWork(call.requestId, call.clientAbort), handle(call));
   // The manager re-checks every 30 s in the background; status reads never wait for a detection.
   const ollama = createOllamaManager({ endpoint: () => ollamaEndpointFrom(current()), maxAgeMs: 60_000 });
-
-  const shutdown = createShutdown({
-    graceMs: current().server.shutdownGraceMs,
-    renderError: (err) => openaiChatFormat.renderError(err),
-    log: (msg, data) => logger.info(data ?? {}, msg),
-  });
 
   let bind = planBind(current().server);
   let servers: Server[] = [];

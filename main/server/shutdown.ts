@@ -1,10 +1,14 @@
 // Graceful shutdown (SIGTERM, Quit): stop accepting, let in-flight responses finish within a grace period,
-// then end the remaining streams with a proper error event in their own format, close every socket, and
-// finally run the close hooks (the database) once nothing can write any more.
+// then end the remaining streams with a proper error event in their own format, stop the upstream calls behind
+// them, wait for their request-log rows, close every socket, and finally run the close hooks (the database) once
+// nothing can write any more.
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { GatewayError } from '../core/errors.js';
 
 export type AbortWithError = (err: GatewayError) => void;
+export interface Abortable {
+  abort(err: GatewayError): void;
+}
 
 export interface ShutdownOptions {
   graceMs: number;
@@ -22,6 +26,8 @@ export interface ShutdownReport {
   aborted: number;
   /** Non-streaming responses answered 503 (or cut) at the deadline. */
   cut: number;
+  /** Work items (see beginWork) still open when the close hooks ran: rows the request log missed. */
+  unrecorded: number;
   hookErrors: string[];
 }
 
@@ -32,6 +38,13 @@ export interface Shutdown {
   track(req: IncomingMessage, res: ServerResponse, next: () => void): void;
   /** A streaming response registers how to end itself with an error event (its format's encoder). */
   registerStream(res: ServerResponse, abortWithError: AbortWithError): void;
+  /**
+   * Work that can outlive its response: a pipeline call whose row reaches the request log only when its upstream
+   * call ends. At the deadline `work.abort` stops it (a ClientAbort will do); the close hooks wait (up to flushMs)
+   * until `endWork(key)`.
+   */
+  beginWork(key: string, work: Abortable): void;
+  endWork(key: string): void;
   /** Runs after the servers closed, in order (e.g. close the database). */
   onClosed(hook: () => void | Promise<void>): void;
   readonly draining: boolean;
@@ -58,6 +71,7 @@ export function createShutdown(opts: ShutdownOptions): Shutdown {
   // Every response from the moment its request arrives (the servers' 'request' event, before any middleware).
   const inFlight = new Map<ServerResponse, AbortWithError | undefined>();
   const lateArrivals = new WeakSet<ServerResponse>();
+  const work = new Map<string, Abortable>();
   const hooks: (() => void | Promise<void>)[] = [];
   const render = opts.renderError ?? defaultRender;
   let draining = false;
@@ -82,7 +96,20 @@ export function createShutdown(opts: ShutdownOptions): Shutdown {
     if (!draining) return;
     // The socket just went idle; don't let keep-alive hold it open.
     for (const s of servers) s.closeIdleConnections();
-    if (inFlight.size === 0) allDone?.();
+    allDone?.();
+  }
+
+  /** Resolves when `idle()` holds (checked on every finished response or work item) or after `ms`. */
+  function waitUntil(idle: () => boolean, ms: number): Promise<void> {
+    if (idle()) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      allDone = () => {
+        if (!idle()) return;
+        clearTimeout(timer);
+        resolve();
+      };
+    });
   }
 
   async function run(): Promise<ShutdownReport> {
@@ -92,15 +119,7 @@ export function createShutdown(opts: ShutdownOptions): Shutdown {
     const before = inFlight.size;
     opts.log?.('shutdown: draining', { inFlight: before, graceMs: opts.graceMs });
 
-    if (inFlight.size > 0) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, opts.graceMs);
-        allDone = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-    }
+    await waitUntil(() => inFlight.size === 0, opts.graceMs);
     const finished = before - inFlight.size;
 
     let aborted = 0;
@@ -121,15 +140,10 @@ export function createShutdown(opts: ShutdownOptions): Shutdown {
         res.destroy();
       }
     }
-    if (inFlight.size > 0) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, opts.flushMs ?? 500);
-        allDone = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-    }
+    // The streams just ended keep their upstream call open until its next chunk: stop those calls now, so that
+    // their rows reach the request log before the close hooks shut it.
+    for (const w of [...work.values()]) w.abort(err);
+    await waitUntil(() => inFlight.size === 0 && work.size === 0, opts.flushMs ?? 500);
     for (const s of servers) s.closeAllConnections();
     await Promise.all(closed);
 
@@ -141,7 +155,7 @@ export function createShutdown(opts: ShutdownOptions): Shutdown {
         hookErrors.push(e instanceof Error ? e.message : String(e));
       }
     }
-    const report = { finished, aborted, cut, hookErrors };
+    const report = { finished, aborted, cut, unrecorded: work.size, hookErrors };
     opts.log?.('shutdown: done', { ...report });
     return report;
   }
@@ -163,6 +177,12 @@ export function createShutdown(opts: ShutdownOptions): Shutdown {
     },
     registerStream(res, abortWithError) {
       if (inFlight.has(res)) inFlight.set(res, abortWithError);
+    },
+    beginWork(key, w) {
+      work.set(key, w);
+    },
+    endWork(key) {
+      if (work.delete(key) && draining) allDone?.();
     },
     onClosed: (hook) => void hooks.push(hook),
     get draining() {

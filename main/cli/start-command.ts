@@ -19,7 +19,7 @@ export async function runStart(io: CliIO, opts: Pick<StartOptions, 'flags' | 'da
 
   const exit = io.exit ?? ((code: number) => process.exit(code));
   let stopping = false;
-  const onSignal = io.onSignal ?? ((h: (s: NodeJS.Signals) => void) => (process.on('SIGINT', h), process.on('SIGTERM', h)));
+  const onSignal = io.onSignal ?? takeStopSignals;
   onSignal((signal) => {
     if (stopping) {
       // A second Ctrl-C: the user does not want to wait for streams to finish.
@@ -38,6 +38,20 @@ export async function runStart(io: CliIO, opts: Pick<StartOptions, 'flags' | 'da
     );
   });
   return gateway;
+}
+
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+
+/**
+ * Makes `handler` the only listener of SIGINT and SIGTERM. Libraries put their own there: when-exit (loaded through
+ * conf → atomically, to delete temp files) re-raises the signal after its cleanup, which reached us as a second
+ * signal and cut every stream at once. Its cleanup still runs, on 'exit'.
+ */
+export function takeStopSignals(handler: (signal: NodeJS.Signals) => void): void {
+  for (const signal of STOP_SIGNALS) {
+    for (const other of process.listeners(signal)) process.removeListener(signal, other);
+    process.on(signal, handler);
+  }
 }
 
 function startError(err: unknown, port: number | undefined): Error {

@@ -73,6 +73,14 @@ export const chatRequestSchema = z.looseObject({
     .optional(),
   temperature: z.number().min(0).max(2).nullish(),
   top_p: z.number().min(0).max(1).nullish(),
+  // OpenAI's range for the penalties (-2.0 to 2.0: node_modules/openai chat completions types). The other three are
+  // llama.cpp / Ollama sampling options (Ollama's `Options`: top_k integer, min_p and repeat_penalty numbers) that
+  // LibreChat sends through `addParams`; only their type and sign are checked.
+  frequency_penalty: z.number().min(-2).max(2).nullish(),
+  presence_penalty: z.number().min(-2).max(2).nullish(),
+  top_k: z.number().int().nonnegative().nullish(),
+  min_p: z.number().min(0).max(1).nullish(),
+  repeat_penalty: z.number().nonnegative().nullish(),
   max_tokens: z.number().int().positive().nullish(),
   max_completion_tokens: z.number().int().positive().nullish(),
   stop: z.union([z.string(), z.array(z.string()).max(16)]).nullish(),

@@ -9,6 +9,8 @@ export interface ProviderProbe {
   reachable: boolean;
   latencyMs: number;
   models: string[];
+  /** Of `models`, those the provider reports as embedding-only (ModelInfo.kind): never offered as chat models. */
+  embeddingModels: string[];
   error?: string;
 }
 
@@ -47,9 +49,10 @@ export class ModelCatalog {
       const models: ModelInfo[] = await p.listModels({ signal: AbortSignal.timeout(PROBE_TIMEOUT_MS), requestId: 'probe' });
       const ids = models.map((m) => m.id);
       this.onDiscovered(p.id, ids);
-      return { ...base, reachable: true, latencyMs: performance.now() - started, models: ids };
+      const embeddingModels = models.filter((m) => m.kind === 'embedding').map((m) => m.id);
+      return { ...base, reachable: true, latencyMs: performance.now() - started, models: ids, embeddingModels };
     } catch (e) {
-      return { ...base, reachable: false, latencyMs: performance.now() - started, models: [], error: e instanceof Error ? e.message : String(e) };
+      return { ...base, reachable: false, latencyMs: performance.now() - started, models: [], embeddingModels: [], error: e instanceof Error ? e.message : String(e) };
     }
   }
 }

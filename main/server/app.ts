@@ -14,6 +14,7 @@ import { embeddingsHandler } from './embeddings.js';
 import type { InboundFormat } from './format.js';
 import { sendJson } from './headers.js';
 import { modelsHandler } from './models.js';
+import { ollamaTagsHandler } from './ollama-tags.js';
 import { openAIErrorBody } from './openai-chat/index.js';
 
 export interface AppContext {
@@ -97,6 +98,7 @@ function createApp(ctx: AppContext): express.Express {
   });
 
   app.get(both('/models'), (_req, res) => modelsHandler(res, ctx.settings(), ctx.catalog));
+  app.get('/api/tags', (_req, res) => ollamaTagsHandler(res, ctx.settings(), ctx.catalog)); // LibreChat "ollama…" endpoints
 
   app.use('/admin', ctx.admin);
   const uiDir = findUiDir();

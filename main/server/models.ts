@@ -1,8 +1,16 @@
 import type { ServerResponse } from 'node:http';
 import type { ModelCatalog } from '../pipeline/catalog.js';
-import { effectiveAliases } from '../routing/catalog.js';
+import { canonicalModelName, effectiveAliases } from '../routing/catalog.js';
 import type { Settings } from '../settings/schema.js';
 import { sendJson } from './headers.js';
+
+/** One name a chat client may pick: an alias, or a concrete `provider/model`. */
+export interface ChatModelEntry {
+  id: string;
+  /** 'lynkr' for aliases, else the provider id. */
+  ownedBy: string;
+  description?: string;
+}
 
 interface ModelEntry {
   id: string;
@@ -12,27 +20,40 @@ interface ModelEntry {
   description?: string;
 }
 
-/** GET /v1/models: aliases first (with descriptions), then every concrete `provider/model`. */
+/**
+ * The chat models a client's menu should offer: aliases first (with descriptions), then every concrete
+ * `provider/model` of enabled providers. Models a provider reports as embedding-only are left out (a chat menu
+ * that offers them only earns errors); when a provider does not say, nothing is left out.
+ */
+export async function chatModels(settings: Settings, catalog: ModelCatalog): Promise<ChatModelEntry[]> {
+  const aliases: ChatModelEntry[] = effectiveAliases(settings).map((a) => ({ id: a.name, ownedBy: 'lynkr', description: a.description }));
+  // Only local providers are asked what they have: a cloud catalogue (hundreds of models) would drown the menu.
+  const probes = await catalog.probeAll({ localOnly: true });
+  // Names compared as the provider compares them: Ollama's `llama3.2` and `llama3.2:latest` are one model.
+  const key = (provider: string, kind: string, model: string): string => `${provider}/${canonicalModelName(kind, model)}`;
+  const embedding = new Set(probes.flatMap((p) => p.embeddingModels.map((m) => key(p.id, p.kind, m))));
+  const seen = new Set(aliases.map((a) => a.id));
+  const concrete: ChatModelEntry[] = [];
+  const add = (provider: string, kind: string, model: string): void => {
+    const k = key(provider, kind, model);
+    if (seen.has(k) || embedding.has(k)) return;
+    seen.add(k);
+    concrete.push({ id: `${provider}/${model}`, ownedBy: provider });
+  };
+  for (const p of settings.providers) if (p.enabled) for (const m of p.models) add(p.id, p.kind, m);
+  for (const probe of probes) for (const m of probe.models) add(probe.id, probe.kind, m);
+  return [...aliases, ...concrete];
+}
+
+/** GET /v1/models in OpenAI's list shape. */
 export async function listModels(settings: Settings, catalog: ModelCatalog): Promise<ModelEntry[]> {
-  const aliases: ModelEntry[] = effectiveAliases(settings).map((a) => ({
-    id: a.name,
+  return (await chatModels(settings, catalog)).map((m) => ({
+    id: m.id,
     object: 'model',
     created: 0,
-    owned_by: 'lynkr',
-    description: a.description,
+    owned_by: m.ownedBy,
+    ...(m.description !== undefined ? { description: m.description } : {}),
   }));
-  const seen = new Set(aliases.map((a) => a.id));
-  const concrete: ModelEntry[] = [];
-  const add = (provider: string, model: string): void => {
-    const id = `${provider}/${model}`;
-    if (seen.has(id)) return;
-    seen.add(id);
-    concrete.push({ id, object: 'model', created: 0, owned_by: provider });
-  };
-  for (const p of settings.providers) if (p.enabled) for (const m of p.models) add(p.id, m);
-  // Only local providers are asked what they have: a cloud catalogue (hundreds of models) would drown the menu.
-  for (const probe of await catalog.probeAll({ localOnly: true })) for (const m of probe.models) add(probe.id, m);
-  return [...aliases, ...concrete];
 }
 
 export async function modelsHandler(res: ServerResponse, settings: Settings, catalog: ModelCatalog): Promise<void> {

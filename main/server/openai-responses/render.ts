@@ -70,10 +70,11 @@ function usageObject(usage: Usage | undefined): Record<string, unknown> | null {
   };
 }
 
-const incomplete = (reason: FinishReason | undefined): { reason: string } | null =>
+/** Why an answer is `incomplete` (the API's two reasons); null when it finished. */
+const incomplete = (reason: FinishReason | undefined): { reason: 'max_output_tokens' | 'content_filter' } | null =>
   reason === 'length' ? { reason: 'max_output_tokens' } : reason === 'content_filter' ? { reason: 'content_filter' } : null;
 
-export function responseObject(s: ResponseState): Record<string, unknown> {
+export function responseObject(s: ResponseState): Record<string, unknown> & { status: ResponseState['status'] } {
   const details = s.status === 'in_progress' ? null : incomplete(s.finishReason);
   const status = s.status === 'completed' && details ? 'incomplete' : s.status;
   let outputText = '';
@@ -101,13 +102,15 @@ export function responseObject(s: ResponseState): Record<string, unknown> {
 export function renderResponse(res: ChatResponse, tools?: readonly ToolDef[]): Record<string, unknown> {
   const output: OutputItem[] = [];
   const freeform = freeformNames(tools);
+  // Items the length limit cut are `incomplete`, as the API marks them.
+  const status = res.finishReason === 'length' ? 'incomplete' : 'completed';
   if (res.reasoning) output.push(reasoningItem(newId('rs'), res.reasoning, 'completed'));
-  if (res.text || res.toolCalls.length === 0) output.push(messageItem(newId('msg'), res.text, 'completed'));
+  if (res.text || res.toolCalls.length === 0) output.push(messageItem(newId('msg'), res.text, status));
   for (const call of res.toolCalls) {
     output.push(
       freeform.has(call.name)
         ? customToolCallItem(newId('ctc'), call.id, call.name, freeformInput(call.arguments))
-        : functionCallItem(newId('fc'), call.id, call.name, call.arguments, 'completed'),
+        : functionCallItem(newId('fc'), call.id, call.name, call.arguments, status),
     );
   }
   return responseObject({

@@ -19,8 +19,12 @@ import {
 //   per call:     output_item.added, function_call_arguments.delta*, function_call_arguments.done, output_item.done
 //   per call of a free-form tool: output_item.added, custom_tool_call_input.delta*, custom_tool_call_input.done,
 //                 output_item.done (the input decoded out of the upstream's JSON arguments as they arrive)
-//   response.completed (the whole response, with usage)
-// A new output item opens whenever the kind of output changes, as the API does.
+//   response.completed (the whole response, with usage), or response.incomplete when the answer was cut
+//   (length → incomplete_details.reason "max_output_tokens": Codex reads that event and reports "Incomplete response
+//   returned, reason: …"; a response.completed would read as a finished answer).
+// A new message or reasoning item opens whenever the kind of output changes, as the API does. Tool calls are kept
+// by the upstream's `index` and stay open until the response ends: upstreams may interleave the argument chunks of
+// parallel calls (OpenAI chat streams key tool-call deltas by `index`), so a call is complete only at the finish.
 
 interface OpenItem {
   kind: 'message' | 'reasoning' | 'function_call' | 'custom_tool_call';
@@ -29,14 +33,16 @@ interface OpenItem {
   text: string;
   callId?: string;
   name?: string;
-  toolIndex?: number;
   freeform?: FreeformInputStream;
 }
 
 export class ResponsesStreamEncoder implements StreamEncoder {
   private seq = 0;
   private started = false;
+  /** The message or reasoning item being written. */
   private open: OpenItem | undefined;
+  /** Tool calls by the upstream's index, in output order; closed together when the response ends. */
+  private readonly calls = new Map<number, OpenItem>();
   private readonly state: ResponseState;
 
   constructor(
@@ -54,14 +60,16 @@ export class ResponsesStreamEncoder implements StreamEncoder {
   }
 
   end(): string {
-    const out = this.start() + this.close();
+    const out = this.start() + this.closeAll();
     this.state.status = 'completed';
-    return out + this.emit('response.completed', { response: responseObject(this.state) });
+    const response = responseObject(this.state);
+    return out + this.emit(response.status === 'incomplete' ? 'response.incomplete' : 'response.completed', { response });
   }
 
   error(err: GatewayError): string {
     let out = this.start();
-    const code = err.status >= 500 ? 'server_error' : err.status === 429 ? 'rate_limit_exceeded' : 'invalid_request';
+    // Codex keys on the code of response.failed's error (context_length_exceeded, rate_limit_exceeded, …).
+    const code = err.code ?? (err.status >= 500 ? 'server_error' : err.status === 429 ? 'rate_limit_exceeded' : 'invalid_request');
     out += this.emit('error', { code, message: err.message, param: err.param ?? null });
     this.state.status = 'failed';
     this.state.error = { code, message: err.message };
@@ -83,27 +91,27 @@ export class ResponsesStreamEncoder implements StreamEncoder {
       case 'reasoning':
         return ev.delta ? this.start() + this.ensure('reasoning') + this.textDelta('response.reasoning_text.delta', ev.delta) : '';
       case 'tool_call_start': {
+        if (this.calls.has(ev.index)) return '';
         const out = this.start() + this.close();
         const custom = this.freeform.has(ev.name);
-        const base = { outputIndex: this.state.output.length, text: '', callId: ev.id, name: ev.name, toolIndex: ev.index };
+        const base = { outputIndex: this.state.output.length, text: '', callId: ev.id, name: ev.name };
         const item: OpenItem = custom
           ? { ...base, kind: 'custom_tool_call', id: newId('ctc'), freeform: new FreeformInputStream() }
           : { ...base, kind: 'function_call', id: newId('fc') };
-        this.open = item;
+        this.calls.set(ev.index, item);
         const added = custom ? customToolCallItem(item.id, ev.id, ev.name, '') : functionCallItem(item.id, ev.id, ev.name, '', 'in_progress');
         this.state.output.push(added);
         return out + this.emit('response.output_item.added', { output_index: item.outputIndex, item: added });
       }
       case 'tool_call_delta': {
-        // Responses items are sequential: only the open call can grow.
-        const open = this.open;
-        if ((open?.kind !== 'function_call' && open?.kind !== 'custom_tool_call') || open.toolIndex !== ev.index || !ev.argumentsDelta) return '';
-        const at = { item_id: open.id, output_index: open.outputIndex };
-        if (open.freeform) {
-          const delta = open.freeform.push(ev.argumentsDelta);
+        const call = this.calls.get(ev.index);
+        if (!call || !ev.argumentsDelta) return '';
+        const at = { item_id: call.id, output_index: call.outputIndex };
+        if (call.freeform) {
+          const delta = call.freeform.push(ev.argumentsDelta);
           return delta ? this.emit('response.custom_tool_call_input.delta', { ...at, delta }) : '';
         }
-        open.text += ev.argumentsDelta;
+        call.text += ev.argumentsDelta;
         return this.emit('response.function_call_arguments.delta', { ...at, delta: ev.argumentsDelta });
       }
       case 'usage':
@@ -111,7 +119,7 @@ export class ResponsesStreamEncoder implements StreamEncoder {
         return '';
       case 'finish':
         this.state.finishReason = ev.reason;
-        return this.start() + this.close();
+        return this.start() + this.closeAll();
     }
   }
 
@@ -144,11 +152,26 @@ export class ResponsesStreamEncoder implements StreamEncoder {
     return this.emit(type, { item_id: item.id, output_index: item.outputIndex, content_index: 0, delta, ...extra });
   }
 
+  /** Closes the open message or reasoning item. */
   private close(): string {
     const item = this.open;
     if (!item) return '';
     this.open = undefined;
+    return this.closeItem(item);
+  }
+
+  /** Closes the open item and every tool call, in output order. */
+  private closeAll(): string {
+    let out = this.close();
+    for (const call of this.calls.values()) out += this.closeItem(call);
+    this.calls.clear();
+    return out;
+  }
+
+  private closeItem(item: OpenItem): string {
     const base = { item_id: item.id, output_index: item.outputIndex };
+    // An item the length limit cut is `incomplete`, as the API marks it.
+    const status = this.state.finishReason === 'length' ? 'incomplete' : 'completed';
     let out = '';
     let done: OutputItem;
     if (item.freeform) {
@@ -158,11 +181,11 @@ export class ResponsesStreamEncoder implements StreamEncoder {
       done = customToolCallItem(item.id, item.callId ?? '', item.name ?? '', input);
     } else if (item.kind === 'function_call') {
       out += this.emit('response.function_call_arguments.done', { ...base, name: item.name, arguments: item.text });
-      done = functionCallItem(item.id, item.callId ?? '', item.name ?? '', item.text, 'completed');
+      done = functionCallItem(item.id, item.callId ?? '', item.name ?? '', item.text, status);
     } else if (item.kind === 'message') {
       out += this.emit('response.output_text.done', { ...base, content_index: 0, text: item.text, logprobs: [] });
       out += this.emit('response.content_part.done', { ...base, content_index: 0, part: { type: 'output_text', text: item.text, annotations: [], logprobs: [] } });
-      done = messageItem(item.id, item.text, 'completed');
+      done = messageItem(item.id, item.text, status);
     } else {
       out += this.emit('response.reasoning_text.done', { ...base, content_index: 0, text: item.text });
       out += this.emit('response.content_part.done', { ...base, content_index: 0, part: { type: 'reasoning_text', text: item.text } });

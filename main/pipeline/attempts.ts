@@ -1,6 +1,7 @@
 import type { AbortLike } from '../core/client-abort.js';
 import { GatewayError, isFallbackTrigger, toGatewayError } from '../core/errors.js';
 import type { RoutePlan, RouteTarget, Router } from '../core/ports.js';
+import { formatRouteHeader } from '../routing/route-header.js';
 
 export interface Failure {
   target: string;
@@ -30,13 +31,78 @@ export function failureReason(err: GatewayError): string {
   }
 }
 
+/**
+ * A target that said "not now" rather than "broken": an upstream 429, Anthropic's 529 `overloaded_error`
+ * (https://docs.anthropic.com/en/api/errors) or our own full queue. Another try later will likely succeed.
+ */
+export function isBusy(err: GatewayError): boolean {
+  const status = err.upstreamStatus ?? err.status;
+  return err.kind === 'rate_limited' || err.kind === 'overloaded' || status === 429 || status === 529;
+}
+
+/** When no upstream said how long to wait: a short pause, so that clients back off without stalling. */
+export const DEFAULT_RETRY_AFTER_MS = 1_000;
+
+/**
+ * Every target was busy: a 429 with the soonest Retry-After any of them gave, so that clients back off instead of
+ * treating it as an outage. `code` is OpenAI's own for a 429 (`rate_limit_exceeded`, as api.openai.com sends it).
+ */
+function rateLimited(failures: Failure[]): GatewayError {
+  const waits = failures.map((f) => f.error.retryAfterMs).filter((ms): ms is number => ms !== undefined);
+  // The header is whole seconds, at least 1 (sendJson rounds up).
+  const retryAfterMs = waits.length ? Math.min(...waits) : DEFAULT_RETRY_AFTER_MS;
+  const only = failures.length === 1 ? failures[0].error : undefined;
+  const list = failures.map((f) => `${f.target}: ${f.reason}`).join('; ');
+  return new GatewayError({
+    kind: 'rate_limited',
+    status: 429,
+    code: 'rate_limit_exceeded',
+    provider: only?.provider,
+    upstreamStatus: only?.upstreamStatus,
+    retryAfterMs,
+    message: only ? only.message : `every target is rate limited: ${list}`,
+  });
+}
+
 /** Thrown when every target failed; carries each failure so the client sees all of them. */
 export function allFailed(failures: Failure[]): GatewayError {
+  if (failures.length && failures.every((f) => isBusy(f.error))) return rateLimited(failures);
   const only = failures.length === 1 ? failures[0] : undefined;
   if (only && only.error.kind !== 'unavailable') return only.error;
   const list = failures.map((f) => `${f.target}: ${f.reason}`).join('; ');
   return new GatewayError({ kind: 'upstream_http', status: 502, code: 'all_targets_failed', message: `all targets failed: ${list}` });
 }
+
+/** What was known of the route when a call failed: the error response's `x-lynkr-*` headers. */
+export interface FailedRoute {
+  /** The provider that failed, when one did (not for an all-targets failure). */
+  provider?: string;
+  model?: string;
+  alias?: string;
+  mappedFrom?: string;
+  route?: string;
+  /** `label (reason)` of every target that failed, as on a success after fallback. */
+  fallbackFrom: string[];
+}
+
+const failedRoutes = new WeakMap<GatewayError, FailedRoute>();
+
+/** Remembers the route that `err` ended, for routeOf() where the error is rendered. */
+export function noteRoute(err: GatewayError, plan: RoutePlan | undefined, failures: readonly Failure[]): FailedRoute {
+  const target = err.provider === undefined ? undefined : plan?.targets.find((t) => t.provider.id === err.provider);
+  const route: FailedRoute = {
+    provider: err.provider,
+    model: target?.upstreamModel,
+    alias: plan?.alias,
+    mappedFrom: plan?.mappedFrom,
+    route: plan && formatRouteHeader(plan),
+    fallbackFrom: failures.map((f) => `${f.target} (${f.reason})`),
+  };
+  failedRoutes.set(err, route);
+  return route;
+}
+
+export const routeOf = (err: unknown): FailedRoute | undefined => (err instanceof GatewayError ? failedRoutes.get(err) : undefined);
 
 function sleep(ms: number, signal: AbortLike): Promise<void> {
   return new Promise((resolve, reject) => {

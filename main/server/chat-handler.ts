@@ -3,7 +3,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ClientAbort } from '../core/client-abort.js';
 import { GatewayError } from '../core/errors.js';
 import type { ChatRequest } from '../core/types.js';
-import type { Outcome, Pipeline } from '../pipeline/pipeline.js';
+import { routeOf } from '../pipeline/attempts.js';
+import type { LoggedCall, Outcome, Pipeline } from '../pipeline/pipeline.js';
 import type { Settings } from '../settings/schema.js';
 import { parseJsonBody, readBodyText } from './body.js';
 import type { InboundFormat, StreamEncoder } from './format.js';
@@ -46,6 +47,13 @@ function cacheScope(settings: Settings, req: IncomingMessage, chat: ChatRequest)
   const key = req.headers['x-api-key'] ?? req.headers.authorization;
   const who = chat.user ?? (typeof key === 'string' ? key : '');
   return who ? createHash('sha256').update(who).digest('base64url').slice(0, 22) : '';
+}
+
+/** What a request-log row can say of a call that handle() never saw (refused at the edge, or embeddings): its body's model. */
+export function loggedCall(format: LoggedCall['format'], body: unknown, call: Omit<LoggedCall, 'format' | 'request'>): LoggedCall {
+  const fields = body !== null && typeof body === 'object' ? (body as { model?: unknown; stream?: unknown }) : {};
+  const model = typeof fields.model === 'string' ? fields.model.slice(0, 256) : '';
+  return { ...call, format, request: { model, messages: [], stream: fields.stream === true } };
 }
 
 /** Resolves on 'drain' or when the socket goes away, whichever comes first. */
@@ -99,6 +107,9 @@ export function chatHandler(format: InboundFormat, deps: ChatHandlerDeps) {
     const requestId = newRequestId();
     res.setHeader('x-request-id', requestId);
     const settings = deps.settings();
+    let body: unknown;
+    // handle() writes its own request-log row, success or failure; anything refused before it gets one here.
+    let handled = false;
     try {
       const text = await readBodyText(req, settings.server.bodyLimitBytes);
       // A per-user cache scope keys on who asks, which the request text alone does not say. With the exact cache
@@ -113,7 +124,8 @@ export function chatHandler(format: InboundFormat, deps: ChatHandlerDeps) {
         }
         memo.forget(memoKey);
       }
-      const { request, native } = format.parse(parseJsonBody(text));
+      body = parseJsonBody(text);
+      const { request, native } = format.parse(body);
       for (const name of format.passHeaders ?? []) {
         const value = req.headers[name];
         if (typeof value === 'string') native.headers = { ...native.headers, [name]: value };
@@ -123,6 +135,7 @@ export function chatHandler(format: InboundFormat, deps: ChatHandlerDeps) {
       res.on('close', () => {
         if (!res.writableFinished) clientAbort.abort(new GatewayError({ kind: 'aborted', status: 499, message: 'client closed request' }));
       });
+      handled = true;
       const outcome = await deps.pipeline.handle({
         format: format.format,
         request,
@@ -145,9 +158,15 @@ export function chatHandler(format: InboundFormat, deps: ChatHandlerDeps) {
       }
     } catch (e) {
       const err = publicError(e);
+      if (!handled) {
+        const call = loggedCall(format.format, body, { requestId, receivedAt, startedAt, userAgent: clientLabel(req) });
+        deps.pipeline.recordOutside(call, { status: err.status, error: err.message });
+      }
       if (res.headersSent || res.destroyed) return;
-      const { status, body } = format.renderError(err);
-      sendJson(res, status, body, err);
+      const route = routeOf(e);
+      if (route) setRouteHeaders(res, route);
+      const rendered = format.renderError(err);
+      sendJson(res, rendered.status, rendered.body, err);
     }
   };
 }

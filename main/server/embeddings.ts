@@ -1,12 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { GatewayError } from '../core/errors.js';
-import type { Router } from '../core/ports.js';
-import { attemptTargets, type Failure } from '../pipeline/attempts.js';
+import { GatewayError, toGatewayError } from '../core/errors.js';
+import type { RoutePlan, Router } from '../core/ports.js';
+import { attemptTargets, noteRoute, type Failure } from '../pipeline/attempts.js';
+import type { Pipeline, RouteMeta } from '../pipeline/pipeline.js';
+import { formatRouteHeader } from '../routing/route-header.js';
 import type { Settings } from '../settings/schema.js';
 import { readJsonBody } from './body.js';
-import { newRequestId } from './chat-handler.js';
-import { sendJson } from './headers.js';
+import { clientLabel, newRequestId, loggedCall } from './chat-handler.js';
+import { sendJson, setRouteHeaders } from './headers.js';
 import { openAIErrorBody } from './openai-chat/render.js';
 import { publicError } from './public-error.js';
 import { validateBody } from './validation.js';
@@ -22,20 +24,32 @@ const embeddingsSchema = z.looseObject({
 /** OpenAI SDKs ask for base64 by default: little-endian float32 bytes. */
 const toBase64 = (v: number[]): string => Buffer.from(new Float32Array(v).buffer).toString('base64');
 
-export function embeddingsHandler(deps: { router: Router; settings: () => Settings }) {
+export interface EmbeddingsDeps {
+  router: Router;
+  pipeline: Pipeline;
+  settings: () => Settings;
+}
+
+export function embeddingsHandler(deps: EmbeddingsDeps) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const receivedAt = Date.now();
+    const startedAt = performance.now();
     const requestId = newRequestId();
     res.setHeader('x-request-id', requestId);
+    let json: unknown;
+    const logged = () => loggedCall('embeddings', json, { requestId, receivedAt, startedAt, userAgent: clientLabel(req) });
+    let plan: RoutePlan | undefined;
+    const failures: Failure[] = [];
     try {
-      const body = validateBody(embeddingsSchema, await readJsonBody(req, deps.settings().server.bodyLimitBytes));
+      json = await readJsonBody(req, deps.settings().server.bodyLimitBytes);
+      const body = validateBody(embeddingsSchema, json);
       const input = typeof body.input === 'string' ? [body.input] : body.input;
-      const plan = deps.router.plan({ model: body.model ?? '', messages: [], stream: false });
+      plan = deps.router.plan({ model: body.model ?? '', messages: [], stream: false });
       plan.targets = plan.targets.filter((t) => t.provider.embed);
       if (!plan.targets.length) {
         throw new GatewayError({ kind: 'invalid_request', status: 400, param: 'model', message: `no provider for model "${body.model}" can create embeddings` });
       }
       const signal = AbortSignal.timeout(deps.settings().server.upstreamTimeoutMs);
-      const failures: Failure[] = [];
       const { value, target } = await attemptTargets(
         deps.router,
         plan,
@@ -43,8 +57,16 @@ export function embeddingsHandler(deps: { router: Router; settings: () => Settin
         (t) => t.provider.embed!({ upstreamModel: t.upstreamModel, input, dimensions: body.dimensions }, { signal, requestId }),
         failures,
       );
-      res.setHeader('x-lynkr-provider', target.provider.id);
-      res.setHeader('x-lynkr-model', target.upstreamModel);
+      const meta: RouteMeta = {
+        provider: target.provider.id,
+        model: target.upstreamModel,
+        alias: plan.alias,
+        mappedFrom: plan.mappedFrom,
+        route: formatRouteHeader(plan),
+        cache: 'off',
+        fallbackFrom: failures.map((f) => `${f.target} (${f.reason})`),
+      };
+      setRouteHeaders(res, meta);
       const base64 = body.encoding_format === 'base64';
       sendJson(res, 200, {
         object: 'list',
@@ -52,9 +74,16 @@ export function embeddingsHandler(deps: { router: Router; settings: () => Settin
         model: value.model,
         usage: { prompt_tokens: value.usage?.inputTokens ?? 0, total_tokens: value.usage?.inputTokens ?? 0 },
       });
+      const usage = value.usage && { inputTokens: value.usage.inputTokens, outputTokens: 0 };
+      deps.pipeline.recordOutside(logged(), { status: 200, usage }, plan, meta);
     } catch (e) {
-      const err = publicError(e);
-      if (!res.headersSent) sendJson(res, err.status, openAIErrorBody(err), err);
+      const raw = toGatewayError(e);
+      const route = noteRoute(raw, plan, failures);
+      deps.pipeline.recordOutside(logged(), { status: raw.status, error: raw.message, fallbackFrom: route.fallbackFrom }, plan);
+      const err = publicError(raw);
+      if (res.headersSent) return;
+      setRouteHeaders(res, route);
+      sendJson(res, err.status, openAIErrorBody(err), err);
     }
   };
 }

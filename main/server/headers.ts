@@ -5,15 +5,18 @@ import type { RouteMeta } from '../pipeline/pipeline.js';
 /** Header values must be printable ASCII; provider messages may not be. */
 const safe = (v: string): string => v.replace(/[^\x20-\x7e]/g, '?').slice(0, 1024);
 
-export function setRouteHeaders(res: ServerResponse, meta: RouteMeta): void {
-  res.setHeader('x-lynkr-provider', safe(meta.provider));
-  res.setHeader('x-lynkr-model', safe(meta.model));
+/** A success's route, or what was known of it when the call failed (FailedRoute: no cache status, maybe no provider). */
+export type RouteHeaderSource = Omit<RouteMeta, 'provider' | 'model' | 'cache'> & Partial<Pick<RouteMeta, 'provider' | 'model' | 'cache'>>;
+
+export function setRouteHeaders(res: ServerResponse, meta: RouteHeaderSource): void {
+  if (meta.provider) res.setHeader('x-lynkr-provider', safe(meta.provider));
+  if (meta.model) res.setHeader('x-lynkr-model', safe(meta.model));
   if (meta.alias) res.setHeader('x-lynkr-alias', safe(meta.alias));
   if (meta.mappedFrom) res.setHeader('x-lynkr-mapped-from', safe(meta.mappedFrom));
   if (meta.route) res.setHeader('x-lynkr-route', safe(meta.route));
   if (meta.fallbackFrom.length) res.setHeader('x-lynkr-fallback-from', safe(meta.fallbackFrom.join(', ')));
   if (meta.dropped?.length) res.setHeader('x-lynkr-dropped', safe(meta.dropped.join(', ')));
-  res.setHeader('x-lynkr-cache', meta.cache);
+  if (meta.cache) res.setHeader('x-lynkr-cache', meta.cache);
   if (meta.similarity !== undefined) res.setHeader('x-lynkr-cache-similarity', meta.similarity.toFixed(4));
 }
 

@@ -103,7 +103,7 @@ describe('Ollama through the gateway', () => {
     expect(lastBody(ollama).tools[0].function.name).toBe('get_weather');
   });
 
-  it('Ollama down → 502 naming it and its URL; back up → answers', async () => {
+  it('Ollama down → 502 naming it, not its address; back up → answers', async () => {
     await ollama.stop();
     try {
       const res = await fetch(`${gw.baseUrl}/v1/chat/completions`, {
@@ -114,7 +114,7 @@ describe('Ollama through the gateway', () => {
       expect(res.status).toBe(502);
       const body = (await res.json()) as { error: { message: string } };
       expect(body.error.message).toContain('ollama');
-      expect(body.error.message).toContain(ollama.url);
+      expect(body.error.message).not.toContain(`:${new URL(ollama.url).port}`); // issue 19: the request log keeps it
     } finally {
       await ollama.restart();
     }

@@ -23,13 +23,23 @@ const q = (s: string): string => JSON.stringify(s);
 /** A request header naming the client; our LibreChat entry sets it (LibreChat's own User-Agent is the SDK's). */
 export const CLIENT_HEADER = 'X-Lynkr-Client';
 
+/**
+ * librechat.yaml's `version`: LibreChat's schema requires it (any string), and LibreChat logs "Outdated Config
+ * version" when it differs from its own `Constants.CONFIG_VERSION` (1.3.17 in librechat-data-provider 0.8.524,
+ * the version the conformance suite pins and checks this against).
+ */
+export const LIBRECHAT_CONFIG_VERSION = '1.3.17';
+
 /** A safe endpoint name: never empty and never starting with "ollama". */
 export function endpointName(name: string | undefined): string {
   const n = (name ?? '').trim() || 'Lynkr';
   return /^ollama/i.test(n) ? `Lynkr ${n}` : n;
 }
 
-/** The `endpoints.custom[]` entry, wrapped in its parents so it pastes into a new or existing librechat.yaml. */
+/**
+ * A complete librechat.yaml holding our `endpoints.custom[]` entry. To merge it into an existing file, the entry
+ * (from `- name:` on) goes under that file's `endpoints.custom` list; its own `version` stays.
+ */
 export function librechatYaml(input: LibreChatYamlInput): string {
   const name = endpointName(input.name);
   const models = input.aliases.length > 0 ? input.aliases : [input.titleModel];
@@ -40,7 +50,9 @@ export function librechatYaml(input: LibreChatYamlInput): string {
         ? '  # each user enters the gateway key in LibreChat'
         : '  # any value: the gateway needs no key from this machine';
   return [
-    '# Lynkr Desktop: add this entry under endpoints.custom in librechat.yaml',
+    '# Lynkr Desktop: a complete librechat.yaml. Already have one? Copy the "- name:" entry below into its',
+    '# endpoints.custom list, and keep your own version line.',
+    `version: ${q(LIBRECHAT_CONFIG_VERSION)}`,
     'endpoints:',
     '  custom:',
     `    - name: ${q(name)}`,

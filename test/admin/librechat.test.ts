@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { composeOverride, endpointName, librechatYaml, NO_KEY_PLACEHOLDER } from '../../main/admin/librechat.js';
+import { composeOverride, endpointName, LIBRECHAT_CONFIG_VERSION, librechatYaml, NO_KEY_PLACEHOLDER } from '../../main/admin/librechat.js';
 import { libreChatSetup, registerLibreChatRoutes } from '../../main/admin/routes/librechat.js';
 import type { AdminDeps } from '../../main/admin/deps.js';
 import type { LibreChatSetup } from '../../main/admin/contract.js';
@@ -45,6 +45,13 @@ describe('librechatYaml', () => {
       modelDisplayLabel: 'Lynkr',
       headers: { 'X-Lynkr-Client': 'librechat' },
     });
+  });
+
+  it('is a complete librechat.yaml: the version LibreChat\'s schema requires, then the endpoint', () => {
+    const doc = parse(librechatYaml({ baseUrl: 'http://localhost:8081/v1', aliases: ['a'], titleModel: 'a' })) as Record<string, unknown>;
+    expect(Object.keys(doc)).toEqual(['version', 'endpoints']);
+    expect(doc.version).toBe(LIBRECHAT_CONFIG_VERSION);
+    expect(LIBRECHAT_CONFIG_VERSION).toMatch(/^\d+\.\d+\.\d+$/);
   });
 
   it('uses a non-empty placeholder key when none is needed, so LibreChat still fetches /models', () => {

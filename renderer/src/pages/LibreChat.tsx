@@ -86,7 +86,7 @@ export function LibreChatPage(props: { keyMasked?: string; onKeyChange(): Promis
         )}
       </Card>
       <Card title="1 · librechat.yaml">
-        <CodeBlock title="endpoints.custom entry" code={s.yaml} testId="librechat-yaml" />
+        <CodeBlock title="librechat.yaml" code={s.yaml} testId="librechat-yaml" />
         <p class="muted small">
           {s.allowDocker ? (
             <>

@@ -16,7 +16,8 @@
  *                       (stop_reason + usage.output_tokens), message_stop.
  *   POST /v1/messages/count_tokens  { input_tokens }
  *   GET  /v1/models     Anthropic's list shape.
- * A request without `x-api-key` or `anthropic-version` gets Anthropic's 401 / 400 error envelope.
+ * A request without `x-api-key` or `anthropic-version` gets Anthropic's 401 / 400 error envelope, and a body the
+ * real API refuses gets its 400 with the real wording (see `refuse` below for the rules and where they come from).
  */
 import {
   FakeServer,
@@ -80,7 +81,8 @@ export async function startFakeAnthropic(opts: { port?: number; record?: boolean
     }
     if (req.method === 'POST' && path.endsWith('/messages/count_tokens')) return sendJson(res, 200, { input_tokens: roughTokens(body.messages) });
     if (req.method === 'POST' && path.endsWith('/messages')) {
-      if (typeof body.max_tokens !== 'number') return sendJson(res, 400, anthropicError('invalid_request_error', 'max_tokens: Field required'));
+      const refusal = refuse(body, req.headers['anthropic-beta']);
+      if (refusal) return sendJson(res, 400, anthropicError('invalid_request_error', refusal));
       const s = typeof script === 'function' ? script(body) : script;
       seq += 1;
       return body.stream === true ? streamMessage(call, body, s, seq) : jsonMessage(call, body, s, seq);
@@ -161,4 +163,93 @@ async function streamMessage(call: FakeCall, body: Record<string, unknown>, s: A
   if (call.fault?.fault === 'broken-sse') frames.splice(1, frames.length - 1, 'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"del\n\n');
   call.res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'request-id': `req_fake_${seq}` });
   if (await writeFrames(call, frames, s.delayMs)) call.res.end();
+}
+
+// ---- What the real Messages API refuses, with its own words. Sources: the SDK's types (`ThinkingConfigEnabled`:
+// budget "Must be ≥1024 and less than max_tokens"), Anthropic's docs on extended thinking (temperature) and on
+// mid-conversation system messages, and the API's answers as quoted in public issue trackers (cited per rule).
+
+/** Output-token limits per model family (docs "Models overview"; the 400s quoted in anthropics/claude-code#24451,
+ * chathub-dev/chathub#1222, coolcline/CoolCline#23). First matching prefix wins; other models get 64,000. */
+const OUTPUT_LIMITS: Array<[string, number]> = [
+  ['claude-3-haiku', 4096],
+  ['claude-3-opus', 4096],
+  ['claude-3-5-', 8192],
+  ['claude-3-7-sonnet', 64000],
+  ['claude-opus-4-0', 32000],
+  ['claude-opus-4-1', 32000],
+  ['claude-opus-4-2025', 32000],
+  ['claude-opus-4-5', 64000],
+  ['claude-opus-4-', 128000],
+];
+export const outputLimit = (model: string): number => OUTPUT_LIMITS.find(([p]) => model.startsWith(p))?.[1] ?? 64000;
+
+type Msg = { role?: unknown; content?: unknown };
+type Blk = { type?: unknown; id?: unknown; tool_use_id?: unknown; text?: unknown };
+const blocksOf = (m: Msg | undefined): Blk[] => (Array.isArray(m?.content) ? (m.content as Blk[]) : []);
+
+/** The 400 message the real API would answer this body with, or undefined when it would take it. */
+export function refuse(body: Record<string, unknown>, beta: string | string[] | undefined): string | undefined {
+  const model = String(body.model ?? '');
+  const maxTokens = body.max_tokens;
+  if (typeof maxTokens !== 'number') return 'max_tokens: Field required';
+  const messages = (Array.isArray(body.messages) ? body.messages : []) as Msg[];
+  // Mid-conversation system messages: with the beta Claude Code names, or on Opus 4.8 where no header is needed
+  // (platform.claude.com/docs/en/build-with-claude/mid-conversation-system-messages).
+  const systemOk = String(beta ?? '').includes('mid-conversation-system-') || model.includes('opus-4-8');
+  for (const m of messages) {
+    if (m.role === 'system' && !systemOk) {
+      // ianarawjo/ChainForge#271, Maol-1997/cursor-claude-connector#3
+      return 'messages: Unexpected role "system". The Messages API accepts a top-level `system` parameter, not "system" as an input message role.';
+    }
+    if (m.role !== 'user' && m.role !== 'assistant' && m.role !== 'system') {
+      // mark3labs/mcphost#36
+      const tip = m.role === 'tool' ? ' For instructions on how to use tools, see https://docs.anthropic.com/en/docs/tool-use.' : '';
+      return `messages: Unexpected role ${JSON.stringify(m.role)}. Allowed roles are "user" or "assistant".${tip}`;
+    }
+  }
+  const limit = outputLimit(model);
+  if (maxTokens > limit) return `max_tokens: ${maxTokens} > ${limit}, which is the maximum allowed number of output tokens for ${model}`;
+  const thinking = body.thinking as { type?: string; budget_tokens?: number } | undefined;
+  if (thinking?.type === 'enabled') {
+    // danny-avila/LibreChat#8346; liuw1535/antigravity2api-nodejs#149
+    if (typeof thinking.budget_tokens !== 'number') return 'thinking.enabled.budget_tokens: Field required';
+    if (thinking.budget_tokens < 1024) return 'thinking.enabled.budget_tokens: Input should be greater than or equal to 1024';
+    if (thinking.budget_tokens >= maxTokens) {
+      return '`max_tokens` must be greater than `thinking.budget_tokens`. Please consult our documentation at https://docs.claude.com/en/docs/build-with-claude/extended-thinking#max-tokens-and-context-window-size';
+    }
+  }
+  if ((thinking?.type === 'enabled' || thinking?.type === 'adaptive') && body.temperature !== undefined && body.temperature !== 1) {
+    // MartialBE/one-hub#529
+    return '`temperature` may only be set to 1 when thinking is enabled. Please consult our documentation at https://docs.anthropic.com/en/docs/build-with-claude/extended-thinking#important-considerations-when-using-extended-thinking';
+  }
+  return refuseTurns(messages);
+}
+
+/** Content and tool-pairing rules. A system message sits after a user turn (docs), never between a call and its result. */
+function refuseTurns(turns: Msg[]): string | undefined {
+  for (let i = 0; i < turns.length; i++) {
+    const m = turns[i];
+    const blocks = blocksOf(m);
+    const empty = typeof m.content === 'string' ? m.content === '' : blocks.length === 0;
+    // LibreChat#3372, writingmate/chatlabs#35
+    if (empty && !(i === turns.length - 1 && m.role === 'assistant')) return `messages.${i}: all messages must have non-empty content except for the optional final assistant message`;
+    // anthropics/claude-code#53436
+    if (blocks.some((b) => b.type === 'text' && b.text === '')) return 'messages: text content blocks must be non-empty';
+    const asked = new Set(m.role === 'user' ? blocksOf(turns[i - 1]).filter((b) => b.type === 'tool_use').map((b) => b.id) : []);
+    for (let j = 0; j < blocks.length; j++) {
+      const b = blocks[j];
+      if (b.type === 'tool_result' && (turns[i - 1]?.role !== 'assistant' || !asked.has(b.tool_use_id))) {
+        // anthropics/claude-code#13460, router-for-me/CLIProxyAPI#497
+        return `messages.${i}.content.${j}: unexpected \`tool_use_id\` found in \`tool_result\` blocks: ${String(b.tool_use_id)}. Each \`tool_result\` block must have a corresponding \`tool_use\` block in the previous message.`;
+      }
+    }
+    if (m.role === 'assistant' && i < turns.length - 1) {
+      const answered = new Set(blocksOf(turns[i + 1]).filter((b) => b.type === 'tool_result').map((b) => b.tool_use_id));
+      const missing = blocks.filter((b) => b.type === 'tool_use' && !answered.has(b.id)).map((b) => String(b.id));
+      // anthropics/claude-code#5060
+      if (missing.length) return `messages.${i}: \`tool_use\` ids were found without \`tool_result\` blocks immediately after: ${missing.join(', ')}. Each \`tool_use\` block must have a corresponding \`tool_result\` block in the next message.`;
+    }
+  }
+  return undefined;
 }

@@ -17,15 +17,21 @@ export function toAnthropicBody(req: ProviderRequest, provider: string): Record<
     // Same format: the client's body as sent (cache_control, server tools, betas' fields…), model replaced.
     return { ...req.native.body, model: req.upstreamModel, stream: req.stream };
   }
-  if (req.responseFormat && req.responseFormat.type !== 'text') {
+  if (req.responseFormat?.type === 'json_object') {
     throw new GatewayError({
       kind: 'invalid_request',
       status: 400,
       param: 'response_format',
       provider,
-      message: `${provider} (anthropic) cannot enforce response_format ${req.responseFormat.type}; ask for JSON in the prompt instead`,
+      message: `${provider} (anthropic) cannot enforce response_format json_object without a schema; send a json_schema or ask for JSON in the prompt`,
     });
   }
+  // System messages anywhere in the conversation are folded into the top-level `system`, in order. Anthropic takes
+  // `role: "system"` inside `messages` only on the models that have mid-conversation system messages (Claude Opus 4.8,
+  // not Bedrock or Vertex: platform.claude.com/docs/en/build-with-claude/mid-conversation-system-messages); every
+  // other model answers 400 "Unexpected role \"system\"". Folded, the instruction keeps its system authority on
+  // every model; only its position (which matters for prompt caching) is lost. An Anthropic client's own body, with
+  // its `anthropic-beta`, goes through as sent (above).
   const systems = [req.system, ...req.messages.filter((m) => m.role === 'system').map(textOf)].filter((s): s is string => !!s);
   const body: Record<string, unknown> = {
     model: req.upstreamModel,
@@ -41,6 +47,9 @@ export function toAnthropicBody(req: ProviderRequest, provider: string): Record<
   if (req.stop?.length) body.stop_sequences = req.stop;
   if (req.temperature !== undefined) body.temperature = Math.min(1, req.temperature); // Anthropic's range is 0–1
   if (req.topP !== undefined) body.top_p = req.topP;
+  if (req.topK !== undefined) body.top_k = req.topK;
+  // Structured outputs (`OutputConfig.format` in @anthropic-ai/sdk: `{ type: 'json_schema', schema }`).
+  if (req.responseFormat?.type === 'json_schema') body.output_config = { format: { type: 'json_schema', schema: req.responseFormat.schema } };
   if (req.user) body.metadata = { user_id: req.user };
   if (req.thinkingBudget) body.thinking = { type: 'enabled', budget_tokens: req.thinkingBudget };
   if (req.stream) body.stream = true;

@@ -2,12 +2,14 @@
 // Anthropic-format client's body goes through with only the model replaced, and stream events are forwarded
 // raw, so prompt caching (`cache_control`), server tools and thinking signatures survive.
 import { GatewayError } from '../core/errors.js';
-import type { CallContext, Locality, Provider } from '../core/provider.js';
+import type { CallContext, FittedRequest, Locality, Provider } from '../core/provider.js';
 import type { ChatResponse, ModelInfo, ProviderRequest, StreamChunk } from '../core/types.js';
 import type { ProviderSettings } from '../settings/schema.js';
+import { fitAnthropicRequest, statedAnthropicOutputLimit } from './anthropic-fit.js';
 import { AnthropicStreamState, fromAnthropicResponse, toAnthropicBody } from './anthropic-wire.js';
 import { baseUrlFor, localityOf } from './defaults.js';
 import { HttpUpstream, protocolError, transportError, type HttpTimeouts } from './http.js';
+import { LearnedOutputLimits } from './openai-models.js';
 import { SseReader, sseJson } from './sse.js';
 
 export const ANTHROPIC_VERSION = '2023-06-01';
@@ -34,6 +36,10 @@ export class AnthropicProvider implements Provider {
   readonly nativeFormat = 'anthropic-messages' as const;
   readonly endpoint: string;
   private readonly http: HttpUpstream;
+  /** Output limits learned from the upstream's refusals (no table: Anthropic states the limit in its 400). */
+  private readonly outputLimits = new LearnedOutputLimits();
+  /** What fit() named for a request, so that a retry with a lower output budget can add to it (x-lynkr-dropped). */
+  private readonly droppedOf = new WeakMap<ProviderRequest, string[]>();
 
   constructor(settings: ProviderSettings, { timeouts }: AdapterEnv) {
     this.id = settings.id;
@@ -54,16 +60,42 @@ export class AnthropicProvider implements Provider {
     this.endpoint = this.http.endpoint;
   }
 
+  async fit(req: ProviderRequest): Promise<FittedRequest> {
+    const fitted = fitAnthropicRequest(req, this.outputLimits.get(req.upstreamModel));
+    this.droppedOf.set(fitted.request, fitted.dropped);
+    return fitted;
+  }
+
+  /**
+   * Sends; Anthropic's 400 "max_tokens: N > L, which is the maximum allowed number of output tokens for …" is
+   * retried once with L, which is remembered for the model (fit clamps to it from then on).
+   */
+  private async withOutputLimitRetry<T>(req: ProviderRequest, send: (r: ProviderRequest) => Promise<T>): Promise<T> {
+    try {
+      return await send(req);
+    } catch (err) {
+      const limit = err instanceof GatewayError && err.status === 400 ? statedAnthropicOutputLimit(err.message) : undefined;
+      if (limit === undefined || !(limit > 0)) throw err;
+      this.outputLimits.learn(req.upstreamModel, limit);
+      const refit = fitAnthropicRequest(req, limit);
+      const named = this.droppedOf.get(req);
+      if (named) for (const d of refit.dropped) if (!named.includes(d)) named.push(d);
+      return send(refit.request);
+    }
+  }
+
   async chat(req: ProviderRequest, ctx: CallContext): Promise<ChatResponse> {
-    const body = toAnthropicBody({ ...req, stream: false }, this.id);
-    const res = await this.http.json<Parameters<typeof fromAnthropicResponse>[0]>({ method: 'POST', path: '/messages', body, signal: ctx.signal, headers: betaHeader(req) });
+    const res = await this.withOutputLimitRetry(req, (r) =>
+      this.http.json<Parameters<typeof fromAnthropicResponse>[0]>({ method: 'POST', path: '/messages', body: toAnthropicBody({ ...r, stream: false }, this.id), signal: ctx.signal, headers: betaHeader(r) }),
+    );
     if (!Array.isArray(res.content)) throw protocolError(this.http, 'returned a body without `content`');
     return fromAnthropicResponse(res, req.upstreamModel);
   }
 
   async *stream(req: ProviderRequest, ctx: CallContext): AsyncGenerator<StreamChunk> {
-    const body = toAnthropicBody({ ...req, stream: true }, this.id);
-    const res = await this.http.send({ method: 'POST', path: '/messages', body, signal: ctx.signal, headers: betaHeader(req) });
+    const res = await this.withOutputLimitRetry(req, (r) =>
+      this.http.send({ method: 'POST', path: '/messages', body: toAnthropicBody({ ...r, stream: true }, this.id), signal: ctx.signal, headers: betaHeader(r) }),
+    );
     const state = new AnthropicStreamState(this.id);
     let sawStop = false;
     try {

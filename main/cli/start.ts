@@ -37,7 +37,7 @@ import { inboundAuth } from '../server/security/inbound-auth.js';
 import { listenAll } from '../server/security/listen.js';
 import { addressOf, switchListeners } from '../server/rebind.js';
 import { v1Cors } from '../server/security/origin.js';
-import { createShutdown } from '../server/shutdown.js';
+import { createShutdown, shuttingDownError } from '../server/shutdown.js';
 import { loadOrCreateAdminToken } from '../settings/admin-token.js';
 import { loadSettings, type CliFlags } from '../settings/load.js';
 import type { Settings } from '../settings/schema.js';
@@ -120,8 +120,9 @@ export async function startGateway(opts: StartOptions = {}): Promise<RunningGate
   const limiters = createProviderLimiters(current().providers);
   const pipeline = new Pipeline({
     router,
-    // Every pipeline call ends in exactly one record: that is when the shutdown stops waiting for it.
-    sink: { record: (r) => (sink.record(r), shutdown.endWork(r.id)) },
+    // Every pipeline call ends in exactly one record: that is when the shutdown stops waiting for it. A call the
+    // shutdown stopped reads as the client's abort to the provider; its row says what happened.
+    sink: { record: (r) => sink.record(shutdown.endWork(r.id) ? { ...r, status: 503, error: shuttingDownError().message } : r) },
     settings: current,
     cache: current().cache.exact.enabled || current().cache.semantic.enabled ? cache : undefined,
     limiter: { acquire: (id, signal) => limiters(id)?.acquire(signal) ?? unlimited },

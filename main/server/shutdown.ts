@@ -41,10 +41,10 @@ export interface Shutdown {
   /**
    * Work that can outlive its response: a pipeline call whose row reaches the request log only when its upstream
    * call ends. At the deadline `work.abort` stops it (a ClientAbort will do); the close hooks wait (up to flushMs)
-   * until `endWork(key)`.
+   * until `endWork(key)`, which says whether the shutdown was what stopped it.
    */
   beginWork(key: string, work: Abortable): void;
-  endWork(key: string): void;
+  endWork(key: string): boolean;
   /** Runs after the servers closed, in order (e.g. close the database). */
   onClosed(hook: () => void | Promise<void>): void;
   readonly draining: boolean;
@@ -72,6 +72,7 @@ export function createShutdown(opts: ShutdownOptions): Shutdown {
   const inFlight = new Map<ServerResponse, AbortWithError | undefined>();
   const lateArrivals = new WeakSet<ServerResponse>();
   const work = new Map<string, Abortable>();
+  let stopped: Set<string> | undefined;
   const hooks: (() => void | Promise<void>)[] = [];
   const render = opts.renderError ?? defaultRender;
   let draining = false;
@@ -142,6 +143,7 @@ export function createShutdown(opts: ShutdownOptions): Shutdown {
     }
     // The streams just ended keep their upstream call open until its next chunk: stop those calls now, so that
     // their rows reach the request log before the close hooks shut it.
+    stopped = new Set(work.keys());
     for (const w of [...work.values()]) w.abort(err);
     await waitUntil(() => inFlight.size === 0 && work.size === 0, opts.flushMs ?? 500);
     for (const s of servers) s.closeAllConnections();
@@ -182,7 +184,9 @@ export function createShutdown(opts: ShutdownOptions): Shutdown {
       work.set(key, w);
     },
     endWork(key) {
-      if (work.delete(key) && draining) allDone?.();
+      if (!work.delete(key) || !draining) return false;
+      allDone?.();
+      return stopped?.has(key) === true;
     },
     onClosed: (hook) => void hooks.push(hook),
     get draining() {

@@ -46,6 +46,8 @@ export interface ProviderView {
   baseUrl?: string;
   /** e.g. `sk-…abcd`; absent when no key is set. */
   apiKeyMasked?: string;
+  /** Names of the extra headers sent upstream; their values are secrets and never leave the gateway. */
+  headerNames?: string[];
   models: string[];
   /** Set when the user overrode the kind's locality. */
   local?: boolean;

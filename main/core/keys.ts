@@ -13,3 +13,15 @@ export function maskKey(key: string | undefined): string | undefined {
   const prefix = /^[A-Za-z]{2,4}-/.exec(key)?.[0] ?? '';
   return `${prefix}…${key.slice(-4)}`;
 }
+
+/** `https://user:pw@host/v1` → `https://•••@host/v1`: credentials in a base URL are secrets, like keys. */
+export function maskUrlCredentials(url: string | undefined): string | undefined {
+  if (!url) return url;
+  try {
+    const parsed = new URL(url);
+    if (!parsed.username && !parsed.password) return url;
+    return url.replace(`${parsed.username}${parsed.password ? `:${parsed.password}` : ''}@`, '•••@');
+  } catch {
+    return url;
+  }
+}

@@ -1,7 +1,8 @@
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../main/observability/logger.js';
-import { clearSecrets, registerSecret, scrub, scrubError } from '../../main/observability/secrets.js';
+import { clearSecrets, registerSecret, registerSettingsSecrets, scrub, scrubError } from '../../main/observability/secrets.js';
+import { maskUrlCredentials } from '../../main/core/keys.js';
 
 afterEach(() => clearSecrets());
 
@@ -17,6 +18,30 @@ function capture() {
 }
 
 describe('secret scrubbing', () => {
+  it('hides a key echoed without its prefix, and in base64 at any alignment', () => {
+    const key = 'gsk_Q3VzdG9tS2V5MDEyMzQ1Njc4OQxyz';
+    registerSecret(key);
+    expect(scrub(`bad key ${key.slice(4)} given`)).toBe('bad key *** given');
+    for (const before of ['', 'u', 'us', 'usr:']) {
+      const encoded = Buffer.from(`${before}${key}`).toString('base64');
+      const out = scrub(`Authorization: Basic ${encoded}`);
+      // What is left of the encoding is at most the groups that mix the key with its neighbours (and `=` padding).
+      expect(out.slice('Authorization: Basic '.length).replace('***', '').length).toBeLessThanOrEqual(14);
+      expect(out).toContain('***');
+    }
+  });
+
+  it('treats URL credentials and provider header values as secrets', () => {
+    registerSettingsSecrets({
+      providers: [{ baseUrl: 'https://lynkr:hunter2-secret-pw@proxy.example/v1', headers: { 'x-api-token': 'tok-0123456789abcdef' } }],
+      server: {},
+    });
+    expect(scrub('GET https://lynkr:hunter2-secret-pw@proxy.example/v1 with tok-0123456789abcdef')).toBe('GET https://***@proxy.example/v1 with ***');
+    expect(scrub(`Basic ${Buffer.from('lynkr:hunter2-secret-pw').toString('base64')}`)).not.toContain(Buffer.from('lynkr:hunter2').toString('base64').slice(0, 12));
+    expect(maskUrlCredentials('https://lynkr:hunter2-secret-pw@proxy.example/v1')).toBe('https://•••@proxy.example/v1');
+    expect(maskUrlCredentials('http://127.0.0.1:11434')).toBe('http://127.0.0.1:11434');
+  });
+
   it('replaces every registered secret, longest first', () => {
     registerSecret('my-azure-key-123');
     registerSecret('my-azure-key-123-and-more');

@@ -17,12 +17,19 @@ const ANTHROPIC_KEY = 'sk-ant-api03-CANARYANTHROPIC2-q7w8e9r0t1y2u3i4o5p6';
 const CUSTOM_KEY = 'zx9-CANARYCUSTOM3-ffee12ab34cd56ef78gh90ij';
 const GATEWAY_KEY = 'lk-CANARYGATEWAY4-Zm9vYmFyYmF6cXV4cXV1eHF1dXg';
 const ROTATED_KEY = 'rotated-CANARYROTATED5-91b2c3d4e5f6a7b8c9d0';
-const CANARIES = ['CANARYOPENAI1', 'CANARYANTHROPIC2', 'CANARYCUSTOM3', 'CANARYGATEWAY4', 'CANARYROTATED5'];
+// Issue 22: credentials in a base URL and provider header values are secrets too.
+const URL_PASSWORD = 'pw-CANARYURLPASS6-c0ffee0123456789';
+const HEADER_SECRET = 'hdr-CANARYHEADER7-0a1b2c3d4e5f6a7b8c9d';
+const CANARIES = ['CANARYOPENAI1', 'CANARYANTHROPIC2', 'CANARYCUSTOM3', 'CANARYGATEWAY4', 'CANARYROTATED5', 'CANARYURLPASS6', 'CANARYHEADER7'];
+// A secret echoed in base64 (a `Basic` header dumped back) carries no readable canary: look for its encoding too.
+const ENCODED = [OPENAI_KEY, CUSTOM_KEY, HEADER_SECRET, `lynkr:${URL_PASSWORD}`].map((s) => Buffer.from(s).toString('base64').slice(0, 24));
 
 let openai: FakeOpenAI;
 let anthropic: FakeAnthropic;
 let custom: FakeOpenAI;
 let ollama: FakeOllama;
+let creds: FakeOpenAI;
+let credsUrl: string;
 let gw: TestGateway;
 /** Every response body and header value the gateway sent during the run. */
 const seen: string[] = [];
@@ -32,11 +39,14 @@ beforeAll(async () => {
   anthropic = await startFakeAnthropic();
   custom = await startFakeOpenAI({ models: ['custom-model'] });
   ollama = await startFakeOllama({ models: ['llama3.2:latest'] });
+  creds = await startFakeOpenAI({ models: ['creds-model'] });
+  credsUrl = creds.url.replace('http://', `http://lynkr:${URL_PASSWORD}@`);
   gw = await startTestGateway({
     providers: [
       { id: 'openai', kind: 'openai', baseUrl: openai.url, apiKey: OPENAI_KEY, models: ['gpt-4o-mini', 'text-embedding-3-small'] },
       { id: 'anthropic', kind: 'anthropic', baseUrl: anthropic.url, apiKey: ANTHROPIC_KEY, models: ['claude-3-5-haiku-latest'] },
-      { id: 'custom', kind: 'openai-compatible', baseUrl: custom.url, apiKey: CUSTOM_KEY, models: ['custom-model'], headers: { 'x-custom-auth': CUSTOM_KEY } },
+      { id: 'custom', kind: 'openai-compatible', baseUrl: custom.url, apiKey: CUSTOM_KEY, models: ['custom-model'], headers: { 'x-custom-auth': CUSTOM_KEY, 'x-extra': HEADER_SECRET } },
+      { id: 'creds', kind: 'openai-compatible', baseUrl: credsUrl, models: ['creds-model'] },
       { id: 'dead', kind: 'openai-compatible', baseUrl: await closedPortUrl(), apiKey: CUSTOM_KEY, models: ['dead-model'] },
       { id: 'ollama', kind: 'ollama', baseUrl: ollama.url, models: ['llama3.2:latest'] },
     ],
@@ -56,7 +66,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await gw?.close();
-  await Promise.all([openai?.close(), anthropic?.close(), custom?.close(), ollama?.close()]);
+  await Promise.all([openai?.close(), anthropic?.close(), custom?.close(), ollama?.close(), creds?.close()]);
 });
 
 async function hit(path: string, init: RequestInit & { key?: string | null } = {}): Promise<Response> {
@@ -93,6 +103,14 @@ async function runEverything(): Promise<void> {
   await chat('custom/custom-model');
   custom.setFault({ status: 400, body: { error: { message: `bad key ${CUSTOM_KEY} for model` } } }, { times: 1 });
   await chat('custom/custom-model', true);
+  // Echoes in other forms: a key without its prefix, a key in base64, URL credentials and a header value.
+  openai.setFault({ status: 401, body: { error: { message: `key ${OPENAI_KEY.slice('sk-proj-'.length)} rejected (auth ${Buffer.from(OPENAI_KEY).toString('base64')})` } } }, { times: 1 });
+  await chat('cloud');
+  custom.setFault({ status: 502, body: `proxy: x-extra=${HEADER_SECRET} ${Buffer.from(HEADER_SECRET).toString('base64')} bare=${CUSTOM_KEY.slice(4)}` }, { times: 1 });
+  await chat('custom/custom-model');
+  creds.setFault({ status: 500, body: `GET ${credsUrl}/chat/completions failed; Authorization: Basic ${Buffer.from(`lynkr:${URL_PASSWORD}`).toString('base64')}` }, { times: 1 });
+  await chat('creds/creds-model');
+  await chat('creds/creds-model', true);
   // Cut mid-stream, hang before headers, refused connection.
   openai.setFault('cut-mid-stream', { times: 1, afterChunks: 2 });
   await chat('cloud', true);
@@ -133,7 +151,7 @@ async function runEverything(): Promise<void> {
 }
 
 function leaks(text: string): string[] {
-  return CANARIES.filter((c) => text.includes(c));
+  return [...CANARIES, ...ENCODED].filter((c) => text.includes(c));
 }
 
 function filesUnder(dir: string): string[] {
@@ -147,7 +165,9 @@ describe('secrets never leave the gateway', () => {
   it('the run exercised what it claims (upstreams were called with the keys, failures happened)', () => {
     expect(openai.requests.some((r) => r.headers.authorization === `Bearer ${OPENAI_KEY}`)).toBe(true);
     expect(anthropic.requests.some((r) => r.headers['x-api-key'] === ANTHROPIC_KEY)).toBe(true);
-    expect(custom.requests.some((r) => r.headers['x-custom-auth'] === CUSTOM_KEY)).toBe(true);
+    expect(custom.requests.some((r) => r.headers['x-custom-auth'] === CUSTOM_KEY && r.headers['x-extra'] === HEADER_SECRET)).toBe(true);
+    // Credentials in the base URL reach the upstream as Basic auth, as a browser or curl would send them.
+    expect(creds.requests.some((r) => r.headers.authorization === `Basic ${Buffer.from(`lynkr:${URL_PASSWORD}`).toString('base64')}`)).toBe(true);
     const statuses = seen.map((s) => Number(/^\S+ (\d{3})/.exec(s)?.[1]));
     expect(statuses.filter((s) => s >= 400).length).toBeGreaterThan(8);
     expect(seen.length).toBeGreaterThan(35);
@@ -155,7 +175,7 @@ describe('secrets never leave the gateway', () => {
 
   it('no response body or header carries a secret', () => {
     const bad = seen.filter((s) => leaks(s).length > 0);
-    expect(bad.map((s) => s.slice(0, 400))).toEqual([]);
+    expect(bad.map((s) => { const c = leaks(s)[0]; const i = s.indexOf(c); return `${c} @ ${s.slice(0, 60)} … ${s.slice(Math.max(0, i - 200), i + 60)}`; })).toEqual([]);
   });
 
   it('no file the gateway wrote (request log, cache databases, WAL) carries a secret', () => {

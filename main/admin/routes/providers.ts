@@ -2,9 +2,10 @@ import type { Router } from 'express';
 import { z } from 'zod';
 import { GatewayError } from '../../core/errors.js';
 import { providerKinds, type ProviderSettings } from '../../settings/schema.js';
-import type { ProviderTestResult, ProviderView } from '../contract.js';
+import type { BreakerView, ProviderTestResult, ProviderView } from '../contract.js';
+import { scrub } from '../../observability/secrets.js';
 import type { AdminDeps } from '../deps.js';
-import { maskKey } from '../../core/keys.js';
+import { maskKey, maskUrlCredentials } from '../../core/keys.js';
 import { parseBody } from '../validate.js';
 
 const providerInput = z.object({
@@ -27,6 +28,11 @@ function setAtStart(pinned: Readonly<Record<string, string>>, id: string): Recor
   return fields.length ? Object.fromEntries(fields.map(([path, by]) => [path.slice(prefix.length), by])) : undefined;
 }
 
+/** A breaker's last error is an upstream's text, which may echo a credential. */
+function scrubbedBreaker(view: BreakerView): BreakerView {
+  return view.lastError ? { ...view, lastError: scrub(view.lastError) } : view;
+}
+
 export function providerViews(deps: AdminDeps): ProviderView[] {
   return deps.settings.get().providers.map((p) => {
     const live = deps.providers.get(p.id);
@@ -35,14 +41,15 @@ export function providerViews(deps: AdminDeps): ProviderView[] {
       kind: p.kind,
       enabled: p.enabled,
       locality: live?.locality ?? (p.local ? 'local' : 'cloud'),
-      baseUrl: p.baseUrl,
+      baseUrl: maskUrlCredentials(p.baseUrl),
       apiKeyMasked: maskKey(p.apiKey),
+      headerNames: Object.keys(p.headers),
       models: p.models,
       local: p.local,
       region: p.region,
       apiVersion: p.apiVersion,
       deployment: p.deployment,
-      breaker: deps.breakers.view(p.id),
+      breaker: scrubbedBreaker(deps.breakers.view(p.id)),
       setAtStart: setAtStart(deps.pinned, p.id),
     };
   });
@@ -71,8 +78,10 @@ export function registerProviderRoutes(router: Router, deps: AdminDeps): void {
     deps.settings.update((draft) => {
       const current = draft.providers.find((p) => p.id === req.params.id);
       if (!current) throw notFound(req.params.id);
-      // An omitted or empty key keeps the stored one: keys are replaced, never read back.
+      // An omitted or empty key keeps the stored one: keys are replaced, never read back. The same holds for a base
+      // URL sent back as the masked form this API showed (its credentials are never read back either).
       const { apiKey, ...rest } = input;
+      if (rest.baseUrl !== undefined && rest.baseUrl === maskUrlCredentials(current.baseUrl)) delete rest.baseUrl;
       Object.assign(current, rest, apiKey ? { apiKey } : {});
     });
     res.json(providerViews(deps).find((p) => p.id === (input.id ?? req.params.id)));

@@ -5,7 +5,8 @@ import { scrub } from '../observability/secrets.js';
 // not for chat users: the message names the provider by its id, and the logs and the request log keep the address.
 /** Our own `provider (http://host:port/v1)` form: the address in brackets goes, the name stays. */
 const BRACKETED_URL = / ?\((?:[a-z][a-z0-9+.-]*:\/\/[^()\s]*|invalid URL)\)/gi;
-const URL = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>()[\]{}]+/gi;
+/** A URL, without the sentence's punctuation after it. */
+const ANY_URL = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>()[\]{}]*[^\s"'<>()[\]{}.,:;!?]/gi;
 /** IPv4 (with a port or not), IPv6 in brackets or with `::`, host:port (dotted or one label, e.g. localhost:11434). */
 const ADDRESS = new RegExp(
   [
@@ -21,7 +22,7 @@ const ADDRESS = new RegExp(
 
 /** The message with upstream URLs, hosts and ports replaced by `[address]`. */
 export function hideAddresses(message: string): string {
-  return message.replace(BRACKETED_URL, '').replace(URL, '[address]').replace(ADDRESS, '[address]');
+  return message.replace(BRACKETED_URL, '').replace(ANY_URL, '[address]').replace(ADDRESS, '[address]');
 }
 
 /**

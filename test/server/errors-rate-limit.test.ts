@@ -6,7 +6,7 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RequestRecord } from '../../main/core/ports.js';
 import { anthropicError, startFakeAnthropic, type FakeAnthropic } from '../fakes/anthropic.js';
-import { startFakeOpenAI, type FakeOpenAI } from '../fakes/openai.js';
+import { startFakeOpenAI, type FakeOpenAI, type Fault } from '../fakes/openai.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 
 let primary: FakeOpenAI;
@@ -26,10 +26,10 @@ async function logRow(requestId: string | null): Promise<RequestRecord | undefin
   return rows.find((r) => r.id === requestId);
 }
 
-const busy = (retryAfter?: string) => ({
+const busy = (retryAfter?: string): Fault => ({
   status: 429,
   body: { error: { message: 'Rate limit reached for requests', type: 'requests', param: null, code: 'rate_limit_exceeded' } },
-  headers: retryAfter === undefined ? {} : { 'retry-after': retryAfter },
+  headers: retryAfter === undefined ? undefined : { 'retry-after': retryAfter },
 });
 
 beforeAll(async () => {

@@ -16,11 +16,20 @@
  *                          line with done_reason, prompt_eval_count and eval_count.
  *   POST /api/generate     same, with `response` instead of `message`.
  *   GET  /api/tags         the `models` option (names; 'llama3.2' matches 'llama3.2:latest').
- *   GET  /api/ps, /api/version, POST /api/show
+ *   POST /api/show         details, model_info (`<arch>.context_length`) and capabilities of the model.
+ *   GET  /api/ps, /api/version
  *   POST /api/embed        deterministic unit vectors (`embeddingDim`, default 8).
  *   POST /api/pull         streamed progress lines (manifest, download with completed/total, verify, success);
  *                          the model is then listed by /api/tags.
- * With `strictModels` (off by default) an unknown model gets Ollama's 404 `model "x" not found, try pulling it first`.
+ * With `strictModels` (off by default) an unknown model gets Ollama's 404 `model "x" not found, try pulling it first`
+ * (server/routes.go handleScheduleError); otherwise every name is a model, and /api/show answers for it too.
+ *
+ * Like the real server (rules and sources in ollama-models.ts), each model has capabilities and a trained context
+ * length: by default from its name (qwen3* thinking + tools, qwen2.5-coder* tools, llava* vision, *embed*
+ * embedding-only, others completion + tools), or as given in `modelSpecs` / `fake.setModel(name, spec)`.
+ * /api/chat and /api/generate answer 400 with Ollama's wording for `think` to a model without thinking, tools to a
+ * model without tools, and chat with an embedding-only model. A prompt over `options.num_ctx` (default 4096) is
+ * "truncated" silently, as Ollama does, and recorded in `fake.truncations` so tests can assert it never happens.
  */
 import {
   closedPort,
@@ -36,8 +45,20 @@ import {
   type FaultOptions,
   type RecordedRequest,
 } from './fake-server.js';
+import {
+  capabilityError,
+  DEFAULT_NUM_CTX,
+  showBody,
+  specFor,
+  tagsEntry,
+  truncate,
+  withTag,
+  type FakeModelSpec,
+  type OllamaTruncation,
+} from './ollama-models.js';
 
 export type { Fault, FaultOptions, RecordedRequest } from './fake-server.js';
+export type { FakeModelSpec, OllamaCapability, OllamaTruncation } from './ollama-models.js';
 
 export interface OllamaScript {
   /** Reply text. Default 'Hello from the fake Ollama.' ('' when toolCalls are given). */
@@ -69,6 +90,10 @@ export interface FakeOllamaOptions {
   pullDelayMs?: number;
   record?: boolean;
   script?: OllamaScriptSource;
+  /** Capabilities / context length per model (`name` or `name:latest`), over the defaults by name. */
+  modelSpecs?: Record<string, FakeModelSpec>;
+  /** The server's default context when a request sets no `options.num_ctx` (OLLAMA_CONTEXT_LENGTH). Default 4096. */
+  defaultNumCtx?: number;
 }
 
 export interface FakeOllama {
@@ -82,6 +107,10 @@ export interface FakeOllama {
   connections(): number;
   setFault(fault: Fault | null, opts?: FaultOptions): void;
   reply(script: OllamaScriptSource): void;
+  /** Sets what a model can do (merged over its defaults by name). */
+  setModel(name: string, spec: FakeModelSpec): void;
+  /** Every prompt that was silently cut to fit num_ctx. */
+  truncations: OllamaTruncation[];
   waitForAbort(timeoutMs?: number): Promise<void>;
   /** Stop listening (connections refused) without forgetting the port. */
   stop(): Promise<void>;
@@ -92,11 +121,14 @@ export interface FakeOllama {
 
 const DEFAULT_TEXT = 'Hello from the fake Ollama.';
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-const withTag = (m: string): string => (m.includes(':') ? m : `${m}:latest`);
 
 export async function startFakeOllama(opts: FakeOllamaOptions = {}): Promise<FakeOllama> {
   const models = (opts.models ?? ['qwen2.5-coder:7b', 'llama3.2:latest', 'nomic-embed-text:latest']).map(withTag);
   let script: OllamaScriptSource = opts.script ?? {};
+  const specs = new Map(Object.entries(opts.modelSpecs ?? {}).map(([k, v]) => [withTag(k), v]));
+  const spec = (m: unknown) => specFor(String(m ?? ''), specs);
+  const truncations: OllamaTruncation[] = [];
+  const defaultNumCtx = opts.defaultNumCtx ?? DEFAULT_NUM_CTX;
 
   const known = (m: unknown): boolean => typeof m === 'string' && models.includes(withTag(m));
   const notFound = (call: FakeCall, m: unknown): void =>
@@ -111,20 +143,26 @@ export async function startFakeOllama(opts: FakeOllamaOptions = {}): Promise<Fak
       return void res.end('Ollama is running');
     }
     if (path === '/api/version') return sendJson(res, 200, { version: opts.version ?? '0.12.6' });
-    if (path === '/api/tags') return sendJson(res, 200, { models: models.map(modelEntry) });
+    if (path === '/api/tags') return sendJson(res, 200, { models: models.map((m) => tagsEntry(m, spec(m))) });
     if (path === '/api/ps') return sendJson(res, 200, { models: [] });
     if (method !== 'POST') return sendJson(res, 404, { error: 'not found' });
     if (path === '/api/show') {
-      if (!known(body.model ?? body.name)) return notFound(call, body.model ?? body.name);
-      return sendJson(res, 200, { modelfile: '', parameters: '', template: '{{ .Prompt }}', details: modelEntry(String(body.model)).details, capabilities: ['completion', 'tools'] });
+      const name = body.model ?? body.name;
+      if (opts.strictModels && !known(name)) return notFound(call, name);
+      return sendJson(res, 200, showBody(withTag(String(name ?? '')), spec(name)));
     }
     if (path === '/api/pull') return pull(call, body, models, opts);
     if (opts.strictModels && !known(body.model)) return notFound(call, body.model);
     if (path === '/api/embed') return embed(call, body, opts.embeddingDim ?? 8);
     if (path === '/api/chat' || path === '/api/generate') {
+      const generate = path === '/api/generate';
+      const refusal = capabilityError(body, spec(body.model), generate);
+      if (refusal) return sendJson(res, 400, { error: refusal });
+      const cut = truncate(path, body, spec(body.model), defaultNumCtx);
+      if (cut) truncations.push(cut);
       const s = typeof script === 'function' ? script(body) : script;
       if (s.headersDelayMs) await sleep(s.headersDelayMs);
-      return chat(call, body, s, path === '/api/generate');
+      return chat(call, body, s, generate);
     }
     return sendJson(res, 404, { error: 'not found' });
   };
@@ -143,22 +181,14 @@ export async function startFakeOllama(opts: FakeOllamaOptions = {}): Promise<Fak
     reply: (s) => {
       script = s;
     },
+    setModel: (name, modelSpec) => {
+      specs.set(withTag(name), { ...specs.get(withTag(name)), ...modelSpec });
+    },
+    truncations,
     waitForAbort: (t) => server.waitForAbort(t),
     stop: () => server.close(),
     restart: () => server.listen(port),
     close: () => server.close(),
-  };
-}
-
-function modelEntry(name: string): Record<string, unknown> {
-  const family = name.split(/[:.\d-]/)[0] || 'llama';
-  return {
-    name,
-    model: name,
-    modified_at: '2025-01-01T00:00:00Z',
-    size: 4_683_087_332,
-    digest: 'sha256:' + 'f'.repeat(64),
-    details: { parent_model: '', format: 'gguf', family, families: [family], parameter_size: '7.6B', quantization_level: 'Q4_K_M' },
   };
 }
 

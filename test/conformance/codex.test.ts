@@ -1,0 +1,214 @@
+/**
+ * Codex CLI, the real binary (test/conformance/package.json pins it), run with `codex exec` against the gateway's
+ * Responses endpoint with an Ollama-style and an OpenAI-style upstream.
+ *
+ * Its config.toml (in an isolated CODEX_HOME) names a custom provider with `wire_api = "responses"` (the only wire
+ * Codex still accepts) and the model `gpt-5.5`: a model of Codex's bundled catalog whose tools are the classic set,
+ * `exec_command` (a JSON function) and `apply_patch` (a freeform custom tool with a grammar), with
+ * `parallel_tool_calls: true`. (Codex's default model, gpt-6.2-sol in 0.171, sends no `tools` at all: its tools come
+ * as an `additional_tools` input item behind a JavaScript `exec` code-mode tool.)
+ *
+ * `--dangerously-bypass-approvals-and-sandbox`: Codex's Linux sandbox needs user namespaces (bubblewrap/landlock),
+ * which containers and CI runners often forbid, and these scenarios test the gateway's wire, not Codex's sandbox.
+ * The harness already isolates the run (own HOME, temp project, no network but loopback).
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { baseEnv, jsonLines, makeSandbox, requireClient, runCli, type RunResult, type Sandbox } from './harness.js';
+import { callsSoFar, conversation, isScenarioTurn, resetRecords, sideReply, startWorld, upstreamKinds, type Reply, type UpstreamBody, type World } from './upstream.js';
+
+const RUN_TIMEOUT_MS = 60_000;
+const MODEL = 'gpt-5.5';
+const client = requireClient('codex');
+
+/**
+ * Keys from Codex's config schema (codex-rs/core/config.schema.json); `--strict-config` makes Codex refuse any key
+ * it doesn't know, so a renamed key fails loudly instead of being ignored.
+ */
+function configToml(world: World): string {
+  return `model = "${MODEL}"
+model_provider = "lynkr"
+check_for_update_on_startup = false
+
+[analytics]
+enabled = false
+
+[feedback]
+enabled = false
+
+[history]
+persistence = "none"
+
+[otel]
+exporter = "none"
+
+# The curated plugin sync fetches from GitHub at start.
+[features]
+plugins = false
+
+[model_providers.lynkr]
+name = "Lynkr"
+base_url = "${world.tap.baseUrl}/v1"
+wire_api = "responses"
+env_key = "LYNKR_API_KEY"
+# A gateway error should fail the scenario in seconds, not after backed-off retries.
+request_max_retries = 1
+stream_max_retries = 1
+`;
+}
+
+interface CodexRun {
+  run: RunResult;
+  events: Array<Record<string, unknown>>;
+  /** The completed items (agent_message, command_execution, file_change…). */
+  items: Array<Record<string, unknown>>;
+  /** The last agent message. */
+  answer: string | undefined;
+}
+
+async function codex(world: World, box: Sandbox, prompt: string): Promise<CodexRun> {
+  let run: RunResult | undefined;
+  onTestFailed(() => console.error(world.diagnostics(run)));
+  const codexHome = join(box.home, '.codex');
+  mkdirSync(codexHome, { recursive: true });
+  writeFileSync(join(codexHome, 'config.toml'), configToml(world));
+  const env = { ...baseEnv(box, world.proxy.url), CODEX_HOME: codexHome, LYNKR_API_KEY: 'lynkr-conformance-key' };
+  const args = ['exec', '--json', '--skip-git-repo-check', '--strict-config', '--ephemeral', '--dangerously-bypass-approvals-and-sandbox', '-C', box.work, prompt];
+  run = await runCli(client.bin, args, { cwd: box.work, env, timeoutMs: RUN_TIMEOUT_MS });
+  if (process.env.LYNKR_CONFORMANCE_VERBOSE) console.log(world.diagnostics(run));
+  const events = jsonLines(run.stdout);
+  const items = events.filter((e) => e.type === 'item.completed').map((e) => e.item as Record<string, unknown>);
+  const answer = items.filter((i) => i.type === 'agent_message').map((i) => String(i.text)).at(-1);
+  return { run, events, items, answer };
+}
+
+function route(marker: string, step: (body: UpstreamBody) => Reply): (body: UpstreamBody) => Reply {
+  return (body) => (isScenarioTurn(body, marker, 'exec_command') ? step(body) : sideReply(body));
+}
+
+const toolResultsSeen = (world: World): string[] =>
+  world.chats().flatMap((b) => conversation(b).filter((t) => t.role === 'tool').map((t) => t.text));
+
+/** The function_call items Codex sent back to the gateway (its record of the calls it ran). */
+function functionCallsEchoed(world: World): Array<{ name: string; arguments: string }> {
+  const last = world.tap.exchanges.filter((e) => e.url.startsWith('/v1/responses')).at(-1);
+  if (!last) return [];
+  const input = (JSON.parse(last.body) as { input?: unknown }).input;
+  return (Array.isArray(input) ? input : [])
+    .filter((i: { type?: string }) => i.type === 'function_call')
+    .map((i: { name: string; arguments: string }) => ({ name: i.name, arguments: i.arguments }));
+}
+
+/** Codex ends a good run with turn.completed and no error events. */
+function expectCleanTurn(r: CodexRun): void {
+  expect(r.events.filter((e) => e.type === 'error' || e.type === 'turn.failed'), 'error events').toEqual([]);
+  expect(r.events.some((e) => e.type === 'turn.completed')).toBe(true);
+  expect(r.run.code).toBe(0);
+}
+
+for (const kind of upstreamKinds) {
+  describe(`Codex CLI ${client.version} through Lynkr to an ${kind}-style upstream`, { timeout: 90_000 }, () => {
+    let world: World;
+    let box: Sandbox | undefined;
+    beforeAll(async () => {
+      world = await startWorld(kind);
+    });
+    afterAll(async () => {
+      box?.close();
+      await world?.close();
+    });
+    const fresh = (): Sandbox => {
+      resetRecords(world);
+      box?.close();
+      box = makeSandbox('codex');
+      return box;
+    };
+
+    it('answers a plain prompt', async () => {
+      const b = fresh();
+      const answer = `Plain answer from the ${kind} fake: 42.`;
+      world.reply(route('CONF-PLAIN', () => ({ text: answer })));
+      const r = await codex(world, b, 'CONF-PLAIN: what is six times seven? Answer in one sentence.');
+      expect(r.answer).toBe(answer);
+      expectCleanTurn(r);
+    });
+
+    it('reads a file with a shell command and quotes it in the final answer', async () => {
+      const b = fresh();
+      const secret = `The launch code is 7-4-1-${kind}-pineapple.`;
+      writeFileSync(join(b.work, 'notes.txt'), `${secret}\n`);
+      world.reply(
+        route('CONF-READ', (body) => {
+          const cat = callsSoFar(body).find((c) => c.name === 'exec_command');
+          if (!cat) return { toolCalls: [{ name: 'exec_command', arguments: { cmd: 'cat notes.txt' } }] };
+          return { text: cat.result?.includes(secret) ? `The file says: ${secret}` : 'The command output did not reach the model.' };
+        }),
+      );
+      const r = await codex(world, b, 'CONF-READ: show me what notes.txt says.');
+      const command = r.items.find((i) => i.type === 'command_execution');
+      expect(String(command?.aggregated_output), 'the command ran in the project').toContain(secret);
+      expect(toolResultsSeen(world).some((t) => t.includes(secret)), 'the command output reached the upstream').toBe(true);
+      expect(r.answer).toBe(`The file says: ${secret}`);
+      expectCleanTurn(r);
+    });
+
+    it('runs two shell commands called in parallel, and both outputs reach the upstream', async () => {
+      // The fake OpenAI streams the two calls one after the other (test/fakes/openai.ts has no interleaving yet);
+      // Ollama sends whole calls in one chunk.
+      const b = fresh();
+      writeFileSync(join(b.work, 'a.txt'), `alpha-${kind}\n`);
+      writeFileSync(join(b.work, 'b.txt'), `bravo-${kind}\n`);
+      world.reply(
+        route('CONF-PARALLEL', (body) => {
+          const calls = callsSoFar(body).filter((c) => c.name === 'exec_command');
+          if (calls.length === 0) {
+            return {
+              toolCalls: [
+                { name: 'exec_command', arguments: { cmd: 'cat a.txt' } },
+                { name: 'exec_command', arguments: { cmd: 'cat b.txt' } },
+              ],
+            };
+          }
+          return { text: `Outputs: ${calls.map((c) => c.result?.match(/(alpha|bravo)-\w+/)?.[0] ?? 'missing').join(' and ')}.` };
+        }),
+      );
+      const r = await codex(world, b, 'CONF-PARALLEL: print a.txt and b.txt at the same time.');
+      const outputs = r.items.filter((i) => i.type === 'command_execution').map((i) => String(i.aggregated_output));
+      expect(outputs.sort()).toEqual([`alpha-${kind}\n`, `bravo-${kind}\n`]);
+      const commandOf = (args: string): unknown => {
+        try {
+          return (JSON.parse(args) as { cmd?: unknown }).cmd;
+        } catch {
+          return `unparsable arguments: ${JSON.stringify(args)}`;
+        }
+      };
+      const echoed = functionCallsEchoed(world).map((c) => commandOf(c.arguments));
+      expect(echoed.sort(), 'each call kept its own arguments').toEqual(['cat a.txt', 'cat b.txt']);
+      const seen = toolResultsSeen(world);
+      expect(seen.some((t) => t.includes(`alpha-${kind}`)) && seen.some((t) => t.includes(`bravo-${kind}`)), 'both outputs reached the upstream').toBe(true);
+      expect(r.answer).toBe(`Outputs: alpha-${kind} and bravo-${kind}.`);
+      expectCleanTurn(r);
+    });
+
+    it('edits a file with the freeform apply_patch tool, checked on disk', async () => {
+      const b = fresh();
+      const file = join(b.work, 'greeting.txt');
+      writeFileSync(file, 'hello world\nsecond line\n');
+      const patch = ['*** Begin Patch', '*** Update File: greeting.txt', '@@', '-hello world', `+hello ${kind} conformance`, ' second line', '*** End Patch'].join('\n');
+      world.reply(
+        route('CONF-PATCH', (body) => {
+          // The gateway offers the freeform tool as a function whose raw text goes in its `input` argument.
+          if (!callsSoFar(body).some((c) => c.name === 'apply_patch')) return { toolCalls: [{ name: 'apply_patch', arguments: { input: patch } }] };
+          return { text: 'Done: the greeting is updated.' };
+        }),
+      );
+      const r = await codex(world, b, 'CONF-PATCH: in greeting.txt, replace "hello world" with a greeting for the test.');
+      expect(readFileSync(file, 'utf8')).toBe(`hello ${kind} conformance\nsecond line\n`);
+      expect(r.items.some((i) => i.type === 'file_change'), 'Codex reported the file change').toBe(true);
+      expect(world.chats().some((body) => callsSoFar(body).some((c) => c.name === 'apply_patch' && c.result !== undefined)), 'the patch result reached the upstream').toBe(true);
+      expect(r.answer).toBe('Done: the greeting is updated.');
+      expectCleanTurn(r);
+    });
+  });
+}

@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { createPrivateFile } from '../settings/paths.js';
 import { migrate, SchemaTooNewError } from './migrations.js';
 import { sqliteVecPath } from './vec-path.js';
 
@@ -67,6 +68,7 @@ export function applyStorageSettings(db: Database.Database): void {
 }
 
 function openAndPrepare(file: string, opts: OpenOptions): Database.Database {
+  createPrivateFile(file);
   const db = new Database(file, { timeout: opts.busyTimeoutMs ?? 250 });
   try {
     applyStorageSettings(db);
@@ -93,7 +95,7 @@ export function openCacheDb(dataDir: string, opts: OpenOptions = {}): OpenedDb {
   let db: Database.Database;
   let movedAside: string | undefined;
   try {
-    fs.mkdirSync(dataDir, { recursive: true });
+    fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     try {
       db = openAndPrepare(file, opts);
     } catch (err) {

@@ -39,6 +39,7 @@ import { addressOf, switchListeners } from '../server/rebind.js';
 import { v1Cors } from '../server/security/origin.js';
 import { createShutdown, shuttingDownError } from '../server/shutdown.js';
 import { loadOrCreateAdminToken } from '../settings/admin-token.js';
+import { securePrivateDir } from '../settings/paths.js';
 import { loadSettings, type CliFlags } from '../settings/load.js';
 import type { Settings } from '../settings/schema.js';
 import { createSettingsStore } from '../settings/store.js';
@@ -91,6 +92,7 @@ export async function startGateway(opts: StartOptions = {}): Promise<RunningGate
     logger.level = next.log.level;
   });
   for (const w of loaded.warnings) logger.warn(w);
+  for (const problem of securePrivateDir(dataDir)) logger.warn(problem);
 
   const adminToken = loadOrCreateAdminToken(dataDir);
   registerSecret(adminToken);

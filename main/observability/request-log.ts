@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import type { TrafficSeries } from '../admin/contract.js';
 import type { RequestLogReader } from '../admin/deps.js';
 import type { RequestRecord, RequestSink } from '../core/ports.js';
-import { requestLogFile } from '../settings/paths.js';
+import { createPrivateFile, requestLogFile } from '../settings/paths.js';
 import type { Settings } from '../settings/schema.js';
 import { scrub } from './secrets.js';
 import { TrafficWindow } from './traffic.js';
@@ -226,6 +226,7 @@ interface Sqlite {
 }
 
 function openDb(path: string): Sqlite {
+  createPrivateFile(path);
   const raw = new Database(path, { timeout: BUSY_TIMEOUT_MS });
   try {
     raw.pragma('journal_mode = WAL');

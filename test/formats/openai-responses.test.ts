@@ -75,7 +75,12 @@ describe('responses: parse', () => {
       tools: [{ type: 'custom', name: 'apply_patch', description: 'Edit files', format: { type: 'grammar', syntax: 'lark', definition: 'start: x' } }],
     });
     expect(request.tools).toEqual([
-      { name: 'apply_patch', description: 'Edit files', parameters: { type: 'object', properties: { input: { type: 'string', description: 'The free-form input of the tool.' } }, required: ['input'] }, freeform: true },
+      {
+        name: 'apply_patch',
+        description: expect.stringMatching(/^Edit files\n\nCall this tool with one argument, `input`[^]*lark grammar:\nstart: x$/),
+        parameters: { type: 'object', properties: { input: { type: 'string', description: 'The raw text input of the tool, verbatim.' } }, required: ['input'] },
+        freeform: true,
+      },
     ]);
     expect(request.messages.slice(1)).toEqual([
       { role: 'assistant', content: [], toolCalls: [{ id: 'c1', name: 'apply_patch', arguments: JSON.stringify({ input: '*** Begin Patch\n*** End Patch' }) }] },

@@ -1,6 +1,38 @@
+import type { ToolDef } from '../../core/types.js';
+import type { ResponsesTool } from './schema.js';
+
 // Free-form (`custom`) tools, such as Codex's apply_patch, reach upstreams as a function with one string argument,
-// `input` (parse.ts). Their calls come back as JSON arguments, `{"input": "..."}`, and go to the client as the
-// free-form text alone, in a `custom_tool_call` item.
+// `input` (freeformToolDef). Their calls come back as JSON arguments, `{"input": "..."}`, and go to the client as
+// the free-form text alone, in a `custom_tool_call` item.
+
+const FREEFORM_PARAMETERS = {
+  type: 'object',
+  properties: { input: { type: 'string', description: 'The raw text input of the tool, verbatim.' } },
+  required: ['input'],
+};
+
+/**
+ * A sentence written for OpenAI's free-form calling, which the function upstreams see would contradict: Codex's
+ * apply_patch says "This is a FREEFORM tool, so do not wrap the patch in JSON." (captured from codex 0.171).
+ */
+const contradictsInputArgument = (sentence: string): boolean =>
+  /\bfree-?form tool\b/i.test(sentence) || (/\bjson\b/i.test(sentence) && /\b(?:not|never|no|without)\b|n't\b/i.test(sentence));
+
+/**
+ * The function an upstream sees for a free-form tool: its description without the wording that forbids JSON, told
+ * to put the raw text in `input`, and with the grammar the input must follow (OpenAI constrains the model with it;
+ * other upstreams can only read it).
+ */
+export function freeformToolDef(t: ResponsesTool & { name: string }): ToolDef {
+  const kept = (t.description ?? '').replace(/[^.!?\n]+[.!?]*/g, (s) => (contradictsInputArgument(s) ? '' : s));
+  const parts = [kept.replace(/[ \t]+\n/g, '\n').replace(/ {2,}/g, ' ').trim()];
+  parts.push('Call this tool with one argument, `input`: a string holding the raw text the tool takes, exactly as it should be used (the text itself is not JSON-encoded data).');
+  const f = t.format;
+  if (f?.type === 'grammar' && f.definition) {
+    parts.push(f.syntax === 'regex' ? `The text must match this regular expression:\n${f.definition}` : `The text must follow this ${f.syntax ?? 'lark'} grammar:\n${f.definition}`);
+  }
+  return { name: t.name, description: parts.filter(Boolean).join('\n\n'), parameters: FREEFORM_PARAMETERS, freeform: true };
+}
 
 /** The free-form input carried by a call's JSON arguments; the raw text when the model sent anything else. */
 export function freeformInput(args: string): string {

@@ -1,6 +1,7 @@
 import { invalidRequest } from '../../core/errors.js';
 import type { ChatRequest, ContentPart, Message, ToolChoice, ToolDef } from '../../core/types.js';
-import { isKnownItem, type ResponsesItem, type ResponsesPart, type ResponsesRequest } from './schema.js';
+import { freeformToolDef } from './freeform.js';
+import { isAllowedToolsChoice, isKnownItem, isNamedChoice, type ResponsesItem, type ResponsesPart, type ResponsesRequest } from './schema.js';
 
 // Responses input items → internal messages. Consecutive `function_call` items are one assistant turn with
 // several calls (as the chat format has them); `function_call_output` items become tool messages.
@@ -11,9 +12,18 @@ export function toChatRequest(body: ResponsesRequest): ChatRequest {
   }
   const req: ChatRequest = { model: body.model, messages: toMessages(body.input), stream: body.stream === true };
   if (body.instructions) req.system = body.instructions;
-  const tools = toTools(body.tools);
+  let tools = toTools(body.tools);
+  const choice = body.tool_choice;
+  if (choice && isAllowedToolsChoice(choice)) {
+    // Only the listed tools may be called: the others are not sent (responses.d.ts ToolChoiceAllowed).
+    const allowed = new Set(choice.tools.map((t) => t.name));
+    tools = tools.filter((t) => allowed.has(t.name));
+  }
   if (tools.length) req.tools = tools;
-  if (body.tool_choice) req.toolChoice = toToolChoice(body.tool_choice);
+  if (choice) req.toolChoice = toToolChoice(choice);
+  if (body.parallel_tool_calls != null) req.parallelToolCalls = body.parallel_tool_calls;
+  // Providers map it to OpenAI `reasoning_effort` or Ollama `think`.
+  if (body.reasoning?.effort) req.reasoningEffort = body.reasoning.effort;
   if (body.max_output_tokens != null) req.maxTokens = body.max_output_tokens;
   if (body.temperature != null) req.temperature = body.temperature;
   if (body.top_p != null) req.topP = body.top_p;
@@ -70,21 +80,15 @@ function toPart(part: ResponsesPart): ContentPart {
   }
 }
 
-const CUSTOM_TOOL_PARAMETERS = {
-  type: 'object',
-  properties: { input: { type: 'string', description: 'The free-form input of the tool.' } },
-  required: ['input'],
-};
-
 function toTools(tools: ResponsesRequest['tools']): ToolDef[] {
   const out: ToolDef[] = [];
   for (const t of tools ?? []) {
     if (t.type === 'custom' && t.name) {
-      // Free-form tools become a function with one string argument, `input` (what Codex's apply_patch takes).
-      out.push({ name: t.name, description: t.description ?? undefined, parameters: CUSTOM_TOOL_PARAMETERS, freeform: true });
+      out.push(freeformToolDef({ ...t, name: t.name }));
       continue;
     }
-    // Hosted tools (web_search, file_search, …) run inside OpenAI; no other upstream can execute them.
+    // Hosted tools (web_search, tool_search, …) run inside OpenAI; no other upstream can execute them. Namespace
+    // tools (Codex's multi_agent_v1) are called with a `namespace` field that no chat upstream can produce.
     if (t.type !== 'function') continue;
     if (!t.name) throw invalidRequest('a function tool needs a name', 'tools');
     const def: ToolDef = { name: t.name, parameters: t.parameters ?? { type: 'object', properties: {} } };
@@ -95,5 +99,9 @@ function toTools(tools: ResponsesRequest['tools']): ToolDef[] {
 }
 
 function toToolChoice(choice: NonNullable<ResponsesRequest['tool_choice']>): ToolChoice {
-  return typeof choice === 'string' ? choice : { name: choice.name };
+  if (typeof choice === 'string') return choice;
+  if (isNamedChoice(choice)) return { name: choice.name };
+  if (isAllowedToolsChoice(choice)) return choice.mode;
+  // A choice of one of OpenAI's own tools (web_search_preview, file_search, mcp, shell, …): none is sent upstream.
+  return 'auto';
 }

@@ -67,8 +67,11 @@ export type KnownItem = z.infer<typeof knownItem>;
 export const isKnownItem = (i: ResponsesItem): i is KnownItem => i.type === undefined || KNOWN_ITEMS.has(i.type);
 
 /**
- * Function tools are flat (`{type, name, parameters}`); `custom` tools take free-form text; hosted tools
- * (web_search, …) exist only at OpenAI.
+ * Function tools are flat (`{type, name, parameters}`); `custom` tools take free-form text, optionally constrained by
+ * a grammar (`format: {type: "grammar", syntax: "lark" | "regex", definition}`, Codex's apply_patch); `namespace`
+ * tools group functions (Codex's multi_agent_v1); hosted tools (web_search, tool_search, …) exist only at OpenAI.
+ * Shapes: the `openai` package's responses.d.ts (FunctionTool, CustomTool, NamespaceTool) and shared.d.ts
+ * (CustomToolInputFormat).
  */
 const tool = z.looseObject({
   type: z.string(),
@@ -76,12 +79,31 @@ const tool = z.looseObject({
   description: z.string().nullish(),
   parameters: z.record(z.string(), z.unknown()).nullish(),
   strict: z.boolean().nullish(),
+  format: z.looseObject({ type: z.string(), syntax: z.string().nullish(), definition: z.string().nullish() }).nullish(),
 });
+export type ResponsesTool = z.infer<typeof tool>;
 
+/**
+ * responses.d.ts: ToolChoiceOptions | ToolChoiceFunction | ToolChoiceCustom | ToolChoiceAllowed, and the choices of
+ * OpenAI's own tools (ToolChoiceTypes, ToolChoiceMcp, ToolChoiceApplyPatch, ToolChoiceShell), which no other upstream has.
+ */
+const NAMED_CHOICES = new Set(['function', 'custom', 'allowed_tools']);
+const namedChoice = z.looseObject({ type: z.enum(['function', 'custom']), name: z.string().min(1) });
+const allowedToolsChoice = z.looseObject({
+  type: z.literal('allowed_tools'),
+  mode: z.enum(['auto', 'required']),
+  tools: z.array(z.looseObject({ type: z.string(), name: z.string().optional() })),
+});
 const toolChoice = z.union([
   z.enum(['auto', 'none', 'required']),
-  z.looseObject({ type: z.literal('function'), name: z.string().min(1) }),
+  namedChoice,
+  allowedToolsChoice,
+  z.looseObject({ type: z.string().refine((t) => !NAMED_CHOICES.has(t), 'invalid tool_choice') }),
 ]);
+type ToolChoiceParam = z.infer<typeof toolChoice>;
+/** The catch-all member refuses these types, so a choice of that type has passed their own schema. */
+export const isNamedChoice = (c: ToolChoiceParam): c is z.infer<typeof namedChoice> => typeof c === 'object' && (c.type === 'function' || c.type === 'custom');
+export const isAllowedToolsChoice = (c: ToolChoiceParam): c is z.infer<typeof allowedToolsChoice> => typeof c === 'object' && c.type === 'allowed_tools';
 
 const textFormat = z.discriminatedUnion('type', [
   z.looseObject({ type: z.literal('text') }),
@@ -94,19 +116,27 @@ const textFormat = z.discriminatedUnion('type', [
   }),
 ]);
 
+/**
+ * What Codex 0.171 sends besides the conversation (a captured `codex exec` request): `reasoning: {effort, summary}`,
+ * `parallel_tool_calls`, `text.verbosity`, `prompt_cache_key`, `store: false`, `include`, `client_metadata`. The
+ * ones without an internal field are accepted and left out of the translation; none is a 400.
+ */
 export const responsesRequestSchema = z.looseObject({
   model: z.string().min(1),
   input: z.union([z.string(), z.array(inputItem)]),
   instructions: z.string().nullish(),
-  tools: z.array(tool).optional(),
-  tool_choice: toolChoice.optional(),
+  tools: z.array(tool).nullish(),
+  tool_choice: toolChoice.nullish(),
+  parallel_tool_calls: z.boolean().nullish(),
   max_output_tokens: z.number().int().positive().nullish(),
   temperature: z.number().min(0).max(2).nullish(),
   top_p: z.number().min(0).max(1).nullish(),
-  text: z.looseObject({ format: textFormat.optional() }).optional(),
+  /** shared.d.ts Reasoning: `effort` is 'none' | 'minimal' | 'low' | 'medium' | 'high' | 'xhigh' | … (kept as sent). */
+  reasoning: z.looseObject({ effort: z.string().nullish() }).nullish(),
+  text: z.looseObject({ format: textFormat.nullish(), verbosity: z.string().nullish() }).nullish(),
   /** Server-side conversation state: we keep none, so this is refused with a clear message. */
   previous_response_id: z.string().nullish(),
-  user: z.string().optional(),
+  user: z.string().nullish(),
   stream: z.boolean().nullish(),
 });
 export type ResponsesRequest = z.infer<typeof responsesRequestSchema>;

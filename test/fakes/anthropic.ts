@@ -236,6 +236,7 @@ function refuseTurns(turns: Msg[]): string | undefined {
     if (empty && !(i === turns.length - 1 && m.role === 'assistant')) return `messages.${i}: all messages must have non-empty content except for the optional final assistant message`;
     // anthropics/claude-code#53436
     if (blocks.some((b) => b.type === 'text' && b.text === '')) return 'messages: text content blocks must be non-empty';
+    // Unexpected tool_results are looked for first (our choice: the API's order when both apply is not documented).
     const asked = new Set(m.role === 'user' ? blocksOf(turns[i - 1]).filter((b) => b.type === 'tool_use').map((b) => b.id) : []);
     for (let j = 0; j < blocks.length; j++) {
       const b = blocks[j];
@@ -244,9 +245,11 @@ function refuseTurns(turns: Msg[]): string | undefined {
         return `messages.${i}.content.${j}: unexpected \`tool_use_id\` found in \`tool_result\` blocks: ${String(b.tool_use_id)}. Each \`tool_result\` block must have a corresponding \`tool_use\` block in the previous message.`;
       }
     }
-    if (m.role === 'assistant' && i < turns.length - 1) {
+  }
+  for (let i = 0; i < turns.length - 1; i++) {
+    if (turns[i].role === 'assistant') {
       const answered = new Set(blocksOf(turns[i + 1]).filter((b) => b.type === 'tool_result').map((b) => b.tool_use_id));
-      const missing = blocks.filter((b) => b.type === 'tool_use' && !answered.has(b.id)).map((b) => String(b.id));
+      const missing = blocksOf(turns[i]).filter((b) => b.type === 'tool_use' && !answered.has(b.id)).map((b) => String(b.id));
       // anthropics/claude-code#5060
       if (missing.length) return `messages.${i}: \`tool_use\` ids were found without \`tool_result\` blocks immediately after: ${missing.join(', ')}. Each \`tool_use\` block must have a corresponding \`tool_result\` block in the next message.`;
     }

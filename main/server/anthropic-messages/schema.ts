@@ -36,7 +36,7 @@ const toolResultBlock = z.looseObject({
         z.union([
           z.discriminatedUnion('type', [textBlock, imageBlock, documentBlock]),
           // search_result and newer result blocks: native upstream only (see otherBlock below).
-          z.looseObject({ type: z.string().refine((t) => t !== 'text' && t !== 'image' && t !== 'document', 'invalid block') }),
+          z.looseObject({ type: z.string().refine((t) => t !== 'text' && t !== 'image' && t !== 'document', { message: 'invalid block', abort: true }) }),
         ]),
       ),
     ])
@@ -66,7 +66,9 @@ const KNOWN_BLOCKS = new Set(['text', 'image', 'document', 'tool_result', 'tool_
  * Block types we do not translate (server_tool_use, web_search_tool_result, container_upload, newer ones): kept
  * for a native Anthropic upstream, dropped for others, never a 400 — clients such as Claude Code replay them.
  */
-const otherBlock = z.looseObject({ type: z.string().refine((t) => !KNOWN_BLOCKS.has(t), 'unknown block type') });
+// `abort`: a known type that failed its own schema must report that schema's issue (zod 4 unions otherwise prefer the
+// branch whose only issue is a non-aborting refinement).
+const otherBlock = z.looseObject({ type: z.string().refine((t) => !KNOWN_BLOCKS.has(t), { message: 'unknown block type', abort: true }) });
 export const contentBlock = z.union([knownBlock, otherBlock]);
 export type AnthropicBlock = z.infer<typeof contentBlock>;
 export type KnownBlock = z.infer<typeof knownBlock>;

@@ -105,6 +105,37 @@ describe('anthropic messages: parse', () => {
     expect((native.body.messages as Array<{ content: Array<{ type: string }> }>)[0].content[0].type).toBe('server_tool_use');
   });
 
+  it('Claude Code\'s fields: system messages in place, tool_result images, output_config, effort, adaptive thinking, long user_id', () => {
+    const schema = { type: 'object', properties: { title: { type: 'string' } } };
+    const userId = JSON.stringify({ device_id: 'd'.repeat(64), account_uuid: '', session_id: 's'.repeat(36) });
+    const req = parse({
+      model: 'claude-opus-4-8',
+      max_tokens: 32000,
+      messages: [
+        { role: 'user', content: 'read it' },
+        { role: 'system', content: [{ type: 'text', text: 'Plan mode.', cache_control: { type: 'ephemeral' } }] },
+        { role: 'assistant', content: [{ type: 'tool_use', id: 't1', name: 'Read', input: {} }] },
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't1', is_error: true, content: [{ type: 'text', text: 'big' }, { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'QUJD' } }] }] },
+        { role: 'system', content: 'Be brief.' },
+      ],
+      thinking: { type: 'adaptive', display: 'summarized' },
+      context_management: { edits: [] },
+      output_config: { effort: 'max', format: { type: 'json_schema', schema } },
+      metadata: { user_id: userId },
+    });
+    expect(req.messages.map((m) => m.role)).toEqual(['user', 'system', 'assistant', 'tool', 'system']);
+    expect(req.messages[1].content).toEqual([{ type: 'text', text: 'Plan mode.' }]);
+    expect(req.messages[3]).toEqual({ role: 'tool', toolCallId: 't1', isError: true, content: [{ type: 'text', text: 'big' }, { type: 'image', mediaType: 'image/png', data: 'QUJD' }] });
+    expect(req.messages[4].content).toEqual([{ type: 'text', text: 'Be brief.' }]);
+    expect(req.system).toBeUndefined();
+    expect(req.responseFormat).toEqual({ type: 'json_schema', name: 'output', schema });
+    expect(req.reasoningEffort).toBe('high');
+    expect(req.thinkingBudget).toBeUndefined();
+    expect(req.user).toMatch(/^sha256:[\w-]{43}$/);
+    expect(parse({ model: 'm', max_tokens: 1, messages: [], metadata: { user_id: userId } }).user).toBe(req.user);
+    expect(parse({ model: 'm', max_tokens: 1, messages: [], metadata: { user_id: 'u-1' }, output_config: { effort: 'low' } })).toMatchObject({ user: 'u-1', reasoningEffort: 'low' });
+  });
+
   it('maps tool_choice tool/none/auto', () => {
     const base = { model: 'm', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] };
     expect(parse({ ...base, tool_choice: { type: 'tool', name: 'f' } }).toolChoice).toEqual({ name: 'f' });

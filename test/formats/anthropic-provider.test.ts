@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GatewayError } from '../../main/core/errors.js';
 import type { ProviderRequest, StreamEvent } from '../../main/core/types.js';
+import { fitAnthropicRequest } from '../../main/providers/anthropic-fit.js';
 import { AnthropicProvider } from '../../main/providers/anthropic.js';
 import { defaultTimeouts } from '../../main/providers/http.js';
 import { providerSchema } from '../../main/settings/schema.js';
@@ -164,6 +165,46 @@ describe('anthropic adapter', () => {
     ac.abort();
     await expect(it.next()).rejects.toMatchObject({ kind: 'aborted' });
     await fake.waitForAbort();
+  });
+
+  it('an OpenAI client\'s mid-conversation system message is folded into system (other models refuse the role); json_schema → output_config.format', async () => {
+    fake.reply({ text: '{"a":1}' });
+    const schema = { type: 'object', properties: { a: { type: 'number' } } };
+    await provider.chat(
+      {
+        ...base,
+        messages: [
+          { role: 'user', content: [{ type: 'text', text: 'q1' }] },
+          { role: 'assistant', content: [{ type: 'text', text: 'a1' }] },
+          { role: 'system', content: [{ type: 'text', text: 'From now on, JSON.' }] },
+          { role: 'user', content: [{ type: 'text', text: 'q2' }] },
+        ],
+        responseFormat: { type: 'json_schema', name: 'x', schema },
+      },
+      ctx(),
+    );
+    const sent = fake.requests.at(-1)!.body as Record<string, unknown>;
+    expect(sent.system).toBe('From now on, JSON.');
+    expect((sent.messages as Array<{ role: string }>).map((m) => m.role)).toEqual(['user', 'assistant', 'user']);
+    expect(sent.output_config).toEqual({ format: { type: 'json_schema', schema } });
+  });
+
+  it('fit: a thinking budget the API would refuse goes, temperature/top_k go with thinking kept, all named', () => {
+    const fit = (r: Partial<ProviderRequest>, limit?: number) => fitAnthropicRequest({ ...base, ...r }, limit);
+    expect(fit({ thinkingBudget: 500, maxTokens: 4000 })).toMatchObject({ request: { thinkingBudget: undefined }, dropped: ['thinking'] });
+    expect(fit({ thinkingBudget: 4000, maxTokens: 4000 }).dropped).toEqual(['thinking']);
+    expect(fit({ thinkingBudget: 2000, maxTokens: 4000, toolChoice: 'required' }).dropped).toEqual(['thinking']);
+    const kept = fit({ thinkingBudget: 2000, maxTokens: 4000, temperature: 0.3, topK: 5, topP: 0.97 });
+    expect(kept.request).toMatchObject({ thinkingBudget: 2000, temperature: undefined, topK: undefined, topP: 0.97 });
+    expect(kept.dropped).toEqual(['temperature', 'top_k']);
+    expect(fit({ maxTokens: 32000 }, 8192)).toMatchObject({ request: { maxTokens: 8192 }, dropped: ['max_tokens>8192'] });
+    expect(fit({ maxTokens: 100, temperature: 0.3 })).toEqual({ request: { ...base, maxTokens: 100, temperature: 0.3 }, dropped: [] });
+    // A client's own body: only the output limit, with a thinking budget that no longer fits halved.
+    const native = { format: 'anthropic-messages' as const, body: { model: 'm', max_tokens: 32000, thinking: { type: 'enabled', budget_tokens: 16000 }, temperature: 1 } };
+    const n = fit({ native }, 8192);
+    expect(n.request.native?.body).toEqual({ model: 'm', max_tokens: 8192, thinking: { type: 'enabled', budget_tokens: 4096 }, temperature: 1 });
+    expect(n.dropped).toEqual(['max_tokens>8192', 'thinking']);
+    expect(fit({ native }).request.native).toBe(native);
   });
 
   it('lists models', async () => {

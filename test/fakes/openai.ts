@@ -18,6 +18,9 @@
  *   GET  /v1/models            the `models` option in OpenAI's list shape.
  *   POST /v1/embeddings        deterministic unit vectors (same input → same vector), float or base64 encoding.
  * Requests for a model not in `models` get a 404 model_not_found when `strictModels` is on (off by default).
+ * Chat requests the real API refuses get its 400 (openai-rules.ts): unknown roles, images or files outside user
+ * messages, parallel_tool_calls without tools, and per model (FAKE_OPENAI_MODELS, plus `modelRules`) an output
+ * budget above its limit, max_tokens on reasoning models, reasoning_effort on the others.
  */
 import {
   closedPort,
@@ -33,6 +36,7 @@ import {
   type FaultOptions,
   type RecordedRequest,
 } from './fake-server.js';
+import { chatRefusal, FAKE_OPENAI_MODELS, type FakeModelRules } from './openai-rules.js';
 
 export type { Fault, FaultOptions, RecordedRequest } from './fake-server.js';
 
@@ -60,6 +64,11 @@ export interface OpenAIScript {
   usage?: { prompt_tokens?: number; completion_tokens?: number; cached_tokens?: number };
   /** The model reported back. Default: the requested model. */
   model?: string;
+  /**
+   * Stream the tool calls' argument pieces interleaved (call 0's first piece, call 1's first piece, call 0's
+   * second…), each keyed by its `index`, as real providers may; call 1 starts before call 0's arguments end.
+   */
+  interleaveToolCalls?: boolean;
 }
 
 export type ScriptSource = OpenAIScript | ((body: Record<string, unknown>) => OpenAIScript);
@@ -73,6 +82,8 @@ export interface FakeOpenAIOptions {
   /** Keep request records (default true); turn off for benchmarks. */
   record?: boolean;
   script?: ScriptSource;
+  /** Extra or overriding per-model rules (output limit, reasoning), e.g. a model the gateway doesn't know. */
+  modelRules?: Record<string, FakeModelRules>;
 }
 
 export interface FakeOpenAI {
@@ -95,6 +106,7 @@ export async function startFakeOpenAI(opts: FakeOpenAIOptions = {}): Promise<Fak
   const models = opts.models ?? ['gpt-4o-mini', 'gpt-4o', 'fake-model'];
   let script: ScriptSource = opts.script ?? {};
   let seq = 0;
+  const modelRules = { ...FAKE_OPENAI_MODELS, ...opts.modelRules };
 
   const handler = async (call: FakeCall): Promise<void> => {
     const { path, res } = call;
@@ -110,6 +122,8 @@ export async function startFakeOpenAI(opts: FakeOpenAIOptions = {}): Promise<Fak
     }
     if (path.endsWith('/embeddings')) return embeddings(call, body, opts.embeddingDim ?? 8);
     if (path.endsWith('/chat/completions')) {
+      const refusal = chatRefusal(body, modelRules);
+      if (refusal) return sendJson(res, refusal.status, { error: refusal.error });
       const s = typeof script === 'function' ? script(body) : script;
       if (s.headersDelayMs) await sleep(s.headersDelayMs);
       seq += 1;
@@ -191,10 +205,7 @@ async function streamChat(call: FakeCall, body: Record<string, unknown>, s: Open
   const frames: string[] = [chunk({ role: 'assistant', content: '' })];
   for (const r of splitText(s.reasoning ?? '', s.chunks)) frames.push(chunk({ reasoning_content: r }));
   for (const t of splitText(text, s.chunks)) frames.push(chunk({ content: t }));
-  calls.forEach((c, index) => {
-    frames.push(chunk({ tool_calls: [{ index, id: c.id, type: 'function', function: { name: c.name, arguments: '' } }] }));
-    for (const a of splitText(c.args, s.chunks ?? 3)) frames.push(chunk({ tool_calls: [{ index, function: { arguments: a } }] }));
-  });
+  frames.push(...toolCallFrames(calls, s, chunk));
   frames.push(chunk({}, s.finishReason ?? (calls.length ? 'tool_calls' : 'stop')));
   if (includeUsage) {
     frames.push(`data: ${JSON.stringify({ ...base, choices: [], usage: usageOf(s, body, text + calls.map((c) => c.args).join('')) })}\n\n`);
@@ -208,6 +219,31 @@ async function streamChat(call: FakeCall, body: Record<string, unknown>, s: Open
   }
   res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' });
   if (await writeFrames(call, frames, s.delayMs)) res.end();
+}
+
+/** Tool-call deltas: id and name first, then the arguments in pieces; call by call, or interleaved across calls. */
+function toolCallFrames(
+  calls: Array<{ id: string; name: string; args: string }>,
+  s: OpenAIScript,
+  chunk: (delta: Record<string, unknown>) => string,
+): string[] {
+  const pieces = calls.map((c) => splitText(c.args, s.chunks ?? 3));
+  const head = (index: number): string =>
+    chunk({ tool_calls: [{ index, id: calls[index].id, type: 'function', function: { name: calls[index].name, arguments: '' } }] });
+  const piece = (index: number, a: string): string => chunk({ tool_calls: [{ index, function: { arguments: a } }] });
+  const frames: string[] = [];
+  if (!s.interleaveToolCalls) {
+    calls.forEach((_, index) => frames.push(head(index), ...pieces[index].map((a) => piece(index, a))));
+    return frames;
+  }
+  const rounds = Math.max(0, ...pieces.map((p) => p.length));
+  for (let r = 0; r < Math.max(1, rounds); r++) {
+    calls.forEach((_, index) => {
+      if (r === 0) frames.push(head(index));
+      if (r < pieces[index].length) frames.push(piece(index, pieces[index][r]));
+    });
+  }
+  return frames;
 }
 
 function embeddings(call: FakeCall, body: Record<string, unknown>, defaultDim: number): void | Promise<void> {

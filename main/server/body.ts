@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { GatewayError } from '../core/errors.js';
+import { checkJsonDepth } from './json-depth.js';
 
 const tooLarge = (limit: number): GatewayError =>
   new GatewayError({ kind: 'too_large', status: 413, message: `request body exceeds the limit of ${limit} bytes` });
@@ -39,12 +40,13 @@ export async function readBodyText(req: IncomingMessage, limit: number): Promise
   return chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8');
 }
 
-/** Empty or malformed JSON → 400. */
+/** Empty or malformed JSON, or JSON nested too deep (json-depth.ts) → 400. */
 export function parseJsonBody(text: string): unknown {
   if (text.trim() === '') throw new GatewayError({ kind: 'invalid_request', status: 400, message: 'request body is empty; expected JSON' });
   try {
-    return JSON.parse(text);
+    return checkJsonDepth(JSON.parse(text));
   } catch (e) {
+    if (e instanceof GatewayError) throw e;
     throw new GatewayError({ kind: 'invalid_request', status: 400, message: `malformed JSON in request body: ${(e as Error).message}` });
   }
 }

@@ -65,6 +65,13 @@ export class GatewayError extends Error {
 export const invalidRequest = (message: string, param?: string, code?: string): GatewayError =>
   new GatewayError({ kind: 'invalid_request', status: 400, message, param, code });
 
+/**
+ * The prompt can't fit the target model's context window. OpenAI's code and param (`context_length_exceeded`,
+ * `messages`); each inbound format renders it in its own envelope. Never a silent truncation.
+ */
+export const contextLengthExceeded = (message: string, provider?: string): GatewayError =>
+  new GatewayError({ kind: 'invalid_request', status: 400, message, provider, param: 'messages', code: 'context_length_exceeded' });
+
 export function toGatewayError(err: unknown, provider?: string): GatewayError {
   if (err instanceof GatewayError) return err;
   if (isAbortError(err)) return new GatewayError({ kind: 'aborted', status: 499, message: 'client closed request', provider });

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { Ollama, type ChatRequest as OllamaChatRequest, type ChatResponse as OllamaChatResponse, type Message as OllamaMessage } from 'ollama';
 import { GatewayError, invalidRequest } from '../core/errors.js';
-import type { CallContext, Locality, Provider } from '../core/provider.js';
+import type { CallContext, FittedRequest, Locality, Provider } from '../core/provider.js';
 import type {
   ChatResponse,
   EmbedRequest,
@@ -18,6 +18,8 @@ import type {
   ToolCall,
 } from '../core/types.js';
 import { HttpUpstream, parseJsonBody, protocolError, transportError, withDeadline, type HttpTimeouts, type UpstreamIdentity } from './http.js';
+import { canonicalModel, modelKind, OllamaFactsCache } from './ollama-capabilities.js';
+import { fitToModel, ollamaThink, toolsToSend, type OllamaFittedRequest } from './ollama-fit.js';
 import { applyTextToolCalls, holdBackTextToolCalls } from './text-tool-calls.js';
 
 export interface OllamaProviderOptions {
@@ -60,8 +62,12 @@ function parseArgs(args: string): Record<string, unknown> {
   }
 }
 
-/** The request without `stream`: each call sets it (first, see chat()). */
-export function toOllamaChatRequest(req: ProviderRequest, who: UpstreamIdentity, keepAlive?: string): Omit<OllamaChatRequest, 'stream'> {
+/**
+ * The request without `stream`: each call sets it (first, see chat()). Mid-conversation system messages go
+ * through in place (Ollama's chat templates take `system` anywhere); a tool result's images go in that tool
+ * message's `images` (base64, no data: prefix: docs/api.md "Chat request (with images)").
+ */
+export function toOllamaChatRequest(req: OllamaFittedRequest, who: UpstreamIdentity, keepAlive?: string): Omit<OllamaChatRequest, 'stream'> {
   const toolNames = new Map<string, string>();
   const messages: OllamaMessage[] = [];
   if (req.system) messages.push({ role: 'system', content: req.system });
@@ -82,9 +88,7 @@ export function toOllamaChatRequest(req: ProviderRequest, who: UpstreamIdentity,
     messages.push(out);
   }
   const body: Omit<OllamaChatRequest, 'stream'> = { model: req.upstreamModel, messages };
-  // Ollama has no tool_choice: 'none' sends no tools, a named choice sends only that tool.
-  const choice = req.toolChoice;
-  const tools = choice === 'none' ? [] : typeof choice === 'object' ? (req.tools ?? []).filter((t) => t.name === choice.name) : (req.tools ?? []);
+  const tools = toolsToSend(req);
   if (tools.length) {
     body.tools = tools.map((t) => ({
       type: 'function',
@@ -94,16 +98,28 @@ export function toOllamaChatRequest(req: ProviderRequest, who: UpstreamIdentity,
   const rf = req.responseFormat;
   if (rf?.type === 'json_object') body.format = 'json';
   else if (rf?.type === 'json_schema') body.format = rf.schema;
+  body.options = ollamaOptions(req);
+  if (keepAlive !== undefined) body.keep_alive = keepAlive;
+  const think = ollamaThink(req);
+  if (think !== undefined) body.think = think;
+  return body;
+}
+
+/** Sampling and size options, under the names of docs/api.md "Generate request (With options)"; undefined when none. */
+function ollamaOptions(req: OllamaFittedRequest): Record<string, unknown> | undefined {
   const options: Record<string, unknown> = {};
   if (req.temperature !== undefined) options.temperature = req.temperature;
   if (req.topP !== undefined) options.top_p = req.topP;
+  if (req.topK !== undefined) options.top_k = req.topK;
+  if (req.minP !== undefined) options.min_p = req.minP;
+  if (req.repeatPenalty !== undefined) options.repeat_penalty = req.repeatPenalty;
+  if (req.frequencyPenalty !== undefined) options.frequency_penalty = req.frequencyPenalty;
+  if (req.presencePenalty !== undefined) options.presence_penalty = req.presencePenalty;
   if (req.stop?.length) options.stop = req.stop;
   if (req.seed !== undefined) options.seed = req.seed;
   if (req.maxTokens !== undefined) options.num_predict = req.maxTokens;
-  if (Object.keys(options).length) body.options = options;
-  if (keepAlive !== undefined) body.keep_alive = keepAlive;
-  if (req.thinkingBudget !== undefined) body.think = req.thinkingBudget > 0;
-  return body;
+  if (req.ollamaNumCtx !== undefined) options.num_ctx = req.ollamaNumCtx;
+  return Object.keys(options).length ? options : undefined;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -187,6 +203,9 @@ function ollamaError(err: unknown, who: UpstreamIdentity, why: Parameters<typeof
   return transportError(err, who, why);
 }
 
+/** /api/show reads a manifest and the model's metadata: quick, unless Ollama is in trouble. */
+const SHOW_TIMEOUT_MS = 5_000;
+
 export class OllamaProvider implements Provider {
   readonly id: string;
   readonly kind = 'ollama' as const;
@@ -194,6 +213,10 @@ export class OllamaProvider implements Provider {
   readonly endpoint: string;
   private readonly http: HttpUpstream;
   private readonly parseText: boolean;
+  /** What each model can do, from /api/show. */
+  private readonly facts: OllamaFactsCache;
+  /** The largest num_ctx sent per model: a smaller one would reload the model for nothing. */
+  private readonly numCtxInUse = new Map<string, number>();
 
   constructor(private readonly opts: OllamaProviderOptions) {
     this.id = opts.id;
@@ -201,6 +224,28 @@ export class OllamaProvider implements Provider {
     this.http = new HttpUpstream({ provider: opts.id, baseUrl: opts.baseUrl, timeouts: opts.timeouts, headers: opts.headers });
     this.endpoint = this.http.endpoint;
     this.parseText = opts.parseTextToolCalls ?? true;
+    this.facts = new OllamaFactsCache((model) => this.show(model));
+  }
+
+  /** /api/show under its own short deadline, never a client's signal: one lookup serves every request for the model. */
+  private show(model: string): Promise<unknown> {
+    const ms = Math.min(this.http.timeouts.upstreamTimeoutMs, SHOW_TIMEOUT_MS);
+    return this.once({ signal: new AbortController().signal, requestId: 'ollama-show' }, (c) => c.show({ model }), ms);
+  }
+
+  async fit(req: ProviderRequest): Promise<FittedRequest> {
+    const facts = await this.facts.get(req.upstreamModel);
+    const key = canonicalModel(req.upstreamModel);
+    const fitted = fitToModel(req, facts, this.id, this.numCtxInUse.get(key));
+    const numCtx = fitted.request.ollamaNumCtx;
+    if (numCtx !== undefined && numCtx > (this.numCtxInUse.get(key) ?? 0)) this.numCtxInUse.set(key, numCtx);
+    return fitted;
+  }
+
+  /** Ollama refused what the cached capabilities allowed (the model was re-pulled or replaced): look again next time. */
+  private noteRefusal(err: GatewayError, model: string): GatewayError {
+    if (err.upstreamStatus === 400 && /does not support/.test(err.message)) this.facts.forget(model);
+    return err;
   }
 
   /** A client whose every request carries `signal`, and whose response bodies are checked. */
@@ -221,14 +266,14 @@ export class OllamaProvider implements Provider {
     return new Ollama({ host: this.endpoint, fetch: guarded as typeof fetch });
   }
 
-  /** A non-streaming call under the whole-call deadline. */
-  private async once<T>(ctx: CallContext, call: (client: Ollama) => Promise<T>): Promise<T> {
-    const d = withDeadline(ctx.signal, this.http.timeouts.upstreamTimeoutMs);
+  /** A non-streaming call under the whole-call deadline (or a shorter one). */
+  private async once<T>(ctx: CallContext, call: (client: Ollama) => Promise<T>, deadlineMs = this.http.timeouts.upstreamTimeoutMs): Promise<T> {
+    const d = withDeadline(ctx.signal, deadlineMs);
     try {
       return await call(this.client(d.signal, true));
     } catch (err) {
       throw ollamaError(err, this.http, {
-        deadlineMs: d.fired() ? this.http.timeouts.upstreamTimeoutMs : undefined,
+        deadlineMs: d.fired() ? deadlineMs : undefined,
         clientAborted: ctx.signal.aborted,
         timeouts: this.http.timeouts,
       });
@@ -244,7 +289,9 @@ export class OllamaProvider implements Provider {
   async chat(req: ProviderRequest, ctx: CallContext): Promise<ChatResponse> {
     const body = toOllamaChatRequest(req, this.http, this.opts.keepAlive);
     // `stream` first: fields after a spread take V8's slow path on Node 20 (the body has no `stream` of its own).
-    const r = await this.once(ctx, (c) => c.chat({ stream: false, ...body }));
+    const r = await this.once(ctx, (c) => c.chat({ stream: false, ...body })).catch((err: GatewayError) => {
+      throw this.noteRefusal(err, req.upstreamModel);
+    });
     const res = fromOllamaChatResponse(r, this.http);
     return this.useTextToolCalls(req) ? applyTextToolCalls(res, req.tools ?? []) : res;
   }
@@ -289,7 +336,7 @@ export class OllamaProvider implements Provider {
         if (finished) return;
       }
     } catch (err) {
-      throw ollamaError(err, this.http, { clientAborted: ctx.signal.aborted, timeouts: this.http.timeouts });
+      throw this.noteRefusal(ollamaError(err, this.http, { clientAborted: ctx.signal.aborted, timeouts: this.http.timeouts }), req.upstreamModel);
     } finally {
       ctx.signal.removeEventListener('abort', onAbort);
       if (!finished) local.abort();
@@ -299,7 +346,13 @@ export class OllamaProvider implements Provider {
   async listModels(ctx: CallContext): Promise<ModelInfo[]> {
     const r = await this.once(ctx, (c) => c.list());
     if (!Array.isArray(r?.models)) throw protocolError(this.http, 'returned /api/tags without `models`');
-    return r.models.map((m) => ({ id: m.name, sizeBytes: m.size, family: m.details?.family }));
+    // /api/tags has no capabilities; /api/show has (cached, and a failed lookup falls back on the family).
+    return Promise.all(
+      r.models.map(async (m) => {
+        const family = m.details?.family;
+        return { id: m.name, sizeBytes: m.size, family, kind: modelKind(m.name, await this.facts.get(m.name), family) };
+      }),
+    );
   }
 
   async embed(req: EmbedRequest, ctx: CallContext): Promise<EmbedResult> {

@@ -61,7 +61,8 @@ describe('service routes', () => {
     const firstConcrete = ids.findIndex((id) => id.includes('/'));
     expect(ids.slice(0, firstConcrete)).toEqual(expect.arrayContaining(['chat-fast', 'cloud-only']));
     expect(ids.slice(firstConcrete).every((id) => id.includes('/'))).toBe(true);
-    expect(ids).toEqual(expect.arrayContaining(['openai/gpt-4o-mini', 'ollama/llama3.2:latest', 'ollama/nomic-embed-text:latest']));
+    expect(ids).toEqual(expect.arrayContaining(['openai/gpt-4o-mini', 'ollama/llama3.2:latest']));
+    expect(ids).not.toContain('ollama/nomic-embed-text:latest'); // embedding-only (its /api/show capabilities): not a chat model
     // The commonest LibreChat mistake: a base URL without /v1.
     const bare = await fetch(`${gw.baseUrl}/models`);
     expect(bare.status).toBe(200);

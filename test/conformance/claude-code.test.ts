@@ -9,7 +9,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { baseEnv, jsonLines, makeSandbox, requireClient, runCli, type RunResult, type Sandbox } from './harness.js';
 import { callsSoFar, conversation, isScenarioTurn, resetRecords, sideReply, startWorld, upstreamKinds, type Reply, type UpstreamBody, type World } from './upstream.js';
 
@@ -77,6 +77,8 @@ for (const kind of upstreamKinds) {
       return box;
     };
     afterAll(() => box?.close());
+    // The isolation holds: nothing tried to leave loopback (a new client version phoning home shows up here).
+    afterEach(() => expect(world.proxy.attempts, 'requests that tried to leave loopback').toEqual([]));
 
     it('answers a plain prompt (--output-format json)', async () => {
       const b = fresh();

@@ -14,7 +14,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { baseEnv, jsonLines, makeSandbox, requireClient, runCli, type RunResult, type Sandbox } from './harness.js';
 import { callsSoFar, conversation, isScenarioTurn, resetRecords, sideReply, startWorld, upstreamKinds, type Reply, type UpstreamBody, type World } from './upstream.js';
 
@@ -118,6 +118,8 @@ for (const kind of upstreamKinds) {
       box?.close();
       await world?.close();
     });
+    // The isolation holds: nothing tried to leave loopback (a new client version phoning home shows up here).
+    afterEach(() => expect(world.proxy.attempts, 'requests that tried to leave loopback').toEqual([]));
     const fresh = (): Sandbox => {
       resetRecords(world);
       box?.close();

@@ -111,9 +111,9 @@ describe('exact cache policy "deterministic" (the default)', () => {
 
   it('Anthropic requests that differ only in thinking never share an entry', async () => {
     const send = async (thinking?: Anthropic.ThinkingConfigParam) => {
-      const r = await anthropic.messages
-        .create({ model: 'chat', max_tokens: 4000, temperature: 0, messages: [{ role: 'user', content: 'Why is the sky blue?' }], ...(thinking ? { thinking } : {}) })
-        .withResponse();
+      // This SDK's types no longer list `temperature`; the API and the gateway still take it.
+      const body = { model: 'chat', max_tokens: 4000, temperature: 0, messages: [{ role: 'user', content: 'Why is the sky blue?' }], ...(thinking ? { thinking } : {}) };
+      const r = await anthropic.messages.create(body as Anthropic.MessageCreateParamsNonStreaming).withResponse();
       return r.response.headers.get('x-lynkr-cache');
     };
     expect(await send()).toBe('miss');

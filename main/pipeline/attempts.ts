@@ -66,8 +66,10 @@ function rateLimited(failures: Failure[]): GatewayError {
 
 /** Thrown when every target failed; carries each failure so the client sees all of them. */
 export function allFailed(failures: Failure[]): GatewayError {
-  if (failures.length && failures.every((f) => isBusy(f.error))) return rateLimited(failures);
   const only = failures.length === 1 ? failures[0] : undefined;
+  // A lone Anthropic 529 stays what it is: Claude Code switches to its --fallback-model on overloaded_error.
+  if (only && (only.error.upstreamStatus ?? only.error.status) === 529) return only.error;
+  if (failures.length && failures.every((f) => isBusy(f.error))) return rateLimited(failures);
   if (only && only.error.kind !== 'unavailable') return only.error;
   const list = failures.map((f) => `${f.target}: ${f.reason}`).join('; ');
   return new GatewayError({ kind: 'upstream_http', status: 502, code: 'all_targets_failed', message: `all targets failed: ${list}` });

@@ -3,10 +3,9 @@
 // The packages are typed here by the little we use, so the app's type-check never needs them installed.
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { clientsDir } from './harness.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
 const INSTALL_HINT = 'run `npm run conformance:install` (installs test/conformance/package.json)';
 
 export interface AgentRun {
@@ -62,11 +61,13 @@ export interface LibreChatConfig {
   endpoints?: { custom?: CustomEndpoint[] };
 }
 
+/** From the clients' folder: test/conformance, or LYNKR_CONFORMANCE_DIR (`npm run conformance:latest`). */
 function requireFromConformance(name: string): unknown {
-  if (!existsSync(join(here, 'node_modules', name, 'package.json'))) {
-    throw new Error(`${name} is not installed in test/conformance: ${INSTALL_HINT}`);
+  const dir = clientsDir();
+  if (!existsSync(join(dir, 'node_modules', name, 'package.json'))) {
+    throw new Error(`${name} is not installed in ${dir}: ${INSTALL_HINT}`);
   }
-  return createRequire(join(here, 'package.json'))(name);
+  return createRequire(join(dir, 'package.json'))(name);
 }
 
 /** Throws, naming the install command, when the packages are missing: the scenarios never skip silently. */
@@ -75,7 +76,7 @@ export function loadLibreChat(): { agents: LibreChatAgents; dataProvider: LibreC
   const dataProvider = requireFromConformance('librechat-data-provider') as LibreChatDataProvider;
   // Read from disk: a package's `exports` may not expose its package.json.
   const version = (name: string): string =>
-    (JSON.parse(readFileSync(join(here, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+    (JSON.parse(readFileSync(join(clientsDir(), 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
   return { agents, dataProvider, versions: { agents: version('@librechat/agents'), dataProvider: version('librechat-data-provider') } };
 }
 

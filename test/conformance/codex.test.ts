@@ -156,8 +156,8 @@ for (const kind of upstreamKinds) {
     });
 
     it('runs two shell commands called in parallel, and both outputs reach the upstream', async () => {
-      // The fake OpenAI streams the two calls one after the other (test/fakes/openai.ts has no interleaving yet);
-      // Ollama sends whole calls in one chunk.
+      // The fake OpenAI streams the two calls' argument pieces interleaved (call 1 starts before call 0 ends), as
+      // real providers may; Ollama sends whole calls in one chunk.
       const b = fresh();
       writeFileSync(join(b.work, 'a.txt'), `alpha-${kind}\n`);
       writeFileSync(join(b.work, 'b.txt'), `bravo-${kind}\n`);
@@ -170,6 +170,7 @@ for (const kind of upstreamKinds) {
                 { name: 'exec_command', arguments: { cmd: 'cat a.txt' } },
                 { name: 'exec_command', arguments: { cmd: 'cat b.txt' } },
               ],
+              interleaveToolCalls: true,
             };
           }
           return { text: `Outputs: ${calls.map((c) => c.result?.match(/(alpha|bravo)-\w+/)?.[0] ?? 'missing').join(' and ')}.` };

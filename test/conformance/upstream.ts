@@ -28,6 +28,8 @@ export interface ToolCall {
 export interface Reply {
   text?: string;
   toolCalls?: ToolCall[];
+  /** Fake OpenAI only: stream the calls' argument pieces interleaved by index (Ollama sends whole calls). */
+  interleaveToolCalls?: boolean;
 }
 export type UpstreamBody = Record<string, unknown>;
 

@@ -56,6 +56,14 @@ function tierTarget(tiers: Settings['tiers'], tier: Tier): string | undefined {
   return undefined;
 }
 
+/** How to get out of "mode X has no provider": a target the mode allows, or the mode that allows the ones there are. */
+function modeFix(mode: Settings['mode'], alias: string | undefined): string {
+  const add = alias
+    ? `add a ${mode} target to ${alias} (Routing page, or \`lynkr alias set ${alias} <provider/model> …\`)`
+    : `use a ${mode} model`;
+  return `To fix it, ${add}, or switch the mode to auto (\`lynkr mode auto\`).`;
+}
+
 function unavailable(message: string): GatewayError {
   return new GatewayError({ kind: 'unavailable', status: 503, code: 'no_provider_available', message });
 }
@@ -144,7 +152,7 @@ export function createRouter(deps: RouterDeps): GatewayRouter {
       const targets = skipped.length > 0 ? skipped.join(', ') : 'none configured';
       throw unavailable(
         modeFiltered
-          ? `mode ${s.mode} has no provider for ${what} (targets: ${targets})`
+          ? `mode ${s.mode} has no provider for ${what} (targets: ${targets}). ${modeFix(s.mode, alias?.name)}`
           : `no provider is available for ${what} (targets: ${targets})`,
       );
     }

@@ -176,10 +176,11 @@ describe('modes', () => {
     const err = thrown(() => router.plan(req('cloud-only')));
     expect([err.status, err.kind]).toEqual([503, 'unavailable']);
     expect(err.message).toBe(
-      'mode local has no provider for alias cloud-only (targets: openai/gpt-4o (cloud), openrouter/anthropic/claude-3.5-sonnet (cloud))',
+      'mode local has no provider for alias cloud-only (targets: openai/gpt-4o (cloud), openrouter/anthropic/claude-3.5-sonnet (cloud)). ' +
+        'To fix it, add a local target to cloud-only (Routing page, or `lynkr alias set cloud-only <provider/model> …`), or switch the mode to auto (`lynkr mode auto`).',
     );
     const direct = thrown(() => router.plan(req('openai/gpt-4o')));
-    expect(direct.message).toBe('mode local has no provider for model openai/gpt-4o (targets: openai/gpt-4o (cloud))');
+    expect(direct.message).toBe('mode local has no provider for model openai/gpt-4o (targets: openai/gpt-4o (cloud)). To fix it, use a local model, or switch the mode to auto (`lynkr mode auto`).');
   });
 
   it('honours a custom provider marked local', () => {
@@ -332,7 +333,8 @@ describe('edge cases', () => {
     );
     settings = makeSettings({ ...s, mode: 'cloud' });
     expect(thrown(() => router.plan(req('chat-fast'))).message).toBe(
-      'mode cloud has no provider for alias chat-fast (targets: ollama/qwen2.5-coder:7b (local), openai/gpt-4o-mini (provider not running))',
+      'mode cloud has no provider for alias chat-fast (targets: ollama/qwen2.5-coder:7b (local), openai/gpt-4o-mini (provider not running)). ' +
+        'To fix it, add a cloud target to chat-fast (Routing page, or `lynkr alias set chat-fast <provider/model> …`), or switch the mode to auto (`lynkr mode auto`).',
     );
   });
 });

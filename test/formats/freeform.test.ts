@@ -33,6 +33,9 @@ describe('free-form tool input', () => {
     expect(run(['{"path":"a.ts",', '"input":"x"}'])).toEqual({ streamed: 'x', input: 'x' });
     expect(run(['not ', 'json'])).toEqual({ streamed: 'not json', input: 'not json' });
     expect(run(['{"other":1}'])).toEqual({ streamed: '{"other":1}', input: '{"other":1}' });
+    // A model that named the one argument otherwise still gets its text through.
+    expect(run(['{"patch":"*** Begin', ' Patch\\n"}'])).toEqual({ streamed: '*** Begin Patch\n', input: '*** Begin Patch\n' });
+    expect(run(['{"a":"x","b":"y"}'])).toEqual({ streamed: '{"a":"x","b":"y"}', input: '{"a":"x","b":"y"}' });
   });
 
   it('keeps what arrived of an input cut short', () => {

@@ -34,11 +34,18 @@ export function freeformToolDef(t: ResponsesTool & { name: string }): ToolDef {
   return { name: t.name, description: parts.filter(Boolean).join('\n\n'), parameters: FREEFORM_PARAMETERS, freeform: true };
 }
 
-/** The free-form input carried by a call's JSON arguments; the raw text when the model sent anything else. */
+/**
+ * The free-form input carried by a call's JSON arguments: `input`, or the one string argument of a model that named
+ * it otherwise (`{"patch": "..."}`); the raw text when the model sent anything else.
+ */
 export function freeformInput(args: string): string {
   try {
     const v = JSON.parse(args) as unknown;
-    if (v !== null && typeof v === 'object' && typeof (v as { input?: unknown }).input === 'string') return (v as { input: string }).input;
+    if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+      if (typeof (v as { input?: unknown }).input === 'string') return (v as { input: string }).input;
+      const values = Object.values(v);
+      if (values.length === 1 && typeof values[0] === 'string') return values[0];
+    }
   } catch {
     // Not JSON: the model wrote the input itself.
   }

@@ -5,7 +5,8 @@
 //   @anthropic-ai/claude-code@latest, @openai/codex@latest, librechat-data-provider@latest, and the newest
 //   @librechat/agents whose engines.node this Node satisfies (its newer lines need Node 24).
 //
-// Options: --keep (leave the folder and print its path); anything else goes to vitest (e.g. a file filter).
+// Options: --keep (leave the folder and print its path), --dry-run (print the versions, install nothing); anything
+// else goes to vitest (e.g. a file filter).
 // The suites read the clients' folder from LYNKR_CONFORMANCE_DIR (test/conformance/harness.ts).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,7 +17,8 @@ import { fileURLToPath } from 'node:url';
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const keep = args.includes('--keep');
-const vitestArgs = args.filter((a) => a !== '--keep');
+const dryRun = args.includes('--dry-run');
+const vitestArgs = args.filter((a) => a !== '--keep' && a !== '--dry-run');
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
 /** `npm view … --json`, parsed. */
@@ -80,6 +82,7 @@ const versions = {
 const pinned = JSON.parse(readFileSync(join(repo, 'test/conformance/package.json'), 'utf8')).dependencies;
 console.log(`conformance:latest on Node ${process.version}`);
 for (const [name, version] of Object.entries(versions)) console.log(`  ${name.padEnd(28)} ${version.padEnd(12)} (pinned: ${pinned[name] ?? '-'})`);
+if (dryRun) process.exit(0);
 
 const dir = mkdtempSync(join(tmpdir(), 'lynkr-conformance-latest-'));
 let status = 1;

@@ -83,6 +83,15 @@ export function createRouter(deps: RouterDeps): GatewayRouter {
     const f = deps.settings().fallback;
     return { threshold: f.breakerThreshold, cooldownMs: f.breakerCooldownMs };
   }, now);
+  /**
+   * First targets of plans whose every breaker was open: admit() lets each through as a half-open probe, so that
+   * a request is never failed without one try (and the provider that is back is noticed by the next request).
+   */
+  const probeAnyway = new WeakSet<RouteTarget>();
+  const allOpen = (targets: RouteTarget[]): boolean => {
+    for (const t of targets) if (breakers.wouldAdmit(t.provider.id)) return false;
+    return true;
+  };
 
   /** FALLBACK_PROVIDER: `provider/model`, or `provider` alone meaning its first known model. */
   function lastResortLabel(s: Settings): string | undefined {
@@ -156,12 +165,18 @@ export function createRouter(deps: RouterDeps): GatewayRouter {
           : `no provider is available for ${what} (targets: ${targets})`,
       );
     }
+    if (allOpen(out.targets)) probeAnyway.add(out.targets[0]);
     return out;
   }
 
   return {
     plan,
-    admit: (t: RouteTarget) => breakers.admit(t.provider.id),
+    admit(t: RouteTarget) {
+      if (breakers.admit(t.provider.id)) return true;
+      if (!probeAnyway.delete(t)) return false;
+      breakers.probeNow(t.provider.id);
+      return true;
+    },
     retryDelayMs(t: RouteTarget, err: GatewayError, attempt: number) {
       if (breakers.isOpen(t.provider.id)) return null;
       const f = deps.settings().fallback;

@@ -266,14 +266,18 @@ describe('circuit breaker through the gateway', () => {
     expect(await breakerOf('primary')).toMatchObject({ state: 'closed', consecutiveFailures: 0 });
   });
 
-  it('flags 401 as a key problem and POST /admin/breakers/reset closes the breaker', async () => {
+  it('flags 401 as a key problem without opening the breaker (the provider is up); POST /admin/breakers/reset closes it', async () => {
     primary.setFault({ status: 401, body: { error: { message: 'Incorrect API key provided' } } });
     await ask(gw);
     await ask(gw);
     const b = await breakerOf('primary');
-    expect(b?.state).toBe('open');
+    expect(b).toMatchObject({ state: 'closed', consecutiveFailures: 0 });
     expect(b?.lastError).toMatch(/^key problem/);
     expect(b?.lastError).not.toContain('sk-');
+    primary.setFault({ status: 500, body: { error: { message: 'boom' } } });
+    await ask(gw);
+    await ask(gw);
+    expect((await breakerOf('primary'))?.state).toBe('open');
     primary.setFault(null);
     const reset = await gw.admin('/admin/breakers/reset', { method: 'POST', body: JSON.stringify({ provider: 'primary' }) });
     expect(reset.status).toBe(200);

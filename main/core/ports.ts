@@ -106,6 +106,10 @@ export interface RequestRecord {
   /** Short error description (never secrets). */
   error?: string;
   userAgent?: string;
+  /** The app that sent it, from the User-Agent or `X-Lynkr-Client` (`Claude Code`, `LibreChat`…; observability/client-app.ts). */
+  client?: string;
+  /** Estimated USD for the tokens (list prices, cache/pricing.ts): 0 for local models and cache hits. */
+  costUsd?: number;
   /** Only when the user turned prompt storage on. */
   prompt?: string;
 }

@@ -7,6 +7,8 @@ import type { RequestLogReader } from '../admin/deps.js';
 import type { RequestRecord, RequestSink } from '../core/ports.js';
 import { createPrivateFile, requestLogFile } from '../settings/paths.js';
 import type { Settings } from '../settings/schema.js';
+import { estimateCostUsd } from '../cache/pricing.js';
+import { detectClient } from './client-app.js';
 import { scrub } from './secrets.js';
 import { TrafficWindow } from './traffic.js';
 
@@ -133,9 +135,18 @@ export function createRequestLog(dataDir: string, settings: () => Settings, logg
     if (memory.length > cap) memory = memory.slice(memory.length - cap);
   }
 
+  // Clients send the same User-Agent request after request.
+  let lastAgent: string | undefined;
+  let lastClient: string | undefined;
+  const clientOf = (ua: string | undefined): string | undefined => {
+    if (ua !== lastAgent) [lastAgent, lastClient] = [ua, detectClient(ua)];
+    return lastClient;
+  };
+
   function stored(r: RequestRecord): RequestRecord {
-    // Fields assigned after the copy, not listed in it or deleted: both leave a slow object on Node 20's V8.
-    const copy = { ...r };
+    // Fields assigned after the copy, not listed in it or deleted: both leave a slow object on Node 20's V8. New
+    // fields go before the spread, so a record that already has them keeps its own.
+    const copy = { client: clientOf(r.userAgent), costUsd: costOf(r), ...r };
     copy.fallbackFrom = [...r.fallbackFrom];
     if (!settings().log.storePrompts) copy.prompt = undefined;
     if (copy.error) copy.error = scrub(copy.error);
@@ -266,8 +277,15 @@ function prune(db: Sqlite, log: Settings['log'], at: number): void {
   db.pruneExcess.run(log.maxRows);
 }
 
+/** Undefined when the request used no tokens that we know of. */
+function costOf(r: RequestRecord): number | undefined {
+  if (r.inputTokens === undefined && r.outputTokens === undefined) return undefined;
+  if (r.cache.startsWith('hit')) return 0;
+  return estimateCostUsd(r.model ?? r.requestedModel, r.locality === 'local', r.inputTokens ?? 0, r.outputTokens ?? 0);
+}
+
 function searchText(r: RequestRecord): string {
-  return [r.id, r.requestedModel, r.alias, r.mappedFrom, r.provider && r.model ? `${r.provider}/${r.model}` : r.provider, r.status, r.cache, r.tier, r.clientFormat, r.error, ...r.fallbackFrom]
+  return [r.id, r.client, r.requestedModel, r.alias, r.mappedFrom, r.provider && r.model ? `${r.provider}/${r.model}` : r.provider, r.status, r.cache, r.tier, r.clientFormat, r.error, ...r.fallbackFrom]
     .filter((x) => x !== undefined && x !== '')
     .join(' ')
     .toLowerCase();

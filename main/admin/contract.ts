@@ -17,6 +17,8 @@
 //   GET    /admin/cache/stats                → CacheStats
 //   POST   /admin/cache/clear    {alias?}    → {removed:number}
 //   PUT    /admin/cache/threshold {threshold}→ {threshold}
+//   GET    /admin/cache/settings             → CacheSettingsView (switches, exact policy, embedder and the choices)
+//   PUT    /admin/cache/settings CacheSettingsInput → CacheSettingsView (saved to the settings file, applied live)
 //   GET    /admin/logs?limit&before&q        → {rows: RequestRecord[]}
 //   GET    /admin/logs/stream                → SSE, one `data: RequestRecord` per finished request
 //   GET    /admin/traffic                    → TrafficSeries (per-minute buckets for the charts)
@@ -26,6 +28,7 @@
 //   GET    /admin/librechat                  → LibreChatSetup
 //   PUT    /admin/server        {allowDocker?, port?, host?} → StatusResponse (the gateway rebinds; 409 port_in_use/listen_failed leaves it as it was)
 //   POST   /admin/server/rotate-key          → {keyMasked}
+//   POST   /admin/server/key/reveal          → {key} (the plaintext inbound key, only here; 404 no_gateway_key when none)
 import type { RequestRecord } from '../core/ports.js';
 
 export type Mode = 'local' | 'cloud' | 'auto';
@@ -130,6 +133,44 @@ export interface ModeResponse {
   pinnedBy?: string;
 }
 
+/** What the semantic cache can embed with: the settings' `cache.semantic.embedder` plus a model or provider. */
+export type EmbedderKind = 'builtin' | 'ollama' | 'openai';
+
+export interface EmbedderChoice {
+  embedder: EmbedderKind;
+  model?: string;
+  provider?: string;
+  /** e.g. `Built-in (word vectors + n-grams)`, `Ollama · nomic-embed-text`. */
+  label: string;
+}
+
+export interface EmbedderOption extends EmbedderChoice {
+  /** False for an Ollama model that is not pulled yet (the window offers Pull). */
+  installed: boolean;
+}
+
+export interface CacheSettingsView {
+  exactEnabled: boolean;
+  /** Which requests the exact cache answers (settings `cache.exact.policy`). */
+  exactPolicy: 'deterministic' | 'always' | 'off';
+  semanticEnabled: boolean;
+  threshold: number;
+  /** The configured embedder, readable. */
+  embedder: EmbedderChoice;
+  /** Built-in, every installed Ollama embedding model (plus nomic-embed-text to pull), OpenAI-style providers. */
+  options: EmbedderOption[];
+}
+
+/** PUT /admin/cache/settings: fields left out keep their value. */
+export interface CacheSettingsInput {
+  semanticEnabled?: boolean;
+  exactPolicy?: CacheSettingsView['exactPolicy'];
+  embedder?: EmbedderKind;
+  /** null: the kind's default model. */
+  embedderModel?: string | null;
+  embedderProvider?: string | null;
+}
+
 export interface CacheStats {
   entries: number;
   bytes: number;
@@ -140,7 +181,10 @@ export interface CacheStats {
   costSavedUsd: number;
   embedderFailures: number;
   threshold: number;
+  /** The embedder's internal id (names its vector space), e.g. `builtin-hybrid-w50000-n156-s70`. */
   embedder: string;
+  /** The same, readable (`Built-in (word vectors + n-grams)`); set by the admin route. */
+  embedderLabel?: string;
   disabledReason?: string;
 }
 
@@ -185,6 +229,12 @@ export interface LibreChatSetup {
   composeOverride: string;
   allowDocker: boolean;
   librechatSeenAt?: number;
+  /** Where the gateway listens now (`127.0.0.1:8081`, `0.0.0.0:8081`…). */
+  listening?: string[];
+  /** Why it listens there (server/security/bind-policy.ts), e.g. no docker0 bridge, so 0.0.0.0. */
+  bindReason?: string;
+  /** It listens on every interface: other machines on the network can reach it (with the gateway key). */
+  allInterfaces?: boolean;
 }
 
 export type { RequestRecord };

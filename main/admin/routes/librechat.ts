@@ -6,8 +6,12 @@ import type { AdminDeps } from '../deps.js';
 import type { Settings } from '../../settings/schema.js';
 import { composeOverride, librechatYaml, type LibreChatApiKey } from '../librechat.js';
 import { gatewayUrls } from '../../core/urls.js';
+import { planBind } from '../../server/security/bind-policy.js';
 
-export function libreChatSetup(settings: Settings, port: number, librechatSeenAt: number | undefined): LibreChatSetup {
+/** Addresses that take every interface: the fallback when Allow Docker is on and no docker bridge exists. */
+const ALL_INTERFACES = new Set(['0.0.0.0', '::']);
+
+export function libreChatSetup(settings: Settings, port: number, librechatSeenAt: number | undefined, listening: string[] = []): LibreChatSetup {
   const { baseUrl, dockerBaseUrl } = gatewayUrls(port);
   const { allowDocker, requireKeyOnLoopback } = settings.server;
   const aliases = Object.keys(settings.aliases);
@@ -20,6 +24,10 @@ export function libreChatSetup(settings: Settings, port: number, librechatSeenAt
     yaml: librechatYaml({ baseUrl: allowDocker ? dockerBaseUrl : baseUrl, apiKey, aliases, titleModel }),
     composeOverride: composeOverride(),
     allowDocker,
+    listening,
+    // The same plan the gateway bound with (cli/start.ts), so the reason names what it chose and why.
+    bindReason: planBind(settings.server).reason,
+    allInterfaces: listening.some((a) => ALL_INTERFACES.has(a.replace(/^\[?([^\]]*)\]?:\d+$/, '$1'))),
     ...(librechatSeenAt !== undefined ? { librechatSeenAt } : {}),
   };
 }
@@ -27,6 +35,7 @@ export function libreChatSetup(settings: Settings, port: number, librechatSeenAt
 /** Mounted under /admin by admin/index.ts. */
 export function registerLibreChatRoutes(router: Router, deps: AdminDeps): void {
   router.get('/librechat', (_req, res) => {
-    res.json(libreChatSetup(deps.settings.get(), deps.server.info().port, deps.requests.librechatSeenAt()));
+    const { port, listening } = deps.server.info();
+    res.json(libreChatSetup(deps.settings.get(), port, deps.requests.librechatSeenAt(), listening));
   });
 }

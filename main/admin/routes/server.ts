@@ -37,6 +37,22 @@ export function registerServerRoutes(router: Router, deps: AdminDeps): void {
     res.json(await buildStatus(deps));
   });
 
+  // The plaintext key, only on this explicit POST (the window's Reveal / Copy key): GET views stay masked, so a
+  // screenshot or a status dump never carries it. Admin routes are loopback-only and need the admin token.
+  router.post('/server/key/reveal', (_req, res) => {
+    const key = deps.settings.get().server.apiKey;
+    if (!key) {
+      throw new GatewayError({
+        kind: 'not_found',
+        status: 404,
+        code: 'no_gateway_key',
+        message: 'no gateway key is set: turn on "Allow Docker containers" or use Rotate key to create one',
+      });
+    }
+    res.setHeader('cache-control', 'no-store');
+    res.json({ key });
+  });
+
   router.post('/server/rotate-key', (_req, res) => {
     const next = deps.settings.update((draft) => {
       draft.server.apiKey = generateGatewayKey();

@@ -5,7 +5,7 @@ import express from 'express';
 import { createAdminRouter } from '../admin/index.js';
 import type { AdminDeps, ServerControl } from '../admin/deps.js';
 import { registerCacheRoutes } from '../admin/routes/cache.js';
-import { registerRoutingRoutes } from '../admin/routes/routing.js';
+import { routingRoutes } from '../admin/routes/routing.js';
 import { gatewayUrls } from '../core/urls.js';
 import { packageVersion } from '../core/version.js';
 import { boundHeapGrowth } from '../core/heap.js';
@@ -43,6 +43,10 @@ import { securePrivateDir } from '../settings/paths.js';
 import { loadSettings, type CliFlags } from '../settings/load.js';
 import type { Settings } from '../settings/schema.js';
 import { createSettingsStore } from '../settings/store.js';
+import { openSettingsFile } from '../settings/file.js';
+import { readiness } from '../routing/health.js';
+import { createInstalledModelChooser, missingModels } from '../routing/installed-model.js';
+import type { MissingModel } from '../admin/contract.js';
 
 const version = packageVersion();
 
@@ -71,6 +75,8 @@ export interface RunningGateway {
   dataDir: string;
   /** Providers that answered at start. */
   reachable: string[];
+  /** Models the routes name that the running Ollama does not have (the start-up line shows their `ollama pull`). */
+  missingModels: MissingModel[];
   settings: AdminDeps['settings'];
   logger: Logger;
   close(): Promise<void>;
@@ -101,14 +107,22 @@ export async function startGateway(opts: StartOptions = {}): Promise<RunningGate
 
   const providers = createProviderRegistry(current, settings.onChange, (p) => logger.warn({ provider: p.id }, p.message));
   const router = createRouter({ settings: current, providers, logger });
-  const catalog = new ModelCatalog(() => providers.all(), (id, models) => router.setDiscoveredModels(id, models));
+  // The default aliases use an installed Ollama model when theirs is missing (routing/installed-model.ts).
+  const chooser = createInstalledModelChooser({ settings, providers, logger, choices: () => ({ file: openSettingsFile(dataDir).read(), origins: loaded.origins }) });
+  const catalog = new ModelCatalog(() => providers.all(), (id, models) => (router.setDiscoveredModels(id, models), chooser.noteModels(id, models)));
+  // A provider added or changed in the window: learn its models now, so its bare model names resolve at once.
+  settings.onChange((next, prev) => void (next.providers !== prev.providers && catalog.probeAll({ force: true })));
+  // Ollama's model list changes outside the gateway too (`ollama pull` in a terminal).
+  const rediscover = setInterval(() => void catalog.probeAll({ localOnly: true }), 30_000);
+  rediscover.unref();
   const cache = createCache(current(), { dataDir, providers, logger });
   settings.onChange((next) => cache.applySettings(next));
   const requestLog = createRequestLog(dataDir, current, logger);
   const metrics = createMetrics();
+  const renderByPath = (path: string) => (path.includes('/messages') ? anthropicMessagesFormat : openaiChatFormat);
   const shutdown = createShutdown({
     graceMs: current().server.shutdownGraceMs,
-    renderError: (err) => openaiChatFormat.renderError(err),
+    renderError: (err, req) => renderByPath(req.url ?? '').renderError(err),
     log: (msg, data) => logger.info(data ?? {}, msg),
   });
   const sink = deferredSink({
@@ -173,9 +187,10 @@ export async function startGateway(opts: StartOptions = {}): Promise<RunningGate
     server: serverControl,
     warnings: () => [...(opts.warnings?.() ?? []), ...loaded.warnings],
     pinned: Object.fromEntries(loaded.origins),
+    probeLocal: () => catalog.probeAll({ localOnly: true }),
+    ollamaModelChosenBy: chooser.chosenBy,
   };
 
-  const renderByPath = (path: string) => (path.includes('/messages') ? anthropicMessagesFormat : openaiChatFormat);
   const renderError = (req: express.Request, err: Parameters<typeof openaiChatFormat.renderError>[0]) => renderByPath(req.url ?? '').renderError(err);
   // Getters: the allowlists, the bind plan and the key policy follow live settings without a restart.
   const hostGuard = hostCheck(() => ({ allowedHosts: current().server.allowedHosts, bridgeAddress: bind.bridgeAddress, listenAddresses: bind.addresses, renderError }));
@@ -205,17 +220,12 @@ export async function startGateway(opts: StartOptions = {}): Promise<RunningGate
       corsGuard,
       keyExceptAdminAndLiveness(keyGuard),
     ],
-    admin: createAdminRouter(deps, adminGuard({ token: () => adminToken }), [registerRoutingRoutes, registerCacheRoutes]),
+    admin: createAdminRouter(deps, adminGuard({ token: () => adminToken }), [routingRoutes({ router, catalog }), registerCacheRoutes]),
     metricsText: () => (sink.flush(), metrics.text()),
     readiness: async () => {
-      const probes = await catalog.probeAll();
-      const body = {
-        status: probes.some((p) => p.reachable) ? 'ready' : 'no-provider-reachable',
-        providers: probes.map((p) => ({ ...p, breaker: router.view(p.id) })),
-        cache: cache.health(),
-        requestLog: requestLog.health?.(),
-      };
-      return { status: probes.some((p) => p.reachable) ? 200 : 503, body };
+      const { ready, ...health } = readiness(await catalog.probeAll(), (id) => router.view(id));
+      const body = { ...health, cache: cache.health(), requestLog: requestLog.health?.() };
+      return { status: ready ? 200 : 503, body };
     },
     inflight: shutdown,
   });
@@ -233,6 +243,7 @@ export async function startGateway(opts: StartOptions = {}): Promise<RunningGate
 
   shutdown.onClosed(async () => {
     ollama.close?.();
+    clearInterval(rediscover);
     await providers.close();
     cache.close();
     sink.flush();
@@ -241,6 +252,8 @@ export async function startGateway(opts: StartOptions = {}): Promise<RunningGate
 
   const probes = await catalog.probeAll();
   const reachable = probes.filter((p) => p.reachable).map((p) => p.id);
+  await chooser.refresh();
+  const installed = new Map(probes.filter((p) => p.kind === 'ollama' && p.reachable).map((p) => [p.id, p.models]));
   return {
     ...gatewayUrls(port),
     uiUrl: `http://localhost:${port}/ui/#token=${adminToken}`,
@@ -248,6 +261,7 @@ export async function startGateway(opts: StartOptions = {}): Promise<RunningGate
     adminToken,
     dataDir,
     reachable,
+    missingModels: missingModels(current(), installed),
     settings,
     logger,
     close: async () => {

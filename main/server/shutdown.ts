@@ -14,8 +14,9 @@ export interface ShutdownOptions {
   graceMs: number;
   /** After the grace period, how long ended streams get to flush their error event before sockets are cut. */
   flushMs?: number;
-  /** Body for a non-streaming request still waiting at the deadline, or one arriving while draining. */
-  renderError?: (err: GatewayError) => { status: number; body: unknown };
+  /** Body for a non-streaming request still waiting at the deadline, or one arriving while draining: `req` says
+   * which client format to answer in. */
+  renderError?: (err: GatewayError, req: IncomingMessage) => { status: number; body: unknown };
   log?: (msg: string, data?: Record<string, unknown>) => void;
 }
 
@@ -80,7 +81,7 @@ export function createShutdown(opts: ShutdownOptions): Shutdown {
   let allDone: (() => void) | undefined;
 
   function sendJsonError(res: ServerResponse, err: GatewayError): void {
-    const { status, body } = render(err);
+    const { status, body } = render(err, res.req);
     res.writeHead(status, { 'content-type': 'application/json', connection: 'close', 'retry-after': '1' });
     res.end(JSON.stringify(body));
   }

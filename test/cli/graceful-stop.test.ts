@@ -158,6 +158,31 @@ describe('lynkr start: SIGTERM with 20 streams in flight', () => {
     for (const r of rows) expect(r).toEqual({ status: 503, error: 'The gateway is shutting down' });
   }, 30_000);
 
+  it('non-streaming requests still waiting at the deadline get a 503 in their own format, and a row each', async () => {
+    const fake = await startFakeOpenAI({ models: ['m'], script: { headersDelayMs: 60_000 } });
+    cleanup.push(() => fake.close());
+    const lynkr = await startLynkr(fake, 500);
+    const ask = (path: string) =>
+      fetch(`http://127.0.0.1:${lynkr.port}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'slow/m', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }),
+      });
+    const openai = ask('/v1/chat/completions');
+    const anthropic = ask('/v1/messages');
+    while (fake.count('/chat/completions') < 2) await new Promise((r) => setTimeout(r, 20));
+    lynkr.child.kill('SIGTERM');
+    const [o, a] = await Promise.all([openai, anthropic]);
+    expect([o.status, a.status]).toEqual([503, 503]);
+    expect(await o.json()).toMatchObject({ error: { code: 'shutting_down', message: 'The gateway is shutting down' } });
+    expect(await a.json()).toEqual({ type: 'error', error: { type: 'overloaded_error', message: 'The gateway is shutting down' } });
+    expect(await lynkr.exited).toBe(0);
+    expect(logRows(lynkr.dir)).toEqual([
+      { status: 503, error: 'The gateway is shutting down' },
+      { status: 503, error: 'The gateway is shutting down' },
+    ]);
+  }, 30_000);
+
   it('a second signal exits at once, without waiting for the grace period', async () => {
     const fake = await slowUpstream(50, 200);
     const lynkr = await startLynkr(fake, 20_000);

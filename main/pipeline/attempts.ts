@@ -64,13 +64,26 @@ function rateLimited(failures: Failure[]): GatewayError {
   });
 }
 
+/**
+ * One upstream's own fault, as the client sees it: an upstream 5xx, or its refusal of our key (401/403), is a bad
+ * gateway (502 naming the provider), not the client's error. A client shown a 401 would think its own key wrong
+ * (Claude Code asks the user to log in again). An upstream 400 stays a 400: it is about the client's request.
+ */
+function asBadGateway(err: GatewayError): GatewayError {
+  const up = err.upstreamStatus;
+  const upstreamFault = up !== undefined && (up >= 500 || err.kind === 'auth' || err.kind === 'permission');
+  if (!upstreamFault || err.status === 502) return err;
+  const { kind, message, provider, code, param, upstreamStatus, retryAfterMs } = err;
+  return new GatewayError({ kind, status: 502, message, provider, code, param, upstreamStatus, retryAfterMs, cause: err });
+}
+
 /** Thrown when every target failed; carries each failure so the client sees all of them. */
 export function allFailed(failures: Failure[]): GatewayError {
   const only = failures.length === 1 ? failures[0] : undefined;
   // A lone Anthropic 529 stays what it is: Claude Code switches to its --fallback-model on overloaded_error.
   if (only && (only.error.upstreamStatus ?? only.error.status) === 529) return only.error;
   if (failures.length && failures.every((f) => isBusy(f.error))) return rateLimited(failures);
-  if (only && only.error.kind !== 'unavailable') return only.error;
+  if (only && only.error.kind !== 'unavailable') return asBadGateway(only.error);
   const list = failures.map((f) => `${f.target}: ${f.reason}`).join('; ');
   return new GatewayError({ kind: 'upstream_http', status: 502, code: 'all_targets_failed', message: `all targets failed: ${list}` });
 }

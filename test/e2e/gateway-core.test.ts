@@ -243,7 +243,7 @@ describe('bad input and failures get the OpenAI envelope', () => {
     await envelope(res);
   });
 
-  it('upstream 4xx/5xx → its status, with its message wrapped, and no key in it', async () => {
+  it('upstream 429 → 429 with its Retry-After; upstream 5xx → 502 naming the provider; message wrapped, no key in it', async () => {
     cloud.setFault({ status: 429, body: { error: { message: 'slow down please', type: 'rate_limit' } }, headers: { 'retry-after': '3' } }, { times: 1, path: '/chat/completions' });
     const limited = await post('/v1/chat/completions', { model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'limit me' }] });
     expect(limited.status).toBe(429);
@@ -252,8 +252,15 @@ describe('bad input and failures get the OpenAI envelope', () => {
 
     cloud.setFault({ status: 500, body: { error: { message: `boom ${KEY}` } } }, { times: 1, path: '/chat/completions' });
     const broken = await post('/v1/chat/completions', { model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'break me' }] });
-    expect(broken.status).toBe(500);
+    expect(broken.status).toBe(502);
     const text = JSON.stringify(await envelope(broken));
+    expect(text).toContain('openai returned HTTP 500');
+
+    // The upstream refusing our key is not the client's key problem: a 401 would send Claude Code to its login.
+    cloud.setFault({ status: 401, body: { error: { message: 'Incorrect API key provided', code: 'invalid_api_key' } } }, { times: 1, path: '/chat/completions' });
+    const refused = await post('/v1/chat/completions', { model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'key me' }] });
+    expect(refused.status).toBe(502);
+    expect((await envelope(refused)).message).toContain('openai returned HTTP 401');
     expect(text).toContain('boom');
     expect(text).not.toContain(KEY);
   });

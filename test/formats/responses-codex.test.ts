@@ -197,10 +197,10 @@ describe('errors in the OpenAI envelope', () => {
     });
   });
 
-  it('an upstream 500 stays a 5xx (Codex retries those) as upstream_error naming the provider; mid-stream it is error + response.failed', async () => {
+  it('an upstream 500 is a 502 (a 5xx: Codex retries those) as upstream_error naming the provider; mid-stream it is error + response.failed', async () => {
     oai.setFault({ status: 500, body: { error: { message: 'boom', type: 'server_error' } } }, { times: 1 });
     const res = await fetch(`${gw.baseUrl}/v1/responses`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'oai/gpt-4o-mini', input: 'x' }) });
-    expect(res.status).toBe(500);
+    expect(res.status).toBe(502);
     expect(await res.json()).toMatchObject({ error: { type: 'upstream_error', message: expect.stringMatching(/^oai returned HTTP 500/), param: null, provider: 'oai' } });
 
     oai.reply({ text: 'one two three four' });

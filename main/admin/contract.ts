@@ -3,11 +3,19 @@
 // Types only: the renderer imports this file as types, never at run time.
 //
 //   GET    /admin/status                     → StatusResponse
-//   PUT    /admin/mode          {mode}       → ModeResponse {mode, pinnedBy?}
+//   PUT    /admin/mode          {mode}       → ModeResponse {mode, pinnedBy?, unrouted}
 //   GET    /admin/aliases                    → AliasView[]
 //   PUT    /admin/aliases/:name {targets?, description?, tiered?} → AliasView (creates or edits)
 //   DELETE /admin/aliases/:name              → {ok:true}
-//   GET    /admin/routing                    → RoutingView (mode, tier targets, fallback, model map)
+//   POST   /admin/aliases/:name/rename {name} → AliasView (model-map entries and defaultModel follow; 409 if taken)
+//   GET    /admin/routing                    → RoutingView (mode, tier targets, fallback, model map, default model)
+//   PUT    /admin/routing/tiers {SIMPLE?,MEDIUM?,COMPLEX?,REASONING?} → RoutingView (the whole set; '' or absent = unset)
+//   PUT    /admin/routing/model-map {modelMap} → RoutingView (the whole list, first match wins)
+//   PUT    /admin/routing/fallback FallbackInput → RoutingView
+//   PUT    /admin/routing/default-model {defaultModel} → RoutingView
+//   GET    /admin/resolve?model=NAME         → RouteResolution (where a request for NAME would go; sends nothing)
+//   GET    /admin/models?refresh=1           → ProviderModels[] (every provider's chat models, for target pickers)
+//   GET    /admin/mode/check?mode=cloud      → ModeCheck (aliases the mode would leave without a target)
 //   GET    /admin/providers                  → ProviderView[]          (keys masked, never plaintext)
 //   POST   /admin/providers     ProviderInput → ProviderView
 //   PUT    /admin/providers/:id ProviderInput → ProviderView            (apiKey omitted = keep the old one)
@@ -41,6 +49,27 @@ export interface BreakerView {
   retryAt?: number;
 }
 
+/** A provider's health, derived in one place (routing/health.ts) and shown in the same words everywhere. */
+export interface ProviderHealth {
+  state: 'up' | 'down' | 'cooling down' | 'disabled';
+  /** Why it is down, or how its cool-down ends; '' when there is nothing to add. */
+  detail: string;
+  /** Whether reachability was probed (local providers); a cloud provider's health comes from its requests. */
+  checked: boolean;
+  /** Epoch ms of the next try of a cooling-down provider. */
+  retryAt?: number;
+}
+
+/** A model that an alias, a tier or the default model names, which its (running) Ollama does not have. */
+export interface MissingModel {
+  provider: string;
+  model: string;
+  /** Aliases, `tier SIMPLE`, `default model`. */
+  usedBy: string[];
+  /** e.g. `ollama pull qwen2.5-coder:7b` */
+  pullCommand: string;
+}
+
 export interface ProviderView {
   id: string;
   kind: string;
@@ -58,6 +87,8 @@ export interface ProviderView {
   apiVersion?: string;
   deployment?: string;
   breaker: BreakerView;
+  /** Up, down or cooling down, from reachability and the breaker (routing/health.ts): the words every view uses. */
+  health?: ProviderHealth;
   /** Fields an env variable or flag sets at every start (`{apiKey: 'OPENAI_API_KEY'}`): edits last until restart. */
   setAtStart?: Record<string, string>;
 }
@@ -91,11 +122,69 @@ export interface AliasView {
   targets: { label: string; locality: 'local' | 'cloud'; allowed: boolean }[];
 }
 
+export type TierName = 'SIMPLE' | 'MEDIUM' | 'COMPLEX' | 'REASONING';
+
+export interface FallbackView {
+  enabled: boolean;
+  /** A last-resort target tried after an alias's own (`provider` or `provider/model`). */
+  provider?: string;
+  /** Retries of the same target before moving on (0-5). */
+  retries: number;
+  backoffMs: number;
+  /** Consecutive upstream faults that open a provider's breaker. */
+  breakerThreshold: number;
+  /** How long an open breaker skips its provider before one probe. */
+  breakerCooldownMs: number;
+}
+
+/** PUT /admin/routing/fallback: fields left out keep their value; `provider: null` or '' removes the last resort. */
+export type FallbackInput = Partial<Omit<FallbackView, 'provider'>> & { provider?: string | null };
+
 export interface RoutingView {
   mode: Mode;
-  tiers: Partial<Record<'SIMPLE' | 'MEDIUM' | 'COMPLEX' | 'REASONING', string>>;
-  fallback: { enabled: boolean; provider?: string; retries: number };
+  tiers: Partial<Record<TierName, string>>;
+  fallback: FallbackView;
   modelMap: { pattern: string; alias: string }[];
+  /** Used when a request names no model: an alias or a `provider/model`. */
+  defaultModel: string;
+}
+
+/** GET /admin/resolve: the route a request for `model` would take now, in the current mode. */
+export interface RouteResolution {
+  model: string;
+  alias?: string;
+  /** The model-map pattern that sent the name to its alias or model. */
+  pattern?: string;
+  /** For a tiered alias: the tier a short prompt gets (real requests are scored one by one). */
+  tier?: TierName;
+  /** Tried in this order (fallback included), after the mode filter. */
+  targets: { label: string; provider: string; model: string; locality: 'local' | 'cloud' }[];
+  /** What the request would get instead: 404 unknown name, 503 no target in this mode. */
+  error?: { status: number; message: string };
+}
+
+/** GET /admin/models: one provider's chat models, configured and discovered. */
+export interface ProviderModels {
+  provider: string;
+  kind: string;
+  locality: 'local' | 'cloud';
+  enabled: boolean;
+  /** Whether the provider answered its model list just now (undefined: not asked, e.g. disabled). */
+  reachable?: boolean;
+  /** Chat models, configured first; embedding-only models are left out. */
+  models: string[];
+  error?: string;
+}
+
+/** An alias the mode leaves without any target, and the gateway's own words for it (the 503 it would send). */
+export interface UnroutedAlias {
+  alias: string;
+  message: string;
+}
+
+export interface ModeCheck {
+  mode: Mode;
+  unrouted: UnroutedAlias[];
 }
 
 export interface StatusResponse {
@@ -125,12 +214,18 @@ export interface StatusResponse {
    * until the gateway restarts. Names only, never values.
    */
   pinned: Record<string, string>;
+  /** Models the routes name that the running Ollama does not have (each with its `ollama pull`). */
+  missingModels?: MissingModel[];
+  /** The Ollama model the default aliases use, and who chose it (installed: picked from Ollama's models at start). */
+  ollamaModel?: { name: string; chosenBy: 'user' | 'installed' | 'default' };
 }
 
 export interface ModeResponse {
   mode: Mode;
   /** The variable or flag that sets the mode at start, when one does (see StatusResponse.pinned). */
   pinnedBy?: string;
+  /** Aliases the new mode leaves without a target (their requests get 503 until one is added). */
+  unrouted?: UnroutedAlias[];
 }
 
 /** What the semantic cache can embed with: the settings' `cache.semantic.embedder` plus a model or provider. */

@@ -111,7 +111,7 @@ export async function startGateway(opts: StartOptions = {}): Promise<RunningGate
   const chooser = createInstalledModelChooser({ settings, providers, logger, choices: () => ({ file: openSettingsFile(dataDir).read(), origins: loaded.origins }) });
   const catalog = new ModelCatalog(() => providers.all(), (id, models) => (router.setDiscoveredModels(id, models), chooser.noteModels(id, models)));
   // A provider added or changed in the window: learn its models now, so its bare model names resolve at once.
-  settings.onChange((next, prev) => void (next.providers !== prev.providers && catalog.probeAll({ force: true })));
+  settings.onChange((next, prev) => void (JSON.stringify(next.providers) !== JSON.stringify(prev.providers) && catalog.probeAll({ force: true })));
   // Ollama's model list changes outside the gateway too (`ollama pull` in a terminal).
   const rediscover = setInterval(() => void catalog.probeAll({ localOnly: true }), 30_000);
   rediscover.unref();

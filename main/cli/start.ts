@@ -40,6 +40,9 @@ import { v1Cors } from '../server/security/origin.js';
 import { createShutdown, shuttingDownError } from '../server/shutdown.js';
 import { loadOrCreateAdminToken } from '../settings/admin-token.js';
 import { securePrivateDir } from '../settings/paths.js';
+import { generateGatewayKey } from '../core/keys.js';
+import { isLoopback } from '../server/security/bind-policy.js';
+import { claimInstance, otherInstance, sharedDataDirWarning } from './instance.js';
 import { loadSettings, type CliFlags } from '../settings/load.js';
 import type { Settings } from '../settings/schema.js';
 import { createSettingsStore } from '../settings/store.js';
@@ -99,6 +102,10 @@ export async function startGateway(opts: StartOptions = {}): Promise<RunningGate
   });
   for (const w of loaded.warnings) logger.warn(w);
   for (const problem of securePrivateDir(dataDir)) logger.warn(problem);
+
+  // Containers reach the gateway off loopback, where it demands its key: allowDocker set in the settings file gets
+  // a key now, as the window's switch does (admin/routes/server.ts). Without one every container got 401.
+  if (current().server.allowDocker && !current().server.apiKey) settings.update((d) => void (d.server.apiKey = generateGatewayKey()));
 
   const adminToken = loadOrCreateAdminToken(dataDir);
   registerSecret(adminToken);
@@ -240,8 +247,17 @@ export async function startGateway(opts: StartOptions = {}): Promise<RunningGate
   servers = listening.servers;
   port = listening.port;
   for (const s of listening.skipped) logger.info(s, 'address skipped');
+  // Anything wider than loopback is said, with why (e.g. 0.0.0.0 because there is no docker0 bridge).
+  if (bind.addresses.some((a) => !isLoopback(a))) logger.warn({ addresses: bind.addresses }, `listening beyond loopback: ${bind.reason}`);
+  const other = otherInstance(dataDir);
+  if (other) {
+    loaded.warnings.push(sharedDataDirWarning(dataDir, other, port));
+    logger.warn(loaded.warnings.at(-1));
+  }
+  const releaseInstance = other ? () => {} : claimInstance(dataDir, { pid: process.pid, port, startedAt });
 
   shutdown.onClosed(async () => {
+    releaseInstance();
     ollama.close?.();
     clearInterval(rediscover);
     await providers.close();

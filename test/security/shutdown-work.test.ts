@@ -41,16 +41,19 @@ async function serve(graceMs: number, flushMs: number, upstreamMs: number) {
         .on('error', reject)
         .end();
     });
-  return { sd, rows, events, open };
+  const started = async (count: number): Promise<void> => {
+    while (n < count) await sleep(5);
+  };
+  return { sd, rows, events, open, started };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('shutdown: work behind the responses', () => {
   it('at the deadline, stops the work of ended streams and closes the log only after their rows', async () => {
-    const { sd, rows, events, open } = await serve(100, 1_000, 60_000);
+    const { sd, rows, events, open, started } = await serve(100, 1_000, 60_000);
     const bodies = [open(), open()];
-    await sleep(50);
+    await started(2);
     const report = await sd.shutdown();
     expect(await Promise.all(bodies)).toEqual(Array(2).fill('data: {}\n\ndata: {"error":"shutting_down"}\n\n'));
     expect(rows.sort()).toEqual(['r1 aborted shutting_down stopped=true', 'r2 aborted shutting_down stopped=true']);

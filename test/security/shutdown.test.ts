@@ -5,10 +5,12 @@ import { createShutdown, type Shutdown } from '../../main/server/shutdown.js';
 
 // A bare http server: /stream writes a frame every 50 ms for `n` frames (registering an error-event writer),
 // /wait answers after `ms`.
-async function start(graceMs: number): Promise<{ server: Server; port: number; sd: Shutdown; closedHooks: string[] }> {
+async function start(graceMs: number): Promise<{ server: Server; port: number; sd: Shutdown; closedHooks: string[]; received: (n: number) => Promise<void> }> {
   const sd = createShutdown({ graceMs, flushMs: 300 });
   const closedHooks: string[] = [];
+  let seen = 0;
   const server = createServer((req, res) => {
+    seen++;
     sd.track(req, res, () => {
       const url = new URL(req.url ?? '/', 'http://x');
       if (url.pathname === '/stream') {
@@ -39,7 +41,11 @@ async function start(graceMs: number): Promise<{ server: Server; port: number; s
     throw new Error('second hook fails');
   });
   sd.onClosed(() => void closedHooks.push('after failing hook'));
-  return { server, port: (server.address() as AddressInfo).port, sd, closedHooks };
+  // Waits until the server has received `n` requests: a fixed sleep raced with a loaded machine.
+  const received = async (n: number): Promise<void> => {
+    while (seen < n) await sleep(5);
+  };
+  return { server, port: (server.address() as AddressInfo).port, sd, closedHooks, received };
 }
 
 function get(port: number, path: string): Promise<{ status: number; text: string; headers: Record<string, unknown> }> {
@@ -60,10 +66,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('graceful shutdown', () => {
   it('lets in-flight streams finish within the grace period, then closes and runs hooks', async () => {
-    const { port, sd, server, closedHooks } = await start(2_000);
+    const { port, sd, server, closedHooks, received } = await start(2_000);
     const stream = get(port, '/stream?n=4');
     const plain = get(port, '/wait?ms=100');
-    await sleep(60);
+    await received(2);
     const t0 = Date.now();
     const report = await sd.shutdown();
     expect(Date.now() - t0).toBeLessThan(1_000);
@@ -77,9 +83,10 @@ describe('graceful shutdown', () => {
   });
 
   it('after the grace period, ends remaining streams with a proper error event and cuts the rest', async () => {
-    const { port, sd } = await start(200);
+    const { port, sd, received } = await start(200);
     const stream = get(port, '/stream?n=1000');
     const slow = get(port, '/wait?ms=10000');
+    await received(2);
     await sleep(120);
     const t0 = Date.now();
     const report = await sd.shutdown();

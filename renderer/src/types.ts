@@ -2,6 +2,9 @@
 export type {
   AliasView,
   BreakerView,
+  CacheSettingsInput,
+  CacheSettingsView,
+  EmbedderOption,
   CacheStats,
   LibreChatSetup,
   Mode,

@@ -3,102 +3,35 @@
 // search we reject a candidate whose prompt differs from the new one in a number, a negation, a named entity or a
 // term from a contrast class. It trades some recall for precision; bench/cache.ts measures both.
 
-const NUMBER_WORDS = [
-  'zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve',
-  'twenty', 'thirty', 'forty', 'fifty', 'hundred', 'thousand', 'million', 'billion', 'half', 'double', 'triple',
-  'first', 'second', 'third', 'fourth', 'fifth', 'last',
-];
+import { ANTONYMS, CONTRAST_CLASSES, FUNCTION_WORDS, INFLECTIONS, NEGATIONS, NUMBER_VALUES, NUMBER_WORDS, PHRASES, SYNONYMS } from './near-miss-lexicon.js';
+
 const NUMBER_WORD_SET = new Set(NUMBER_WORDS);
+/** Classes where only naming two different members differs; naming one on one side only is a paraphrase's detail. */
+const SWAP_ONLY_CLASSES = new Set(['unit', 'tool']);
 
-const NEGATIONS = new Set([
-  'not', 'no', 'never', 'none', 'nor', 'neither', 'nothing', 'nobody', 'without', 'cannot', 'cant', 'dont', 'doesnt',
-  'didnt', 'isnt', 'arent', 'wasnt', 'werent', 'wont', 'wouldnt', 'shouldnt', 'couldnt', 'mustnt', 'hasnt', 'havent',
-  'except', 'excluding', 'unless',
-]);
-
-/** Each class: canonical term → surface forms. Two prompts naming different members of a class differ. */
-const CONTRAST_CLASSES: Record<string, Record<string, string[]>> = {
-  'programming-language': {
-    python: ['python', 'python3', 'py'], javascript: ['javascript', 'js', 'node', 'nodejs', 'node.js'],
-    typescript: ['typescript', 'ts'], java: ['java'], kotlin: ['kotlin'], swift: ['swift'], rust: ['rust'],
-    go: ['golang', 'Go'], c: ['C'], cpp: ['c++', 'cpp'], csharp: ['c#', 'csharp', '.net', 'dotnet'], ruby: ['ruby'],
-    php: ['php'], scala: ['scala'], haskell: ['haskell'], perl: ['perl'], r: ['R'], lua: ['lua'], dart: ['dart'],
-    elixir: ['elixir'], erlang: ['erlang'], clojure: ['clojure'], julia: ['julia'], zig: ['zig'], ocaml: ['ocaml'],
-    bash: ['bash', 'sh', 'shell', 'zsh'], powershell: ['powershell'], sql: ['sql'], fortran: ['fortran'],
-    cobol: ['cobol'], matlab: ['matlab'], objc: ['objective-c'], fsharp: ['f#'], groovy: ['groovy'],
-  },
-  'human-language': Object.fromEntries(
-    ['english', 'french', 'spanish', 'german', 'italian', 'portuguese', 'dutch', 'russian', 'chinese', 'mandarin',
-      'cantonese', 'japanese', 'korean', 'arabic', 'hindi', 'bengali', 'turkish', 'polish', 'swedish', 'norwegian',
-      'danish', 'finnish', 'greek', 'hebrew', 'thai', 'vietnamese', 'indonesian', 'ukrainian', 'czech', 'latin',
-      'persian', 'urdu', 'swahili', 'romanian', 'hungarian'].map((l) => [l, [l]]),
-  ),
-  os: {
-    windows: ['windows', 'win10', 'win11', 'wsl'], macos: ['macos', 'mac', 'osx', 'os x', 'macbook'],
-    linux: ['linux'], ubuntu: ['ubuntu'], debian: ['debian'], fedora: ['fedora'], arch: ['arch linux', 'archlinux'],
-    centos: ['centos', 'rhel'], alpine: ['alpine'], freebsd: ['freebsd'], android: ['android'], ios: ['ios', 'iphone'],
-    chromeos: ['chromeos'],
-  },
-  'database': {
-    postgres: ['postgres', 'postgresql'], mysql: ['mysql', 'mariadb'], sqlite: ['sqlite'], mongodb: ['mongodb', 'mongo'],
-    redis: ['redis'], oracle: ['oracle'], mssql: ['sql server', 'mssql'],
-  },
-};
-
-/** Antonym verb/adjective pairs. Words are matched with common inflections (s, es, ed, d, ing). */
-const ANTONYMS: [string, string][] = [
-  ['install', 'uninstall'], ['read', 'write'], ['add', 'remove'], ['enable', 'disable'], ['start', 'stop'],
-  ['open', 'close'], ['encrypt', 'decrypt'], ['compress', 'decompress'], ['push', 'pull'], ['import', 'export'],
-  ['upload', 'download'], ['increase', 'decrease'], ['minimum', 'maximum'], ['min', 'max'], ['before', 'after'],
-  ['ascending', 'descending'], ['serialize', 'deserialize'], ['encode', 'decode'], ['lock', 'unlock'],
-  ['show', 'hide'], ['insert', 'delete'], ['create', 'destroy'], ['mount', 'unmount'], ['zip', 'unzip'],
-  ['connect', 'disconnect'], ['subscribe', 'unsubscribe'], ['allow', 'deny'], ['accept', 'reject'],
-  ['left', 'right'], ['upper', 'lower'], ['uppercase', 'lowercase'], ['sync', 'async'], ['synchronous', 'asynchronous'],
-  ['merge', 'split'], ['expand', 'collapse'], ['buy', 'sell'], ['send', 'receive'], ['import', 'export'],
-  ['freeze', 'unfreeze'], ['public', 'private'], ['inner', 'outer'], ['horizontal', 'vertical'],
-  ['largest', 'smallest'], ['biggest', 'smallest'], ['longest', 'shortest'], ['highest', 'lowest'],
-  ['fastest', 'slowest'], ['oldest', 'newest'], ['cheapest', 'most expensive'], ['above', 'below'],
-  ['more', 'less'], ['better', 'worse'], ['true', 'false'], ['success', 'failure'], ['client', 'server'],
-  ['frontend', 'backend'], ['sum', 'product'], ['mean', 'median'], ['stack', 'queue'], ['array', 'object'],
-  ['list', 'tuple'], ['http', 'https'], ['tcp', 'udp'], ['get', 'post'], ['celsius', 'fahrenheit'],
-  ['kilometers', 'miles'], ['north', 'south'], ['east', 'west'], ['hot', 'cold'], ['male', 'female'],
-  ['running', 'stopped'], ['faster', 'slower'], ['create', 'delete'], ['local', 'remote'], ['key', 'value'],
-  ['time', 'space'], ['boiling', 'freezing'], ['upgrade', 'downgrade'], ['deep', 'shallow'], ['best', 'worst'], ['inflation', 'deflation'], ['primary', 'foreign'],
-];
-
-/** Words that may replace each other in a paraphrase without changing the question. */
-const SYNONYMS: string[][] = [
-  ['delete', 'remove', 'erase', 'drop'], ['make', 'create', 'generate', 'build', 'write', 'compose'],
-  ['install', 'setup', 'set'], ['show', 'display', 'list', 'print', 'see', 'view'], ['get', 'find', 'obtain', 'fetch', 'retrieve', 'access'],
-  ['convert', 'turn', 'transform', 'change', 'parse'], ['fix', 'solve', 'resolve', 'repair'], ['run', 'execute', 'launch'],
-  ['check', 'test', 'verify', 'determine', 'tell'], ['big', 'large', 'huge'], ['small', 'little', 'tiny'],
-  ['quick', 'fast'], ['begin', 'start'], ['end', 'finish'], ['explain', 'describe'], ['combine', 'merge', 'join'],
-  ['upgrade', 'update'], ['quit', 'exit', 'close'], ['error', 'exception'], ['dir', 'directory', 'folder'],
-  ['file', 'document'], ['author', 'writer', 'wrote'], ['speed', 'fast'], ['function', 'method', 'func'],
-  ['kill', 'terminate', 'end'], ['app', 'application', 'program'], ['variable', 'var'], ['undo', 'revert'],
-];
-
-const INFLECTIONS = ['', 's', 'es', 'ed', 'd', 'ing', 'ion', 'ions'];
-
-/** surface form (lowercase unless case-sensitive) → `${class}:${term}` */
-const termIndex = new Map<string, string>();
+/** surface form (lowercase unless case-sensitive) → `${class}:${term}` ids (a word may sit in several antonym pairs) */
+const termIndex = new Map<string, string[]>();
 const caseSensitiveForms = new Set<string>();
 const phraseForms: [RegExp, string][] = [];
 
 function addForm(form: string, id: string): void {
   if (/\s/.test(form)) phraseForms.push([new RegExp(`\\b${form.toLowerCase().replace(/[.+#]/g, '\\$&')}\\b`), id]);
   else if (form !== form.toLowerCase()) caseSensitiveForms.add(form);
-  termIndex.set(form === form.toLowerCase() ? form : `#${form}`, id);
+  const key = form === form.toLowerCase() ? form : `#${form}`;
+  const ids = termIndex.get(key) ?? [];
+  if (!ids.includes(id)) termIndex.set(key, [...ids, id]);
 }
 for (const [cls, terms] of Object.entries(CONTRAST_CLASSES)) {
   for (const [term, forms] of Object.entries(terms)) for (const f of forms) addForm(f, `${cls}:${term}`);
 }
+/** A class member's canonical id: "js" and "JavaScript", "km" and "kilometres" are one word to the guard. */
+const classTerm = (key: string): string | undefined => termIndex.get(key)?.[0];
 for (const [a, b] of ANTONYMS) {
   const pair = `antonym:${a}/${b}`;
   for (const w of [a, b]) {
     for (const inf of INFLECTIONS) {
       const form = w.endsWith('e') && (inf === 'ed' || inf === 'ing' || inf === 'es') ? w.slice(0, -1) + inf : w + inf;
-      if (!termIndex.has(form)) addForm(form, `${pair}:${w}`);
+      if (!termIndex.get(form)?.some((id) => !id.startsWith('antonym'))) addForm(form, `${pair}:${w}`);
     }
   }
 }
@@ -106,43 +39,62 @@ for (const [a, b] of ANTONYMS) {
 interface Features {
   numbers: string[];
   negated: boolean;
-  /** Named-entity candidates as they appear (lowercased). */
+  /** Named-entity candidates, canonical (a class member's id, else the lowercased word). */
   entities: Set<string>;
-  /** Every word, lowercased, for checking that the other prompt mentions an entity anywhere. */
+  /** Every word, lowercased and canonical, for checking that the other prompt mentions an entity anywhere. */
   words: Set<string>;
   /** contrast class (or antonym pair) → members present */
   contrast: Map<string, Set<string>>;
   /** Every word, lowercased, in order. */
   sequence: string[];
+  /** Content words (not function words, not numbers), canonical, in order; `>` marks a direction word (to, into, in). */
+  content: string[];
   /** Antonym terms (`antonym:a/b:a`) in order of appearance. */
   order: string[];
 }
 
-const FUNCTION_WORDS = new Set(
-  ('a an the is are was were be been being am do does did i me my we our you your it its this that these those of ' +
-    'to in on at for by with from as into onto about can could would should will shall may might must how what which ' +
-    'who whom whose why when where there here and or but if so than then please way ways command commands using use ' +
-    'syntax some any give tell me let us up out all need want like have has had get best good just also very ' +
-    'really one able possible go step steps new correct right proper properly s t')
-    .split(' '),
-);
+/**
+ * A light stemmer, enough to see "closure"/"closures", "make"/"making", "create"/"created", "safe"/"safely" as one
+ * word: plural and verb endings off, then a final "e" and a doubled consonant ("running"), so both sides meet.
+ */
+function lightStem(w: string): string {
+  if (w.length <= 3) return w;
+  let s = w;
+  if (/ies$/.test(s)) s = `${s.slice(0, -3)}y`;
+  else if (/(ches|shes|sses|xes|zes)$/.test(s)) s = s.slice(0, -2);
+  else if (/[^su]s$/.test(s)) s = s.slice(0, -1);
+  else if (s.length > 5 && /ing$/.test(s)) s = s.slice(0, -3);
+  else if (s.length > 4 && /ed$/.test(s)) s = s.slice(0, -2);
+  else if (s.length > 5 && /ly$/.test(s)) s = s.slice(0, -2);
+  if (/([b-df-hj-np-tv-z])\1$/.test(s) && !/(ss|ll)$/.test(s)) s = s.slice(0, -1);
+  return s.length > 3 ? s.replace(/e$/, '') : s;
+}
 
+/** stem → the stem of its synonym group's head */
 const synonymOf = new Map<string, string>();
-for (const group of SYNONYMS) for (const w of group) if (!synonymOf.has(w)) synonymOf.set(w, group[0]);
+for (const group of SYNONYMS) for (const w of group) if (!synonymOf.has(lightStem(w))) synonymOf.set(lightStem(w), lightStem(group[0]));
 
 function stem(w: string): string {
-  const base = w.length > 4 ? w.replace(/(ies)$/, 'y').replace(/(ing|ed|es|s)$/, '') : w;
-  return synonymOf.get(w) ?? synonymOf.get(base) ?? base;
+  const s = lightStem(w);
+  return synonymOf.get(s) ?? s;
 }
 
 const TOKEN = /[A-Za-z][A-Za-z0-9+#._'-]*[A-Za-z0-9+#]|[A-Za-z]|\d+(?:[.,:]\d+)*%?/g;
+const DIRECTION_WORDS = new Set(['to', 'into', 'in']);
+/** Not a function word (nor a synonym of one), not a number. */
+const isContentWord = (low: string): boolean =>
+  !FUNCTION_WORDS.has(low) && !FUNCTION_WORDS.has(stem(low)) && !/^\d/.test(low) && !NUMBER_WORD_SET.has(low) && !NUMBER_VALUES[low];
+/** "per second", "a second": a unit, not an ordinal. */
+const UNIT_BEFORE_SECOND = new Set(['per', 'a', 'one', 'each', 'every']);
 
-function features(text: string): Features {
+function features(raw: string): Features {
+  const text = PHRASES.reduce((t, [re, to]) => t.replace(re, to), raw);
   const numbers: string[] = [];
   const entities = new Set<string>();
   const words = new Set<string>();
   const contrast = new Map<string, Set<string>>();
   const sequence: string[] = [];
+  const content: string[] = [];
   const order: string[] = [];
   let negated = false;
   const note = (id: string): void => {
@@ -161,25 +113,34 @@ function features(text: string): Features {
   for (const sentence of text.split(/(?<=[.!?:;\n])\s+|\n+/)) {
     let first = true;
     for (const m of sentence.matchAll(TOKEN)) {
-      const tok = m[0].replace(/[.']+$/, '');
+      const tok = m[0].replace(/[.']+$/, '').replace(/'s$/i, '');
       const low = tok.toLowerCase();
       const bare = low.replace(/'/g, '');
+      const ids = (caseSensitiveForms.has(tok) ? termIndex.get(`#${tok}`) : undefined) ?? termIndex.get(low) ?? [];
+      const term = ids.find((id) => !id.startsWith('antonym'));
+      const canonical = term ?? low;
+      const prev = sequence[sequence.length - 1];
+      words.add(canonical);
       words.add(low);
-      sequence.push(low.replace(/'s$/, ''));
+      sequence.push(low);
+      const unitSecond = low === 'second' && prev !== undefined && UNIT_BEFORE_SECOND.has(prev);
       if (/^\d/.test(tok)) numbers.push(tok.replace(/,/g, ''));
-      else if (NUMBER_WORD_SET.has(low)) numbers.push(low);
+      else if (/^[a-z]{1,2}\d+$/i.test(tok)) numbers.push(tok.replace(/^[a-z]+/i, '')); // v20, ww2
+      else if (NUMBER_WORD_SET.has(low) && !unitSecond) numbers.push(NUMBER_VALUES[low] ?? low);
+      else if (NUMBER_VALUES[low]) numbers.push(NUMBER_VALUES[low]);
       if (NEGATIONS.has(bare) || /n't$/.test(low) || low.startsWith('non-')) negated = true;
-      const id = caseSensitiveForms.has(tok) ? termIndex.get(`#${tok}`) : termIndex.get(low);
-      if (id) note(id);
+      for (const id of ids) note(id);
+      if (DIRECTION_WORDS.has(low)) content.push('>');
+      else if (isContentWord(low)) content.push(term ?? stem(low));
       // A name: capitalised (not the sentence's first word, not "I"), an acronym, CamelCase, or code-like.
       const capitalised = /^[A-Z]/.test(tok) && !first && tok !== 'I';
       const codeLike = /[A-Z].*[A-Z]|[a-z][A-Z]|_|\.\w|\(\)/.test(tok);
-      if ((capitalised || codeLike) && !/^\d/.test(tok)) entities.add(low);
+      if ((capitalised || codeLike) && !/^\d/.test(tok)) entities.add(canonical);
       first = false;
     }
   }
   numbers.sort();
-  return { numbers, negated, entities, words, contrast, sequence, order };
+  return { numbers, negated, entities, words, contrast, sequence, content, order };
 }
 
 /** Why `a` and `b` must not share an answer, or null when the guard finds no difference. */
@@ -189,21 +150,58 @@ export function nearMissReason(a: string, b: string): string | null {
   const fb = features(b);
   if (fa.numbers.join('|') !== fb.numbers.join('|')) return 'number';
   if (fa.negated !== fb.negated) return 'negation';
-  // Classes (languages, OSes, databases): naming a different member, or naming one only on one side, differs.
-  // Antonym pairs: only a swap counts ("install" vs "uninstall"); one side dropping the verb is a paraphrase.
+  // Classes (languages, OSes, databases, frameworks): naming a different member, or naming one only on one side,
+  // differs. Antonym pairs, units and tools: only a swap counts ("install" vs "uninstall", "npm" vs "yarn"); one
+  // side dropping the word ("git undo last commit" / "undo the last commit") is a paraphrase.
   for (const cls of new Set([...fa.contrast.keys(), ...fb.contrast.keys()])) {
     const ma = fa.contrast.get(cls);
     const mb = fb.contrast.get(cls);
-    const antonym = cls.startsWith('antonym');
-    if (antonym ? ma && mb && !sameSet(ma, mb) : !ma || !mb || !sameSet(ma, mb)) {
-      return `contrast:${antonym ? 'antonym' : cls}`;
+    const swapOnly = cls.startsWith('antonym') || SWAP_ONLY_CLASSES.has(cls);
+    if (swapOnly ? ma && mb && !sameSet(ma, mb) : !ma || !mb || !sameSet(ma, mb)) {
+      return `contrast:${cls.startsWith('antonym') ? 'antonym' : cls}`;
     }
   }
   for (const e of fa.entities) if (!fb.words.has(e)) return 'entity';
   for (const e of fb.entities) if (!fa.words.has(e)) return 'entity';
-  if (isLocalEdit(fa.sequence, fb.sequence)) return 'substitution';
-  if (isReordered(fa, fb) || isPermutation(fa.sequence, fb.sequence)) return 'direction';
+  if (isLocalEdit(fa.sequence, fb.sequence) || isContentSwap(fa.content, fb.content)) return 'substitution';
+  if (isReordered(fa, fb) || isPermutation(fa.sequence, fb.sequence) || isCrossed(fa.content, fb.content)) return 'direction';
   return null;
+}
+
+/**
+ * Word order and function words aside, each prompt has one or two content words the other lacks ("current
+ * timestamp" / "current date", "npm install" / "yarn install", "make … lowercase" / "check … is lowercase"). A
+ * paraphrase keeps the content words (up to the synonyms we know) and adds or drops a few; a near miss swaps one.
+ */
+function isContentSwap(a: string[], b: string[]): boolean {
+  const sa = new Set(a.filter((w) => w !== '>'));
+  const sb = new Set(b.filter((w) => w !== '>'));
+  const onlyA = [...sa].filter((w) => !sb.has(w));
+  const onlyB = [...sb].filter((w) => !sa.has(w));
+  return Math.min(onlyA.length, onlyB.length) === 1 && Math.max(onlyA.length, onlyB.length) <= SWAP_MAX;
+}
+const SWAP_MAX = 2;
+
+/** A context ("in Python", "on Linux") is not what a conversion goes from or to; a unit is. */
+const isOperand = (w: string): boolean => w !== '>' && (!w.includes(':') || w.startsWith('unit:'));
+
+/** "list to set" / "set into a list", "PDF to Word" / "Word to PDF conversion": the words around a direction word traded places. */
+function isCrossed(a: string[], b: string[]): boolean {
+  const arrows = (c: string[]): Set<string> => {
+    const out = new Set<string>();
+    c.forEach((w, i) => {
+      if (w !== '>' || i === 0 || i === c.length - 1) return;
+      const [x, y] = [c[i - 1], c[i + 1]];
+      if (isOperand(x) && isOperand(y) && x !== y) out.add(`${x}>${y}`);
+    });
+    return out;
+  };
+  const ab = arrows(b);
+  for (const arrow of arrows(a)) {
+    const [x, y] = arrow.split('>');
+    if (ab.has(`${y}>${x}`)) return true;
+  }
+  return false;
 }
 
 function sameSet(a: Set<string>, b: Set<string>): boolean {

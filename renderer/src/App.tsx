@@ -80,7 +80,7 @@ export function App() {
         {page === 'overview' && <OverviewPage status={status} />}
         {page === 'providers' && <ProvidersPage />}
         {page === 'routing' && <RoutingPage />}
-        {page === 'cache' && <CachePage semantic={s?.cache.semantic} />}
+        {page === 'cache' && <CachePage onChange={status.reload} />}
         {page === 'logs' && <LogsPage />}
         {page === 'librechat' && <LibreChatPage keyMasked={s?.gatewayKeyMasked} onKeyChange={status.reload} />}
       </main>

@@ -1,25 +1,18 @@
-// Cache: stats, the semantic threshold, clear all or one alias.
-import { useEffect, useState } from 'preact/hooks';
+// Cache: stats, the settings (semantic switch, embedder, threshold, exact policy), clear all or one alias.
+import { useState } from 'preact/hooks';
 import { api } from '../api.js';
+import { CacheSettingsCard } from '../components/CacheSettings.js';
 import { Busy, Card, ErrorBox, Loading, Stat } from '../components/ui.js';
 import { fmtBytes, fmtInt, fmtPct } from '../format.js';
 import { useAction, usePoll } from '../hooks.js';
 import type { AliasView, CacheStats } from '../types.js';
 
-/** `semantic`: whether the semantic cache is on (from /admin/status); the threshold only matters then. */
-export function CachePage(props: { semantic?: boolean }) {
+/** `onChange`: refreshes the status (its cache flags) after a settings change. */
+export function CachePage(props: { onChange?(): Promise<void> }) {
   const stats = usePoll(() => api<CacheStats>('/cache/stats'), 3000);
   const aliases = usePoll(() => api<AliasView[]>('/aliases'), 0);
   const s = stats.data;
-  const [threshold, setThreshold] = useState<number>();
   const [alias, setAlias] = useState('');
-  useEffect(() => {
-    if (s && threshold === undefined) setThreshold(s.threshold);
-  }, [s]);
-  const saveThreshold = useAction(async (t: number) => {
-    await api<{ threshold: number }>('/cache/threshold', 'PUT', { threshold: t });
-    await stats.reload();
-  });
   const clear = useAction(async (a: string) => {
     const r = await api<{ removed: number }>('/cache/clear', 'POST', a ? { alias: a } : {});
     await stats.reload();
@@ -44,36 +37,16 @@ export function CachePage(props: { semantic?: boolean }) {
           <Stat label="Size" value={fmtBytes(s.bytes)} />
           <Stat label="Tokens saved" value={fmtInt(s.tokensSaved)} testId="cache-tokens-saved" />
           <Stat label="Cost saved (est.)" value={`$${s.costSavedUsd.toFixed(s.costSavedUsd >= 1 ? 2 : 4)}`} />
-          <Stat label="Embedder" value={<span class="stat-text">{s.embedder}</span>} hint={`${s.embedderFailures} failures`} />
+          <Stat
+            label="Embedder"
+            value={<span class="stat-text" data-testid="cache-embedder">{s.embedderLabel ?? s.embedder}</span>}
+            hint={`${s.embedder}: ${s.embedderFailures} failures`}
+          />
         </div>
         {s.embedderFailures > 0 && <p class="error-text small">{s.embedderFailures} embedding calls failed; those requests skipped the semantic cache.</p>}
       </Card>
       <div class="grid two">
-        <Card title="Semantic threshold">
-          <p class="muted small">How similar a new prompt must be to a cached one to reuse its answer. Higher is stricter.</p>
-          {props.semantic === false && (
-            <p class="small">The semantic cache is off (settings: <code>cache.semantic.enabled</code>); only exact repeats are served from the cache.</p>
-          )}
-          <div class="row">
-            <input
-              type="range"
-              min={0.5}
-              max={1}
-              step={0.01}
-              value={threshold ?? s.threshold}
-              aria-label="Semantic similarity threshold"
-              data-testid="threshold"
-              onInput={(e) => setThreshold(Number(e.currentTarget.value))}
-              onChange={(e) => void saveThreshold.run(Number(e.currentTarget.value))}
-            />
-            <strong class="mono">{(threshold ?? s.threshold).toFixed(2)}</strong>
-            {saveThreshold.busy && <Busy label="Saving…" />}
-            {!saveThreshold.busy && saveThreshold.result === undefined && !saveThreshold.error && threshold !== undefined && threshold !== s.threshold && (
-              <span class="muted small">release to save</span>
-            )}
-          </div>
-          <ErrorBox title="Threshold not saved" error={saveThreshold.error} />
-        </Card>
+        <CacheSettingsCard threshold={s.threshold} onSaved={async () => void (await Promise.all([stats.reload(), props.onChange?.()]))} />
         <Card title="Clear">
           <div class="row">
             <select value={alias} onChange={(e) => setAlias(e.currentTarget.value)} aria-label="Alias to clear">

@@ -1,21 +1,16 @@
-// LibreChat setup: base URLs with copy buttons, the generated librechat.yaml entry and compose override,
-// the Allow Docker containers switch, and a live "LibreChat connected" indicator.
-import { useState } from 'preact/hooks';
+// LibreChat setup: base URLs with copy buttons, the generated librechat.yaml entry, the Allow Docker containers
+// switch with where the gateway listens and why, the gateway key (reveal / copy on request, rotate), the compose
+// override when Docker is allowed, and a live "LibreChat connected" indicator.
 import { api } from '../api.js';
+import { GatewayKey } from '../components/GatewayKey.js';
 import { Busy, Card, CodeBlock, CopyField, Dot, ErrorBox, Loading, Switch } from '../components/ui.js';
 import { fmtAgo } from '../format.js';
 import { useAction, usePoll } from '../hooks.js';
 import type { LibreChatSetup, StatusResponse } from '../types.js';
 
-/** `keyMasked`: the gateway's inbound key as /admin/status shows it (the plaintext never reaches the window). */
+/** `keyMasked`: the gateway's inbound key as /admin/status shows it; the plaintext only on Reveal / Copy key. */
 export function LibreChatPage(props: { keyMasked?: string; onKeyChange(): Promise<void> }) {
   const setup = usePoll(() => api<LibreChatSetup>('/librechat'), 3000);
-  const [confirmRotate, setConfirmRotate] = useState(false);
-  const rotate = useAction(async () => {
-    const r = await api<{ keyMasked: string }>('/server/rotate-key', 'POST');
-    await props.onKeyChange();
-    return r.keyMasked;
-  });
   const docker = useAction(async (allowDocker: boolean) => {
     await api<StatusResponse>('/server', 'PUT', { allowDocker });
     // Turning it on may have created the gateway key, which the status shows.
@@ -53,55 +48,33 @@ export function LibreChatPage(props: { keyMasked?: string; onKeyChange(): Promis
           </p>
         </div>
         <ErrorBox title="Docker access not changed" error={docker.error} />
-        {s.allowDocker && (
-          <div class="row key-row">
-            <span class="field-label">Gateway key</span>
-            <code data-testid="gateway-key-masked">{props.keyMasked ?? 'none yet'}</code>
-            {confirmRotate ? (
-              <>
-                <button
-                  type="button"
-                  class="btn small danger"
-                  disabled={rotate.busy}
-                  onClick={() => {
-                    setConfirmRotate(false);
-                    void rotate.run();
-                  }}
-                >
-                  Confirm: the old key stops working
-                </button>
-                <button type="button" class="btn small" onClick={() => setConfirmRotate(false)}>
-                  Keep
-                </button>
-              </>
-            ) : (
-              <button type="button" class="btn small" disabled={rotate.busy} onClick={() => setConfirmRotate(true)}>
-                Rotate key
-              </button>
-            )}
-            {rotate.busy && <Busy label="Rotating…" />}
-            {rotate.result && <span class="ok-text small">New key {rotate.result}: update LibreChat's .env.</span>}
-            <ErrorBox title="Key not rotated" error={rotate.error} />
-          </div>
+        {s.allowDocker && s.listening && s.listening.length > 0 && (
+          <p class={`small ${s.allInterfaces ? 'warning' : 'muted'}`} data-testid="bind-info">
+            Listening on {s.listening.join(', ')}: {s.bindReason}.
+            {s.allInterfaces && ' Other machines on your network can reach it too; they need the gateway key.'}
+          </p>
         )}
+        {(s.allowDocker || props.keyMasked) && <GatewayKey keyMasked={props.keyMasked} onKeyChange={props.onKeyChange} />}
       </Card>
       <Card title="1 · librechat.yaml">
         <CodeBlock title="librechat.yaml" code={s.yaml} testId="librechat-yaml" />
         <p class="muted small">
           {s.allowDocker ? (
             <>
-              The key itself is never shown in this window: put it into LibreChat's <code>.env</code> as <code>LYNKR_API_KEY=…</code>{' '}
-              (it is <code>server.apiKey</code> in the settings file). LibreChat fetches the current model list from <code>/v1/models</code>.
+              Put the gateway key into LibreChat's <code>.env</code> as <code>LYNKR_API_KEY=…</code> (<strong>Copy key</strong> above copies
+              it; it is <code>server.apiKey</code> in the settings file). LibreChat fetches the current model list from <code>/v1/models</code>.
             </>
           ) : (
             <>No key is needed from this machine; the placeholder just has to be non-empty. LibreChat fetches the model list from <code>/v1/models</code>.</>
           )}
         </p>
       </Card>
-      <Card title="2 · docker-compose.override.yml">
-        <CodeBlock title="next to LibreChat's docker-compose.yml" code={s.composeOverride} testId="compose-override" />
-        <p class="muted small">Then restart LibreChat: <code>docker compose up -d</code>.</p>
-      </Card>
+      {s.allowDocker && (
+        <Card title="2 · docker-compose.override.yml">
+          <CodeBlock title="next to LibreChat's docker-compose.yml" code={s.composeOverride} testId="compose-override" />
+          <p class="muted small">Then restart LibreChat: <code>docker compose up -d</code>.</p>
+        </Card>
+      )}
     </div>
   );
 }

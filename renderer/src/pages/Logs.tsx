@@ -1,16 +1,19 @@
-// Live request log: filter, export (JSON / CSV); prompts appear only when the gateway stored them.
+// Live request log: filter, export (JSON / CSV); click a row for its details. Prompts appear only when the gateway
+// stored them.
+import { Fragment } from 'preact';
 import { useMemo, useState } from 'preact/hooks';
+import { LogDetails, rowCacheLabel } from '../components/LogDetails.js';
 import { Card, Dot, ErrorBox, Loading } from '../components/ui.js';
 import { toCsv } from '../csv.js';
 import { download } from '../download.js';
-import { cacheLabel, fmtMs, fmtTime, routeLabel, tokensLabel } from '../format.js';
+import { fmtMs, fmtTime, routeLabel, tokensLabel } from '../format.js';
 import { useLogs } from '../logs-store.js';
 import type { RequestRecord } from '../types.js';
 
 const SHOWN = 300;
 
 const haystack = (r: RequestRecord): string =>
-  [r.clientFormat, r.requestedModel, r.alias, r.provider, r.model, r.cache, r.status, r.error, r.tier, r.locality, ...r.fallbackFrom, r.prompt]
+  [r.client, r.clientFormat, r.requestedModel, r.alias, r.provider, r.model, r.cache, r.status, r.error, r.tier, r.locality, ...r.fallbackFrom, r.prompt]
     .filter((x) => x !== undefined)
     .join(' ')
     .toLowerCase();
@@ -18,6 +21,7 @@ const haystack = (r: RequestRecord): string =>
 export function LogsPage() {
   const logs = useLogs();
   const [filter, setFilter] = useState('');
+  const [open, setOpen] = useState<string>();
   const rows = useMemo(() => {
     const words = filter.toLowerCase().split(/\s+/).filter(Boolean);
     return words.length === 0 ? logs.rows : logs.rows.filter((r) => words.every((w) => haystack(r).includes(w)));
@@ -79,29 +83,56 @@ export function LogsPage() {
               </thead>
               <tbody>
                 {rows.slice(0, SHOWN).map((r) => (
-                  <tr key={r.id} data-testid="log-row" class={r.status >= 400 ? 'failed' : ''}>
-                    <td class="mono">{fmtTime(r.time)}</td>
-                    <td>
-                      {r.clientFormat}
-                      {r.stream && <span class="muted"> · stream</span>}
-                    </td>
-                    <td data-testid="log-route">
-                      {routeLabel(r)}
-                      {r.locality && <span class="pill">{r.locality}</span>}
-                      {r.tier && <span class="pill">{r.tier}</span>}
-                    </td>
-                    <td data-testid="log-cache" class={r.cache.startsWith('hit') ? 'ok-text' : ''}>
-                      {cacheLabel(r.cache)}
-                    </td>
-                    <td class="small wrap">{r.fallbackFrom.length ? `after ${r.fallbackFrom.join('; ')}` : ''}</td>
-                    <td class="right mono">{fmtMs(r.latencyMs)}</td>
-                    <td class="right mono">{tokensLabel(r)}</td>
-                    <td class="right wrap" title={r.error}>
-                      <span class={`status ${r.status >= 400 ? 'bad' : 'good'}`}>{r.status}</span>
-                      {r.error && <div class="error-text small">{r.error}</div>}
-                    </td>
-                    {showPrompts && <td class="prompt small">{r.prompt ?? ''}</td>}
-                  </tr>
+                  <Fragment key={r.id}>
+                    <tr
+                      data-testid="log-row"
+                      class={`clickable ${r.status >= 400 ? 'failed' : ''} ${open === r.id ? 'open' : ''}`}
+                      tabIndex={0}
+                      aria-expanded={open === r.id}
+                      onClick={() => setOpen(open === r.id ? undefined : r.id)}
+                      onKeyDown={(e) => {
+                        if (e.key === 'Enter' || e.key === ' ') {
+                          e.preventDefault();
+                          setOpen(open === r.id ? undefined : r.id);
+                        }
+                      }}
+                    >
+                      <td class="mono">{fmtTime(r.time)}</td>
+                      <td data-testid="log-client" title={r.userAgent}>
+                        {r.client ?? <span class="muted">unknown</span>}
+                        <span class="muted small"> · {r.clientFormat}{r.stream ? ' · stream' : ''}</span>
+                      </td>
+                      <td data-testid="log-route">
+                        {routeLabel(r)}
+                        {r.locality && <span class="pill">{r.locality}</span>}
+                        {r.tier && <span class="pill">{r.tier}</span>}
+                      </td>
+                      <td data-testid="log-cache" class={r.cache.startsWith('hit') ? 'ok-text' : ''}>
+                        {rowCacheLabel(r)}
+                      </td>
+                      <td class="small one-line" title={r.fallbackFrom.join('\n')}>
+                        {r.fallbackFrom.length ? `after ${r.fallbackFrom.length} failed: ${r.fallbackFrom.join('; ')}` : ''}
+                      </td>
+                      <td class="right mono">{fmtMs(r.latencyMs)}</td>
+                      <td class="right mono">{tokensLabel(r)}</td>
+                      <td class="right status-cell" title={r.error}>
+                        <span class={`status ${r.status >= 400 ? 'bad' : 'good'}`}>{r.status}</span>
+                        {r.error && (
+                          <span class="error-text small one-line" data-testid="log-error">
+                            {r.error}
+                          </span>
+                        )}
+                      </td>
+                      {showPrompts && <td class="small one-line prompt">{r.prompt ?? ''}</td>}
+                    </tr>
+                    {open === r.id && (
+                      <tr class="details-row">
+                        <td colSpan={showPrompts ? 9 : 8}>
+                          <LogDetails row={r} onClose={() => setOpen(undefined)} />
+                        </td>
+                      </tr>
+                    )}
+                  </Fragment>
                 ))}
               </tbody>
             </table>

@@ -24,7 +24,7 @@ describe('Ollama adapter', () => {
     fake.reply({});
   });
 
-  it('answers a chat and maps options, keep_alive, json mode and images', async () => {
+  it('answers a chat and maps options (sampling knobs included), keep_alive, json mode and images', async () => {
     fake.reply({ text: 'Hi!', promptEvalCount: 12, evalCount: 2 });
     const r = await p.chat(
       request({
@@ -35,6 +35,11 @@ describe('Ollama adapter', () => {
         stop: ['###'],
         seed: 42,
         maxTokens: 64,
+        topK: 40,
+        minP: 0.05,
+        repeatPenalty: 1.1,
+        frequencyPenalty: 0.2,
+        presencePenalty: 0.3,
         responseFormat: { type: 'json_object' },
         messages: [
           { role: 'user', content: [{ type: 'text', text: 'What is this?' }, { type: 'image', url: 'data:image/png;base64,QUJD' }, { type: 'image', mediaType: 'image/jpeg', data: 'REVG' }] },
@@ -51,7 +56,8 @@ describe('Ollama adapter', () => {
         { role: 'user', content: 'What is this?', images: ['QUJD', 'REVG'] },
       ],
       format: 'json',
-      options: { temperature: 0.3, top_p: 0.8, stop: ['###'], seed: 42, num_predict: 64 },
+      // Ollama's option names: docs/api.md "Generate request (With options)".
+      options: { temperature: 0.3, top_p: 0.8, top_k: 40, min_p: 0.05, repeat_penalty: 1.1, frequency_penalty: 0.2, presence_penalty: 0.3, stop: ['###'], seed: 42, num_predict: 64 },
       keep_alive: '10m',
       stream: false,
     });

@@ -120,6 +120,8 @@ export interface AliasView {
   tiered: boolean;
   /** All targets in order, with whether the current mode allows each. */
   targets: { label: string; locality: 'local' | 'cloud'; allowed: boolean }[];
+  /** The alias's own targets as saved (for a tiered alias, `targets` lists the tier targets first). */
+  ownTargets?: string[];
 }
 
 export type TierName = 'SIMPLE' | 'MEDIUM' | 'COMPLEX' | 'REASONING';

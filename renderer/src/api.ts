@@ -43,6 +43,8 @@ export class ApiError extends Error {
   constructor(
     message: string,
     readonly status: number,
+    /** The request field the gateway named (`targets.1`, `modelMap.0.alias`), for errors shown beside it. */
+    readonly param?: string,
   ) {
     super(message);
   }
@@ -57,16 +59,18 @@ async function errorFrom(res: Response): Promise<ApiError> {
     /* body unreadable: fall through to the status line */
   }
   let message = '';
+  let param: string | undefined;
   try {
-    const body = JSON.parse(text) as { error?: string | { message?: string }; message?: string };
+    const body = JSON.parse(text) as { error?: string | { message?: string; param?: string | null }; message?: string };
     message = typeof body.error === 'string' ? body.error : (body.error?.message ?? body.message ?? '');
+    if (typeof body.error === 'object' && typeof body.error.param === 'string') param = body.error.param;
   } catch {
     message = text.slice(0, 300);
   }
   if (res.status === 401 || res.status === 403) {
     message = `The gateway refused the admin token (${res.status}${message ? `: ${message}` : ''}). Reopen the window from the tray or the URL that \`lynkr start\` prints.`;
   }
-  return new ApiError(message || `${res.status} ${res.statusText}`, res.status);
+  return new ApiError(message || `${res.status} ${res.statusText}`, res.status, param);
 }
 
 /** Requests without their own signal (everything but streams) give up after this long, so polls never pile up

@@ -80,10 +80,14 @@ export function routingRoutes(live: RoutingLive): RouteRegistrar {
 }
 
 function registerAliasRoutes(router: Router, deps: AdminDeps): void {
-  const viewOf = (name: string): AliasView | undefined => aliasViews(deps.settings.get(), deps.providers).find((a) => a.name === name);
+  const views = (): AliasView[] => {
+    const s = deps.settings.get();
+    return aliasViews(s, deps.providers).map((v) => ({ ...v, ownTargets: findAlias(s, v.name)?.targets ?? [] }));
+  };
+  const viewOf = (name: string): AliasView | undefined => views().find((a) => a.name === name);
 
   router.get('/aliases', (_req, res) => {
-    res.json(aliasViews(deps.settings.get(), deps.providers) satisfies AliasView[]);
+    res.json(views());
   });
 
   // Creates or edits an alias. A new alias's name is checked; an existing one keeps the name it has.

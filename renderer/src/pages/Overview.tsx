@@ -3,16 +3,11 @@ import { useEffect, useMemo } from 'preact/hooks';
 import { api } from '../api.js';
 import { Chart } from '../components/Chart.js';
 import { OllamaCard } from '../components/OllamaCard.js';
-import { Busy, Card, CopyField, Dot, ErrorBox, Loading } from '../components/ui.js';
+import { ModeSwitch } from '../components/routing/ModeSwitch.js';
+import { Card, CopyField, Dot, ErrorBox, Loading } from '../components/ui.js';
 import { fmtAgo, fmtInt, fmtMs, fmtPct, fmtTime, fmtUptime } from '../format.js';
 import { type Polled, useAction, usePoll } from '../hooks.js';
-import type { Mode, ProviderView, StatusResponse, TrafficSeries } from '../types.js';
-
-const modes: { id: Mode; label: string; hint: string }[] = [
-  { id: 'local', label: 'Local', hint: 'Only local providers (Ollama, LAN servers)' },
-  { id: 'cloud', label: 'Cloud', hint: 'Only cloud providers' },
-  { id: 'auto', label: 'Auto', hint: 'Local first, cloud as fallback' },
-];
+import type { ProviderView, StatusResponse, TrafficSeries } from '../types.js';
 
 /** Marks the first render with real data, for the ≤ 1 s first-render budget (read by the browser test). */
 function markFirstRender(): void {
@@ -24,10 +19,6 @@ export function OverviewPage(props: { status: Polled<StatusResponse> }) {
   useEffect(() => {
     if (s) markFirstRender();
   }, [s]);
-  const setMode = useAction(async (mode: Mode) => {
-    await api<{ mode: Mode }>('/mode', 'PUT', { mode });
-    await reload();
-  });
 
   if (!s) return error ? <ErrorBox title="Cannot load the gateway status" error={error} /> : <Loading what="status" />;
   return (
@@ -56,31 +47,7 @@ export function OverviewPage(props: { status: Polled<StatusResponse> }) {
           </div>
         </Card>
         <Card title="Mode">
-          <div class="segmented" role="radiogroup" aria-label="Routing mode" data-testid="mode-switch">
-            {modes.map((m) => (
-              <button
-                key={m.id}
-                type="button"
-                role="radio"
-                aria-checked={s.mode === m.id}
-                class={s.mode === m.id ? 'on' : ''}
-                title={m.hint}
-                disabled={setMode.busy}
-                onClick={() => void setMode.run(m.id)}
-              >
-                {m.label}
-              </button>
-            ))}
-          </div>
-          <p class="muted small">{modes.find((m) => m.id === s.mode)?.hint}. Streams in flight keep their route.</p>
-          {s.pinned.mode && (
-            <p class="small" data-testid="mode-pinned">
-              <code>{s.pinned.mode}</code> sets the mode each time the gateway starts, so a switch here lasts until the next restart. Unset it to
-              keep your choice.
-            </p>
-          )}
-          {setMode.busy && <Busy label="Switching mode…" />}
-          <ErrorBox title="Mode not changed" error={setMode.error} />
+          <ModeSwitch mode={s.mode} pinnedBy={s.pinned.mode} onChanged={reload} />
         </Card>
       </div>
       <Traffic />

@@ -80,11 +80,12 @@ describe('npm start: desktop or headless', () => {
   });
 
   it('says why it falls back to headless, and opens a browser only with a display', () => {
-    expect(decideLaunch(facts({ electronPath: undefined, electronError: 'Electron failed to install correctly', env: { ELECTRON_SKIP_BINARY_DOWNLOAD: '1' } }))).toEqual({
-      kind: 'headless', reason: 'Electron binary not installed (ELECTRON_SKIP_BINARY_DOWNLOAD)', openBrowser: false,
+    // In our own words (launch.test.ts has the cases), never Electron's "delete node_modules/electron and try again".
+    expect(decideLaunch(facts({ electronPath: undefined, electronError: 'Electron failed to install correctly', env: { ELECTRON_SKIP_BINARY_DOWNLOAD: '1' } }))).toMatchObject({
+      kind: 'headless', reason: expect.stringContaining('ELECTRON_SKIP_BINARY_DOWNLOAD is set'), openBrowser: false,
     });
-    expect(decideLaunch(facts({ electronPath: undefined, electronError: 'Electron failed to install correctly' }))).toEqual({
-      kind: 'headless', reason: 'Electron binary not installed (Electron failed to install correctly)', openBrowser: true,
+    expect(decideLaunch(facts({ electronPath: undefined, electronError: 'Electron failed to install correctly' }))).toMatchObject({
+      kind: 'headless', reason: expect.stringContaining('Electron binary, which is missing'), openBrowser: true,
     });
     expect(decideLaunch(facts({ electronExists: false })).kind).toBe('headless');
     expect(decideLaunch(facts({ env: {} }))).toEqual({ kind: 'headless', reason: 'no display (DISPLAY and WAYLAND_DISPLAY are unset)', openBrowser: false });

@@ -174,11 +174,8 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('the window in Chromiu
     expect(openai.count('/chat/completions')).toBe(upstreamCalls); // answered from the cache
     await expect.poll(async () => Number((await hits.textContent())?.replace(/,/g, '')), { timeout: 6000 }).toBe(hitsBefore + 1);
     await expect.poll(async () => Number(await page.textContent('[data-testid="cache-entries"]')), { timeout: 6000 }).toBeGreaterThan(0);
-    await screenshot('cache');
 
-    // The threshold slider saves on release; Clear empties the cache and says how much it removed.
-    await page.locator('[data-testid="threshold"]').fill('0.85');
-    await expect.poll(async () => ((await (await gw.admin('/admin/cache/stats')).json()) as { threshold: number }).threshold).toBe(0.85);
+    // Clear empties the cache and says how much it removed. (The settings, threshold and screenshot: ui-pages.test.ts.)
     const entries = Number(await page.textContent('[data-testid="cache-entries"]'));
     await page.click('[data-testid="cache-clear"]');
     await expect(page.locator('.ok-text:has-text("Removed")').textContent()).resolves.toBe(`Removed ${entries} entries.`);
@@ -186,7 +183,6 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('the window in Chromiu
 
     await show('logs');
     await expect.poll(() => page.locator('[data-testid="log-cache"]').first().textContent()).toBe('hit (exact)');
-    await screenshot('logs');
   });
 
   it('adds a provider and tests its connection: the models list, then the exact error for a closed port', async () => {
@@ -259,11 +255,11 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('the window in Chromiu
     expect(String(entry.name).toLowerCase().startsWith('ollama')).toBe(false);
     await page.click('[data-testid="librechat-yaml-copy"]');
     await expect.poll(() => readClipboard()).toBe(yamlText);
-    expect(await page.textContent('[data-testid="compose-override"]')).toContain('host.docker.internal:host-gateway');
+    // The compose override appears only with Docker allowed (ui-pages.test.ts).
+    expect(await page.locator('[data-testid="compose-override"]').count()).toBe(0);
 
     await chat('Hello from LibreChat', { userAgent: 'LibreChat/0.8.0 (node)' });
     await page.waitForSelector('[data-testid="librechat-seen"] .dot.ok', { timeout: 6000 });
-    await screenshot('librechat');
   });
 
   it('shows routing with the mode applied, and Overview charts with traffic', async () => {
@@ -279,7 +275,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('the window in Chromiu
 
     // Reorder: saved through PUT /admin/aliases/:name where the gateway has it, else the page says it is read-only.
     await fast.locator('button[aria-label="Move ollama/qwen2.5-coder:7b down"]').click();
-    await fast.locator('button:has-text("Save order")').click();
+    await fast.locator('button:text-is("Save")').click();
     await expect
       .poll(async () => {
         if (await page.locator('.warning:has-text("read-only")').isVisible()) return 'read-only';

@@ -20,6 +20,8 @@ export function AliasCard(props: { alias: AliasView; models: ProviderModels[] | 
   const builtIn = a.name === 'auto';
   const [d, setD] = useState<Draft>(() => draftOf(a));
   const [adding, setAdding] = useState('');
+  // Remounts the picker after an add, so it is back on its menu rather than the typed field.
+  const [pickerKey, setPickerKey] = useState(0);
   const [confirmDelete, setConfirmDelete] = useState(false);
   useEffect(() => setD(draftOf(a)), [a]);
   const original = draftOf(a);
@@ -47,6 +49,7 @@ export function AliasCard(props: { alias: AliasView; models: ProviderModels[] | 
     if (!adding || d.targets.includes(adding)) return;
     set({ targets: [...d.targets, adding] });
     setAdding('');
+    setPickerKey((k) => k + 1);
   };
 
   return (
@@ -102,7 +105,7 @@ export function AliasCard(props: { alias: AliasView; models: ProviderModels[] | 
         {d.targets.length === 0 && <p class="muted small">No targets: requests for {a.name} get 503 until one is added.</p>}
       </ol>
       <div class="row add-target">
-        <TargetPicker models={props.models} value={adding} onChange={setAdding} ariaLabel={`Add a target to ${a.name}`} testId={`add-target-${a.name}`} />
+        <TargetPicker key={pickerKey} models={props.models} value={adding} onChange={setAdding} ariaLabel={`Add a target to ${a.name}`} testId={`add-target-${a.name}`} />
         <button type="button" class="btn small" disabled={!adding || d.targets.includes(adding)} onClick={add}>
           Add target
         </button>
@@ -112,7 +115,7 @@ export function AliasCard(props: { alias: AliasView; models: ProviderModels[] | 
               <button type="button" class="btn primary small" disabled={save.busy} onClick={() => void save.run()}>
                 Save
               </button>
-              <button type="button" class="btn small" onClick={() => (setD(original), save.clear())}>
+              <button type="button" class="btn small" onClick={() => (setD(original), save.clear(), setPickerKey((k) => k + 1))}>
                 Undo
               </button>
             </>

@@ -89,8 +89,9 @@ export function TargetPicker(props: {
   ariaLabel: string;
 }) {
   const listed = new Set((props.models ?? []).flatMap((p) => p.models.map((m) => `${p.provider}/${m}`)));
-  const typed = props.value !== '' && !listed.has(props.value);
-  const [typing, setTyping] = useState(typed);
+  // Typed by hand: chosen from the menu, or a value no provider lists (once the lists have loaded).
+  const typed = props.models !== undefined && props.value !== '' && !listed.has(props.value);
+  const [typing, setTyping] = useState(false);
   return (
     <span class="target-picker">
       <select

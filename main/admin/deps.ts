@@ -9,7 +9,7 @@ import type { BreakerView, CacheStats, OllamaStatus, PullProgress, TrafficSeries
 export interface SettingsStore {
   get(): Settings;
   /** Applies `mutate` to a copy, validates, persists, then notifies listeners. Throws a 400 GatewayError if invalid. */
-  update(mutate: (draft: Settings) => void): Settings;
+  update(mutate: (draft: Settings) => void, opts?: { persist?: boolean }): Settings;
   onChange(listener: (next: Settings, prev: Settings) => void): () => void;
 }
 
@@ -67,4 +67,8 @@ export interface AdminDeps {
   warnings: () => string[];
   /** Setting path → the env variable or CLI flag that set it at start (StatusResponse.pinned). */
   pinned: Readonly<Record<string, string>>;
+  /** Whether each local provider answered just now, and what it serves (ModelCatalog probes, cached for seconds). */
+  probeLocal?: () => Promise<{ id: string; kind: string; reachable: boolean; models: string[]; error?: string }[]>;
+  /** Who chose the Ollama model of the default aliases (routing/installed-model.ts). */
+  ollamaModelChosenBy?: () => 'user' | 'installed' | 'default';
 }

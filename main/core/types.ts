@@ -152,6 +152,8 @@ export interface ModelInfo {
   family?: string;
   /** 'embedding' for models that only embed (never listed or routed as chat models); chat when unknown. */
   kind?: 'chat' | 'embedding';
+  /** What the model can do, where the provider says (Ollama's /api/show: "completion", "tools", "thinking"…). */
+  capabilities?: string[];
 }
 
 export interface EmbedRequest {

@@ -7,6 +7,7 @@ import type { CallContext, FittedRequest, Locality, Provider } from '../core/pro
 import type { ChatResponse, EmbedRequest, EmbedResult, ModelInfo, ProviderRequest, StreamChunk, StreamEvent } from '../core/types.js';
 import { HttpUpstream, parseJsonBody, protocolError, transportError, withDeadline, type HttpTimeouts, type UpstreamIdentity } from './http.js';
 import { canonicalModel, modelKind, OllamaFactsCache } from './ollama-capabilities.js';
+import { withStartHint } from '../ollama/not-running.js';
 import { fitToModel } from './ollama-fit.js';
 import { createdOf, finishOf, fromOllamaChatResponse, newId, toOllamaChatRequest } from './ollama-wire.js';
 import { applyTextToolCalls, holdBackTextToolCalls } from './text-tool-calls.js';
@@ -63,7 +64,7 @@ function ollamaError(err: unknown, who: UpstreamIdentity, why: Parameters<typeof
       return new GatewayError({ kind: 'upstream_http', status: 502, provider: who.provider, message: `${who.provider} reported an error: ${err.message}`, cause: err });
     }
   }
-  return transportError(err, who, why);
+  return withStartHint(transportError(err, who, why), who.endpoint);
 }
 
 /** /api/show reads a manifest and the model's metadata: quick, unless Ollama is in trouble. */
@@ -213,7 +214,9 @@ export class OllamaProvider implements Provider {
     return Promise.all(
       r.models.map(async (m) => {
         const family = m.details?.family;
-        return { id: m.name, sizeBytes: m.size, family, kind: modelKind(m.name, await this.facts.get(m.name), family) };
+        const facts = await this.facts.get(m.name);
+        const capabilities = facts.capabilities && [...facts.capabilities];
+        return { id: m.name, sizeBytes: m.size, family, kind: modelKind(m.name, facts, family), ...(capabilities ? { capabilities } : {}) };
       }),
     );
   }

@@ -1,5 +1,6 @@
 // From the client's model name to an ordered list of candidate `provider/model` labels (before the mode filter):
-// (a) alias → (b) modelMap glob → (c) `provider/model` → (d) bare model a provider lists → (e) empty → default.
+// (a) alias → (b) modelMap glob → (c) `provider/model` → (d) bare model exactly one provider serves → (e) empty →
+// default.
 import { GatewayError } from '../core/errors.js';
 import type { Settings } from '../settings/schema.js';
 import { concreteModels, effectiveAliases, findAlias, findModelName, splitTarget, type DiscoveredModels, type EffectiveAlias } from './catalog.js';
@@ -34,18 +35,43 @@ function enabledProvider(settings: Settings, id: string) {
   return settings.providers.find((p) => p.id === id && p.enabled);
 }
 
-/** (c) and (d): a concrete model, or undefined. */
+/**
+ * The models a provider is known to serve without asking it: its configured list, the models the routes name
+ * for it (alias targets, tiers), and for Ollama the chat and embedding models of the settings (OLLAMA_MODEL,
+ * OLLAMA_EMBEDDINGS_MODEL). So `OLLAMA_MODEL`'s name reaches Ollama even while Ollama is down, and the client
+ * hears that Ollama is down rather than that the name is unknown.
+ */
+function configuredModels(settings: Settings, p: Settings['providers'][number]): string[] {
+  const named = [...Object.values(settings.aliases).flatMap((a) => a.targets), ...Object.values(settings.tiers)]
+    .map((label) => (label ? splitTarget(label) : undefined))
+    .filter((t): t is [string, string] => t !== undefined && t[0] === p.id)
+    .map((t) => t[1]);
+  const ollama = p.kind === 'ollama' && p.id === 'ollama' ? [settings.ollama.model, settings.ollama.embeddingsModel] : [];
+  return [...p.models, ...named, ...ollama];
+}
+
+function ambiguous(name: string, labels: string[]): GatewayError {
+  return new GatewayError({
+    kind: 'invalid_request',
+    status: 400,
+    code: 'model_ambiguous',
+    param: 'model',
+    message: `The model '${name}' is served by several providers: ${labels.join(', ')}. Ask for one of them by that full name.`,
+  });
+}
+
+/** (c) and (d): a concrete model, or undefined. A bare name must name one provider's model; several are a 400. */
 function resolveConcrete(name: string, settings: Settings, discovered: DiscoveredModels): string[] | undefined {
   const split = splitTarget(name);
   if (split && enabledProvider(settings, split[0])) return [name];
-  // Several providers serving the same model become a fallback chain in settings order. Each label names the
-  // model as its provider lists it (a bare `qwen2.5-coder` is Ollama's `qwen2.5-coder:latest`).
+  // Each label names the model as its provider lists it (a bare `qwen2.5-coder` is Ollama's `qwen2.5-coder:latest`).
   const labels: string[] = [];
   for (const p of settings.providers) {
     if (!p.enabled) continue;
-    const model = findModelName(p.kind, p.models, name) ?? findModelName(p.kind, discovered.get(p.id) ?? [], name);
+    const model = findModelName(p.kind, configuredModels(settings, p), name) ?? findModelName(p.kind, discovered.get(p.id) ?? [], name);
     if (model !== undefined) labels.push(`${p.id}/${model}`);
   }
+  if (labels.length > 1) throw ambiguous(name, labels);
   return labels.length > 0 ? labels : undefined;
 }
 

@@ -30,6 +30,17 @@ export interface EmbeddingsDeps {
   settings: () => Settings;
 }
 
+/**
+ * The embedding model for a request that names none: never the default chat model. Ollama's embedding model
+ * (`ollama.embeddingsModel`, OLLAMA_EMBEDDINGS_MODEL, which the README documents for /v1/embeddings) when the ollama
+ * provider is on; else the semantic cache's OpenAI embedder, when one is configured.
+ */
+export function defaultEmbeddingModel(s: Settings): string | undefined {
+  if (s.providers.some((p) => p.id === 'ollama' && p.kind === 'ollama' && p.enabled)) return `ollama/${s.ollama.embeddingsModel}`;
+  const { embedder, embedderProvider, embedderModel } = s.cache.semantic;
+  return embedder === 'openai' && embedderProvider && embedderModel ? `${embedderProvider}/${embedderModel}` : undefined;
+}
+
 export function embeddingsHandler(deps: EmbeddingsDeps) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const receivedAt = Date.now();
@@ -44,10 +55,14 @@ export function embeddingsHandler(deps: EmbeddingsDeps) {
       json = await readJsonBody(req, deps.settings().server.bodyLimitBytes);
       const body = validateBody(embeddingsSchema, json);
       const input = typeof body.input === 'string' ? [body.input] : body.input;
-      plan = deps.router.plan({ model: body.model ?? '', messages: [], stream: false });
+      const model = body.model?.trim() || defaultEmbeddingModel(deps.settings());
+      if (!model) {
+        throw new GatewayError({ kind: 'invalid_request', status: 400, param: 'model', message: 'model is required: no embedding model is configured (OLLAMA_EMBEDDINGS_MODEL needs the ollama provider)' });
+      }
+      plan = deps.router.plan({ model, messages: [], stream: false });
       plan.targets = plan.targets.filter((t) => t.provider.embed);
       if (!plan.targets.length) {
-        throw new GatewayError({ kind: 'invalid_request', status: 400, param: 'model', message: `no provider for model "${body.model}" can create embeddings` });
+        throw new GatewayError({ kind: 'invalid_request', status: 400, param: 'model', message: `no provider for model "${model}" can create embeddings` });
       }
       const signal = AbortSignal.timeout(deps.settings().server.upstreamTimeoutMs);
       const { value, target } = await attemptTargets(

@@ -21,27 +21,35 @@ interface ModelEntry {
 }
 
 /**
+ * Models a provider lists without saying what they are (OpenAI-style /models has no kind) that are not chat models:
+ * embeddings, speech, transcription, images, moderation, rerankers.
+ */
+const NOT_CHAT = /embed|whisper|(^|[^a-z])tts|transcribe|dall-e|gpt-image|moderation|rerank/i;
+
+/**
  * The chat models a client's menu should offer: aliases first (with descriptions), then every concrete
- * `provider/model` of enabled providers. Models a provider reports as embedding-only are left out (a chat menu
- * that offers them only earns errors); when a provider does not say, nothing is left out.
+ * `provider/model` of enabled providers: configured ones, then what each provider lists (a provider added in the
+ * window shows its models here as soon as it answers). Embedding-only models are left out: those a provider
+ * reports as such (ModelInfo.kind), and those of a cloud catalogue whose names say so.
  */
 export async function chatModels(settings: Settings, catalog: ModelCatalog): Promise<ChatModelEntry[]> {
   const aliases: ChatModelEntry[] = effectiveAliases(settings).map((a) => ({ id: a.name, ownedBy: 'lynkr', description: a.description }));
-  // Only local providers are asked what they have: a cloud catalogue (hundreds of models) would drown the menu.
-  const probes = await catalog.probeAll({ localOnly: true });
+  const probes = await catalog.probeAll();
   // Names compared as the provider compares them: Ollama's `llama3.2` and `llama3.2:latest` are one model.
   const key = (provider: string, kind: string, model: string): string => `${provider}/${canonicalModelName(kind, model)}`;
   const embedding = new Set(probes.flatMap((p) => p.embeddingModels.map((m) => key(p.id, p.kind, m))));
   const seen = new Set(aliases.map((a) => a.id));
   const concrete: ChatModelEntry[] = [];
-  const add = (provider: string, kind: string, model: string): void => {
+  const add = (provider: string, kind: string, model: string, saysKind: boolean): void => {
     const k = key(provider, kind, model);
-    if (seen.has(k) || embedding.has(k)) return;
+    if (seen.has(k) || embedding.has(k) || (!saysKind && NOT_CHAT.test(model))) return;
     seen.add(k);
     concrete.push({ id: `${provider}/${model}`, ownedBy: provider });
   };
-  for (const p of settings.providers) if (p.enabled) for (const m of p.models) add(p.id, p.kind, m);
-  for (const probe of probes) for (const m of probe.models) add(probe.id, probe.kind, m);
+  for (const p of settings.providers) if (p.enabled) for (const m of p.models) add(p.id, p.kind, m, true);
+  // Ollama says which models only embed. A local server lists what the user loaded, left as it is; a cloud
+  // catalogue (OpenAI's /models) mixes in embeddings, speech and images, told apart by name.
+  for (const probe of probes) for (const m of probe.models) add(probe.id, probe.kind, m, probe.locality === 'local');
   return [...aliases, ...concrete];
 }
 

@@ -20,9 +20,19 @@ const ADDRESS = new RegExp(
   'gi',
 );
 
-/** The message with upstream URLs, hosts and ports replaced by `[address]`. */
+/**
+ * Ollama's default address stays: it is the same on every machine (it says nothing about the user's network), and it
+ * is where the user must start Ollama ("Ollama is not running at http://localhost:11434"). Other addresses go.
+ */
+const OLLAMA_DEFAULT_URL = 'http://localhost:11434';
+
+/** The message with upstream URLs, hosts and ports replaced by `[address]` (Ollama's default address kept). */
 export function hideAddresses(message: string): string {
-  return message.replace(BRACKETED_URL, '').replace(ANY_URL, '[address]').replace(ADDRESS, '[address]');
+  return message
+    .replace(BRACKETED_URL, '')
+    .split(OLLAMA_DEFAULT_URL)
+    .map((part) => part.replace(ANY_URL, '[address]').replace(ADDRESS, '[address]'))
+    .join(OLLAMA_DEFAULT_URL);
 }
 
 /**

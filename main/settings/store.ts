@@ -30,7 +30,8 @@ export function createSettingsStore(dataDir: string, initial: Settings, opts: Se
 
   return {
     get: () => current,
-    update(mutate) {
+    // `persist: false`: a choice the gateway makes for the user (installed-model.ts) stays out of the file.
+    update(mutate, updateOpts) {
       const draft = clone(current);
       mutate(draft);
       const parsed = settingsSchema.safeParse(draft);
@@ -42,7 +43,7 @@ export function createSettingsStore(dataDir: string, initial: Settings, opts: Se
       }
       const prev = current;
       const next = parsed.data;
-      if (opts.persist) {
+      if (opts.persist && updateOpts?.persist !== false) {
         try {
           save(prev, next);
         } catch (err) {

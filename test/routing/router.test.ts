@@ -85,28 +85,14 @@ describe('model resolution', () => {
     expect(() => router.plan(req('gpt-secret-cloud-list'))).toThrow(/does not exist/);
   });
 
-  it('changes its version when discovery changes what plan() can resolve, and only then', async () => {
-    const { router } = setup(typicalSettings(), { ollama: ['phi4:14b'] });
-    const v0 = router.version();
-    router.setDiscoveredModels('ollama', ['llama3.2:3b']);
-    const v1 = router.version();
-    expect(v1).not.toBe(v0);
-    router.setDiscoveredModels('ollama', ['llama3.2:3b']);
-    expect(router.version()).toBe(v1);
-    await router.refreshDiscoveredModels();
-    const v2 = router.version();
-    expect(v2).not.toBe(v1);
-    await router.refreshDiscoveredModels();
-    expect(router.version()).toBe(v2);
-    router.plan(req('phi4:14b'));
-    expect(router.version()).toBe(v2);
-  });
-
-  it('turns a bare model served by several providers into a fallback chain in settings order', () => {
+  it('answers a bare model served by several providers with 400 model_ambiguous naming each candidate', () => {
     const s = typicalSettings();
     s.providers = [...(s.providers ?? []), { id: 'lmstudio', kind: 'lmstudio', models: ['qwen2.5-coder:7b'] }];
     const { router } = setup(s);
-    expect(labels(router, 'qwen2.5-coder:7b')).toEqual(['ollama/qwen2.5-coder:7b', 'lmstudio/qwen2.5-coder:7b']);
+    const err = thrown(() => router.plan(req('qwen2.5-coder:7b')));
+    expect([err.status, err.code, err.param]).toEqual([400, 'model_ambiguous', 'model']);
+    expect(err.message).toContain('ollama/qwen2.5-coder:7b, lmstudio/qwen2.5-coder:7b');
+    expect(labels(router, 'lmstudio/qwen2.5-coder:7b')).toEqual(['lmstudio/qwen2.5-coder:7b']);
   });
 
   it('resolves a bare Ollama name to its :latest tag and back, as Ollama does, naming the model as Ollama lists it', () => {
@@ -129,7 +115,7 @@ describe('model resolution', () => {
     expect(() => router.plan(req('qwen2.5-coder'))).toThrow(/does not exist/);
     router.setDiscoveredModels('ollama', ['qwen2.5-coder:latest']);
     expect(labels(router, 'qwen2.5-coder')).toEqual(['ollama/qwen2.5-coder:latest']);
-    expect(labels(router, 'qwen2.5-coder:latest')).toEqual(['ollama/qwen2.5-coder:latest', 'lmstudio/qwen2.5-coder:latest']);
+    expect(() => router.plan(req('qwen2.5-coder:latest'))).toThrow(/served by several providers: ollama\/qwen2.5-coder:latest, lmstudio\/qwen2.5-coder:latest/);
   });
 
   it('uses the default model when the request names none', () => {

@@ -7,6 +7,7 @@ import { scrub } from '../../observability/secrets.js';
 import type { AdminDeps } from '../deps.js';
 import { maskKey, maskUrlCredentials } from '../../core/keys.js';
 import { parseBody } from '../validate.js';
+import { providerHealth, reachabilityById, type Reachability } from '../../routing/health.js';
 
 const providerInput = z.object({
   id: z.string(),
@@ -33,9 +34,11 @@ function scrubbedBreaker(view: BreakerView): BreakerView {
   return view.lastError ? { ...view, lastError: scrub(view.lastError) } : view;
 }
 
-export function providerViews(deps: AdminDeps): ProviderView[] {
+/** `reach`: what probes found (local providers); the health of a provider not probed comes from its breaker. */
+export function providerViews(deps: AdminDeps, reach?: ReadonlyMap<string, Reachability>): ProviderView[] {
   return deps.settings.get().providers.map((p) => {
     const live = deps.providers.get(p.id);
+    const breaker = scrubbedBreaker(deps.breakers.view(p.id));
     return {
       id: p.id,
       kind: p.kind,
@@ -49,7 +52,8 @@ export function providerViews(deps: AdminDeps): ProviderView[] {
       region: p.region,
       apiVersion: p.apiVersion,
       deployment: p.deployment,
-      breaker: scrubbedBreaker(deps.breakers.view(p.id)),
+      breaker,
+      health: providerHealth(p.enabled, breaker, reach?.get(p.id)),
       setAtStart: setAtStart(deps.pinned, p.id),
     };
   });
@@ -58,8 +62,8 @@ export function providerViews(deps: AdminDeps): ProviderView[] {
 const notFound = (id: string): GatewayError => new GatewayError({ kind: 'not_found', status: 404, message: `no provider "${id}"` });
 
 export function registerProviderRoutes(router: Router, deps: AdminDeps): void {
-  router.get('/providers', (_req, res) => {
-    res.json(providerViews(deps));
+  router.get('/providers', async (_req, res) => {
+    res.json(providerViews(deps, reachabilityById((await deps.probeLocal?.()) ?? [])));
   });
 
   router.post('/providers', (req, res) => {

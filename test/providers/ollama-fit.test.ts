@@ -219,3 +219,18 @@ describe('a failed /api/show', () => {
     expect(fake.count('/api/show') - before).toBe(1);
   });
 });
+
+describe('a model that changed under the gateway', () => {
+  it('Ollama’s own "does not support" 400 reaches the client, and the next request looks the model up again', async () => {
+    expect((await anthropic('qwen3:8b', { thinking: { type: 'enabled', budget_tokens: 2048 } })).status).toBe(200); // thinking known
+    fake.setModel('qwen3:8b', { capabilities: ['completion', 'tools'] }); // re-pulled as a build without thinking
+    const shows = fake.count('/api/show');
+    const r = await anthropic('qwen3:8b', { thinking: { type: 'enabled', budget_tokens: 2048 } });
+    expect(r.status).toBe(400);
+    expect(r.json.error.message).toContain('"qwen3:8b" does not support thinking');
+    const again = await anthropic('qwen3:8b', { thinking: { type: 'enabled', budget_tokens: 2048 } });
+    expect(again.status).toBe(200);
+    expect(again.headers.get('x-lynkr-dropped')).toBe('think');
+    expect(fake.count('/api/show')).toBe(shows + 1);
+  });
+});

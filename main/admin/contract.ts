@@ -231,7 +231,7 @@ export interface ModeResponse {
 }
 
 /** What the semantic cache can embed with: the settings' `cache.semantic.embedder` plus a model or provider. */
-export type EmbedderKind = 'builtin' | 'ollama' | 'openai';
+export type EmbedderKind = 'auto' | 'builtin' | 'ollama' | 'openai';
 
 export interface EmbedderChoice {
   embedder: EmbedderKind;

@@ -37,6 +37,8 @@ beforeAll(async () => {
       { id: 'openai', kind: 'openai', baseUrl: cloud.url, apiKey: 'sk-cache-settings-0123456789', models: ['gpt-4o-mini'] },
     ],
     mode: 'auto',
+    // Chosen explicitly: the default may pick an installed Ollama embedding model (auto).
+    cache: { semantic: { embedder: 'builtin' } },
   });
 });
 afterAll(async () => {
@@ -57,7 +59,8 @@ describe('cache settings', () => {
   it('lists built-in, the installed Ollama embedding model, nomic-embed-text to pull, and the OpenAI provider', async () => {
     const view = (await (await gw.admin('/admin/cache/settings')).json()) as CacheSettingsView;
     expect(view).toMatchObject({ exactEnabled: true, exactPolicy: 'deterministic', semanticEnabled: false, embedder: { embedder: 'builtin' } });
-    expect(view.options.map((o) => [o.embedder, o.model, o.provider, o.installed])).toEqual([
+    // `auto` is offered where the settings take it.
+    expect(view.options.filter((o) => o.embedder !== 'auto').map((o) => [o.embedder, o.model, o.provider, o.installed])).toEqual([
       ['builtin', undefined, undefined, true],
       ['ollama', 'all-minilm', 'ollama', true],
       ['ollama', 'nomic-embed-text', 'ollama', false],

@@ -4,7 +4,7 @@
 import type { Router } from 'express';
 import { z } from 'zod';
 import { GatewayError } from '../../core/errors.js';
-import type { Settings } from '../../settings/schema.js';
+import { settingsSchema, type Settings } from '../../settings/schema.js';
 import type { CacheSettingsView, CacheStats, EmbedderChoice, EmbedderOption } from '../contract.js';
 import type { AdminDeps } from '../deps.js';
 import { parseBody } from '../validate.js';
@@ -15,7 +15,7 @@ const settingsBody = z
   .object({
     semanticEnabled: z.boolean().optional(),
     exactPolicy: z.enum(['deterministic', 'always', 'off']).optional(),
-    embedder: z.enum(['builtin', 'ollama', 'openai']).optional(),
+    embedder: z.enum(['auto', 'builtin', 'ollama', 'openai']).optional(),
     embedderModel: z.string().trim().min(1).max(200).nullable().optional(),
     embedderProvider: z.string().trim().min(1).max(200).nullable().optional(),
   })
@@ -28,6 +28,9 @@ const LIST_TIMEOUT_MS = 3_000;
 
 const bareName = (model: string): string => model.replace(/:latest$/, '');
 
+/** Whether the settings take `cache.semantic.embedder: auto` (an installed Ollama embedding model, else built-in). */
+const AUTO_SUPPORTED = settingsSchema.safeParse({ cache: { semantic: { embedder: 'auto' } } }).success;
+
 /** An embedder's internal id (it names the vector space, cache/embedders/) as a person would say it. */
 export function embedderLabel(id: string): string {
   if (id.startsWith('builtin-hybrid')) return 'Built-in (word vectors + n-grams)';
@@ -39,8 +42,11 @@ export function embedderLabel(id: string): string {
 }
 
 /** The configured embedder with the model it uses (the same defaults as cache/embedders/index.ts). */
-function configuredEmbedder(s: Settings): EmbedderChoice {
+function configuredEmbedder(s: Settings, inUse: string): EmbedderChoice {
   const sem = s.cache.semantic;
+  // A string: `auto` is in the settings enum only where the automatic embedder exists.
+  const kind: string = sem.embedder;
+  if (kind === 'auto') return { embedder: 'auto', label: `Automatic (now ${embedderLabel(inUse)})` };
   if (sem.embedder === 'ollama') {
     const model = sem.embedderModel ?? s.ollama.embeddingsModel;
     return { embedder: 'ollama', model, ...(sem.embedderProvider ? { provider: sem.embedderProvider } : {}), label: embedderLabel(`ollama-${model}`) };
@@ -55,6 +61,7 @@ function configuredEmbedder(s: Settings): EmbedderChoice {
 /** Built-in; every Ollama provider's installed embedding models (and nomic-embed-text to pull); providers that embed. */
 async function embedderOptions(deps: AdminDeps): Promise<EmbedderOption[]> {
   const options: EmbedderOption[] = [{ embedder: 'builtin', label: embedderLabel('builtin-hybrid'), installed: true }];
+  if (AUTO_SUPPORTED) options.unshift({ embedder: 'auto', label: 'Automatic: an installed Ollama embedding model, else built-in', installed: true });
   for (const p of deps.providers.all()) {
     if (!p.embed) continue;
     if (p.kind === 'ollama') {
@@ -79,7 +86,7 @@ async function cacheSettingsView(deps: AdminDeps): Promise<CacheSettingsView> {
     exactPolicy: s.cache.exact.policy,
     semanticEnabled: s.cache.semantic.enabled,
     threshold: s.cache.semantic.threshold,
-    embedder: configuredEmbedder(s),
+    embedder: configuredEmbedder(s, deps.cache.stats().embedder),
     options: await embedderOptions(deps),
   };
 }

@@ -102,7 +102,7 @@ export function LogsPage() {
                         {r.client ?? <span class="muted">unknown</span>}
                         <span class="muted small"> · {r.clientFormat}{r.stream ? ' · stream' : ''}</span>
                       </td>
-                      <td data-testid="log-route">
+                      <td data-testid="log-route" class="one-line route" title={routeLabel(r)}>
                         {routeLabel(r)}
                         {r.locality && <span class="pill">{r.locality}</span>}
                         {r.tier && <span class="pill">{r.tier}</span>}
@@ -123,7 +123,11 @@ export function LogsPage() {
                           </span>
                         )}
                       </td>
-                      {showPrompts && <td class="small one-line prompt">{r.prompt ?? ''}</td>}
+                      {showPrompts && (
+                        <td class="small one-line" title={r.prompt}>
+                          {r.prompt ?? ''}
+                        </td>
+                      )}
                     </tr>
                     {open === r.id && (
                       <tr class="details-row">

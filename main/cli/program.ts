@@ -1,10 +1,11 @@
 // The `lynkr` command line. `start` runs the gateway in this process; every other command drives a running
 // gateway through its admin API (admin-client.ts). Everything it touches comes in through CliIO, so tests
 // run the real commands against a fake admin server and read what was printed.
-import { Argument, Command, InvalidArgumentError, Option } from 'commander';
-import type { CacheStats, Mode, ModeResponse, ProviderView, RequestRecord, StatusResponse } from '../admin/contract.js';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import type { CacheStats, ProviderView, RequestRecord, StatusResponse } from '../admin/contract.js';
 import { createAdminClient, resolveAdminTarget, type AdminClient } from './admin-client.js';
 import { formatCacheStats, formatLogRow, formatProviders, formatStatus } from './format.js';
+import { registerRoutingCommands, type AdminOpts } from './routing-commands.js';
 import { runStart, type StartGateway } from './start-command.js';
 
 export interface CliIO {
@@ -20,11 +21,6 @@ export interface CliIO {
   exit?: (code: number) => void;
 }
 
-interface AdminOpts {
-  port?: number;
-  dataDir?: string;
-  json?: boolean;
-}
 
 export function parsePort(raw: string): number {
   const n = Number(raw);
@@ -69,25 +65,7 @@ export function buildProgram(io: CliIO, version = '0.0.0'): Command {
     print(o, s, () => formatStatus(s));
   });
 
-  admin(
-    program
-      .command('mode')
-      .description('show or switch the routing mode (local: local providers only; cloud: cloud only; auto: local first)')
-      .addArgument(new Argument('[mode]', 'new mode').choices(['local', 'cloud', 'auto'])),
-  ).action(async (mode: Mode | undefined, o: AdminOpts) => {
-    const c = client(o);
-    if (!mode) {
-      const s = await c.get<StatusResponse>('/status');
-      print(o, { mode: s.mode, pinnedBy: s.pinned.mode }, () => `mode: ${s.mode}${s.pinned.mode ? ` (set by ${s.pinned.mode} at start)` : ''}`);
-      return;
-    }
-    const res = await c.send<ModeResponse>('PUT', '/mode', { mode });
-    print(o, res, () =>
-      res.pinnedBy
-        ? `mode: ${res.mode} until the gateway restarts: ${res.pinnedBy} sets the mode at every start (unset it to keep this choice)`
-        : `mode: ${res.mode} (saved; streams in flight keep their route)`,
-    );
-  });
+  registerRoutingCommands(program, { admin, client, print, err: io.err });
 
   admin(
     program

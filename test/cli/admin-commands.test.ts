@@ -43,6 +43,7 @@ async function withFake() {
   fake = await startFakeAdmin(TOKEN, {
     'GET /admin/status': status,
     'PUT /admin/mode': { mode: 'local' },
+    'GET /admin/mode/check': { mode: 'local', unrouted: [] },
     'GET /admin/logs': { rows: [row({ id: 'new', time: Date.UTC(2026, 10, 24, 22, 0, 5), status: 502, provider: undefined, model: undefined, error: 'all targets failed' }), row({ id: 'old' })] },
     'GET /admin/cache/stats': cacheStats,
     'POST /admin/cache/clear': { removed: 3 },
@@ -76,7 +77,10 @@ describe('lynkr admin commands', () => {
   it('mode local: PUT /admin/mode {mode}', async () => {
     const { fake, common } = await withFake();
     const run = await runCli(['mode', 'local', ...common]);
-    expect(fake.received).toEqual([expect.objectContaining({ method: 'PUT', path: '/admin/mode', body: { mode: 'local' } })]);
+    expect(fake.received).toEqual([
+      expect.objectContaining({ method: 'GET', path: '/admin/mode/check', query: { mode: 'local' } }),
+      expect.objectContaining({ method: 'PUT', path: '/admin/mode', body: { mode: 'local' } }),
+    ]);
     expect(run.out).toEqual(['mode: local (saved; streams in flight keep their route)']);
   });
 
@@ -84,6 +88,7 @@ describe('lynkr admin commands', () => {
     fake = await startFakeAdmin(TOKEN, {
       'GET /admin/status': { ...status, pinned: { mode: 'LYNKR_MODE', 'server.port': '--port' } },
       'PUT /admin/mode': { mode: 'cloud', pinnedBy: 'LYNKR_MODE' },
+      'GET /admin/mode/check': { mode: 'cloud', unrouted: [] },
     });
     const common = ['--port', String(fake.port), '--data-dir', dataDirWithToken(TOKEN)];
     expect((await runCli(['mode', ...common])).out).toEqual(['mode: auto (set by LYNKR_MODE at start)']);

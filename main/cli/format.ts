@@ -1,17 +1,25 @@
 // Plain-text views of admin API answers for the terminal. Pure functions: the tests compare their output.
-import type { BreakerView, CacheStats, ProviderView, RequestRecord, StatusResponse } from '../admin/contract.js';
+import type { CacheStats, MissingModel, ProviderView, RequestRecord, StatusResponse } from '../admin/contract.js';
+import { healthText, providerHealth } from '../routing/health.js';
 
 export interface StartedGateway {
   baseUrl: string;
   dockerBaseUrl: string;
   uiUrl: string;
   reachable: string[];
+  missingModels?: MissingModel[];
 }
 
-/** The one line `lynkr start` prints. */
+/** The line `lynkr start` prints, and one more per model the routes name that Ollama does not have. */
 export function startLine(g: StartedGateway): string {
   const up = g.reachable.length ? g.reachable.join(', ') : 'none yet';
-  return `Lynkr gateway on ${g.baseUrl} (Docker: ${g.dockerBaseUrl}) · providers up: ${up} · dashboard: ${g.uiUrl}`;
+  const line = `Lynkr gateway on ${g.baseUrl} (Docker: ${g.dockerBaseUrl}) · providers up: ${up} · dashboard: ${g.uiUrl}`;
+  return [line, ...(g.missingModels ?? []).map(missingLine)].join('\n');
+}
+
+/** `model qwen2.5-coder:7b (chat-fast, auto) is not installed in Ollama: ollama pull qwen2.5-coder:7b` */
+export function missingLine(m: MissingModel): string {
+  return `model ${m.model} (${m.usedBy.join(', ')}) is not installed in ${m.provider}: ${m.pullCommand}`;
 }
 
 export function formatStatus(s: StatusResponse): string {
@@ -21,10 +29,11 @@ export function formatStatus(s: StatusResponse): string {
     row('listening', s.listening.join(', ') || '-'),
     row('requests', `${s.requestsToday} today`),
     row('cache', `exact ${onOff(s.cache.exact)} · semantic ${onOff(s.cache.semantic)}${s.cache.disabledReason ? ` (${s.cache.disabledReason})` : ''}`),
-    row('ollama', `${s.ollama.state}${s.ollama.version ? ` (${s.ollama.version})` : ''} at ${s.ollama.endpoint} · ${s.ollama.models.length} model${s.ollama.models.length === 1 ? '' : 's'}`),
-    row('providers', s.providers.map((p) => `${p.id} (${p.locality}${p.enabled ? '' : ', disabled'}, ${breaker(p.breaker)})`).join(' · ') || '-'),
+    row('ollama', ollamaLine(s)),
+    row('providers', s.providers.map((p) => `${p.id} (${p.locality}, ${health(p)})`).join(' · ') || '-'),
     row('LibreChat', s.librechatSeenAt ? `first seen ${new Date(s.librechatSeenAt).toISOString()}` : 'not seen yet'),
   ];
+  for (const m of s.missingModels ?? []) lines.push(row('missing', missingLine(m)));
   if (s.gatewayKeyMasked) lines.push(row('inbound key', s.gatewayKeyMasked));
   for (const w of s.warnings) lines.push(row('warning', w));
   const pinned = Object.entries(s.pinned);
@@ -32,14 +41,24 @@ export function formatStatus(s: StatusResponse): string {
   return lines.join('\n');
 }
 
+/** In the health words: up, or down and why (not installed / installed but not running). */
+function ollamaLine(s: StatusResponse): string {
+  const o = s.ollama;
+  const state = o.state === 'running' ? `up${o.version ? ` (${o.version})` : ''}` : o.state === 'installed-stopped' ? 'down: installed, not running (ollama serve starts it)' : 'down: not installed';
+  const models = o.state === 'running' ? ` · ${o.models.length} model${o.models.length === 1 ? '' : 's'}` : '';
+  const m = s.ollamaModel;
+  const chosen = m ? ` · aliases use ${m.name}${m.chosenBy === 'installed' ? ' (picked from the installed models)' : m.chosenBy === 'user' ? ' (your choice)' : ''}` : '';
+  return `${state} at ${o.endpoint}${models}${chosen}`;
+}
+
 export function formatProviders(providers: ProviderView[]): string {
-  const header = ['ID', 'KIND', 'WHERE', 'ENABLED', 'BREAKER', 'KEY', 'URL', 'MODELS'];
+  const header = ['ID', 'KIND', 'WHERE', 'ENABLED', 'HEALTH', 'KEY', 'URL', 'MODELS'];
   const rows = providers.map((p) => [
     p.id,
     p.kind,
     p.locality,
     p.enabled ? 'yes' : 'no',
-    breaker(p.breaker),
+    health(p),
     p.apiKeyMasked ?? '-',
     p.baseUrl ?? '-',
     p.models.length ? p.models.join(', ') : '-',
@@ -84,10 +103,9 @@ export function formatLogRow(r: RequestRecord): string {
   return parts.join('  ');
 }
 
-function breaker(b: BreakerView): string {
-  if (b.state === 'closed') return 'ok';
-  const last = b.lastError ? `: ${b.lastError}` : '';
-  return `${b.state}${last}`;
+/** The window's words (routing/health.ts); a gateway too old to send `health` gets it derived from the breaker. */
+function health(p: ProviderView): string {
+  return healthText(p.health ?? providerHealth(p.enabled, p.breaker));
 }
 
 const row = (label: string, value: string): string => `  ${label.padEnd(12)} ${value}`;

@@ -4,7 +4,9 @@ import { CliError } from './admin-client.js';
 import { startLine } from './format.js';
 import type { CliIO } from './program.js';
 
-export type StartGateway = (opts: StartOptions) => Promise<Pick<RunningGateway, 'baseUrl' | 'dockerBaseUrl' | 'uiUrl' | 'port' | 'reachable' | 'close'>>;
+export type StartGateway = (
+  opts: StartOptions,
+) => Promise<Pick<RunningGateway, 'baseUrl' | 'dockerBaseUrl' | 'uiUrl' | 'port' | 'reachable' | 'close'> & Partial<Pick<RunningGateway, 'missingModels'>>>;
 export type StartedGateway = Awaited<ReturnType<StartGateway>>;
 
 export async function runStart(io: CliIO, opts: Pick<StartOptions, 'flags' | 'dataDir'>): Promise<StartedGateway> {

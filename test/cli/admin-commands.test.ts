@@ -63,8 +63,9 @@ describe('lynkr admin commands', () => {
     expect(text).toContain('Lynkr gateway 1.2.3 · up 1h 2m · mode auto');
     expect(text).toContain('http://localhost:8081/v1   (Docker: http://host.docker.internal:8081/v1)');
     expect(text).toContain('42 today');
-    expect(text).toContain('running (0.6.1) at http://localhost:11434 · 1 model');
-    expect(text).toContain('ollama (local, ok) · openai (cloud, open: 401 invalid key)');
+    expect(text).toContain('up (0.6.1) at http://localhost:11434 · 1 model');
+    // The window's words (routing/health.ts): up, down, cooling down; never the breaker's own 'ok'/'closed'.
+    expect(text).toContain('ollama (local, up) · openai (cloud, cooling down: 5 failures, skipped until its cool-down ends: 401 invalid key)');
     expect(text).toContain('warning      no OS secret store');
   });
 
@@ -144,13 +145,13 @@ describe('lynkr admin commands', () => {
     expect(clear.out).toEqual(['removed 3 cached responses for chat-fast']);
   });
 
-  it('providers: a table with masked keys and breaker state', async () => {
+  it('providers: a table with masked keys and health in the window\'s words', async () => {
     const { common } = await withFake();
     const run = await runCli(['providers', ...common]);
     const lines = run.out.join('\n').split('\n');
-    expect(lines[0]).toMatch(/^ID\s+KIND\s+WHERE\s+ENABLED\s+BREAKER\s+KEY\s+URL\s+MODELS$/);
-    expect(lines[1]).toMatch(/^ollama\s+ollama\s+local\s+yes\s+ok\s+-\s+http:\/\/localhost:11434\s+qwen2.5-coder:7b$/);
-    expect(lines[2]).toMatch(/^openai\s+openai\s+cloud\s+yes\s+open: 401 invalid key\s+sk-…abcd\s+https:\/\/api.openai.com\/v1\s+-$/);
+    expect(lines[0]).toMatch(/^ID\s+KIND\s+WHERE\s+ENABLED\s+HEALTH\s+KEY\s+URL\s+MODELS$/);
+    expect(lines[1]).toMatch(/^ollama\s+ollama\s+local\s+yes\s+up\s+-\s+http:\/\/localhost:11434\s+qwen2.5-coder:7b$/);
+    expect(lines[2]).toMatch(/^openai\s+openai\s+cloud\s+yes\s+cooling down: 5 failures, skipped until its cool-down ends: 401 invalid key\s+sk-…abcd\s+https:\/\/api.openai.com\/v1\s+-$/);
   });
 
   it('finds the port in the settings file when --port is not given', async () => {

@@ -216,6 +216,8 @@ export interface StatusResponse {
    * until the gateway restarts. Names only, never values.
    */
   pinned: Record<string, string>;
+  /** For each mode other than the current one, the aliases it would leave without a target (the tray's warning). */
+  unroutedByMode?: Partial<Record<Mode, string[]>>;
   /** Models the routes name that the running Ollama does not have (each with its `ollama pull`). */
   missingModels?: MissingModel[];
   /** The Ollama model the default aliases use, and who chose it (installed: picked from Ollama's models at start). */

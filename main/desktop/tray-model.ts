@@ -19,6 +19,8 @@ export interface TrayState {
   update: UpdatePhase;
   /** Why the gateway is stopped (e.g. the port is taken). */
   error?: string;
+  /** Aliases each other mode would leave without a target: its menu item says so before it is clicked. */
+  unroutedByMode?: Partial<Record<Mode, string[]>>;
 }
 
 export type TrayActionId =
@@ -54,6 +56,14 @@ export function statusLine(s: TrayState): string {
   return [head, s.mode, ollama, requests].join(' · ');
 }
 
+/** `Cloud — no target for chat-fast, auto`: a tray has no room for a confirm, so the item warns before the click. */
+export function modeLabel(s: TrayState, m: Mode): string {
+  const broken = s.mode === m ? [] : (s.unroutedByMode?.[m] ?? []);
+  if (broken.length === 0) return MODE_LABELS[m];
+  const shown = broken.length > 3 ? `${broken.slice(0, 3).join(', ')} +${broken.length - 3}` : broken.join(', ');
+  return `${MODE_LABELS[m]} — no target for ${shown}`;
+}
+
 function updateItem(u: UpdatePhase): MenuItemModel {
   switch (u) {
     case 'disabled':
@@ -77,7 +87,7 @@ export function buildTrayMenu(s: TrayState): MenuItemModel[] {
     sep,
     { type: 'normal', label: s.modePinnedBy ? `Mode (${s.modePinnedBy} resets it at restart)` : 'Mode', enabled: false },
     ...(['local', 'cloud', 'auto'] as const).map(
-      (m): MenuItemModel => ({ type: 'radio', label: MODE_LABELS[m], checked: s.mode === m, enabled: serving, action: `mode:${m}` }),
+      (m): MenuItemModel => ({ type: 'radio', label: modeLabel(s, m), checked: s.mode === m, enabled: serving, action: `mode:${m}` }),
     ),
     sep,
     { type: 'normal', label: 'Copy LibreChat base URL', enabled: true, action: 'copy-base-url' },
@@ -104,7 +114,14 @@ export function trayStateFrom(input: {
   phase: GatewayPhase;
   port: number;
   error?: string;
-  status?: { mode: Mode; port: number; requestsToday: number; ollama: { state: string }; pinned?: Record<string, string> };
+  status?: {
+    mode: Mode;
+    port: number;
+    requestsToday: number;
+    ollama: { state: string };
+    pinned?: Record<string, string>;
+    unroutedByMode?: Partial<Record<Mode, string[]>>;
+  };
   startAtLogin: boolean;
   update: UpdatePhase;
 }): TrayState {
@@ -119,5 +136,6 @@ export function trayStateFrom(input: {
     startAtLogin: input.startAtLogin,
     update: input.update,
     error: input.error,
+    unroutedByMode: st?.unroutedByMode,
   };
 }

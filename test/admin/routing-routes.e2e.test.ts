@@ -149,6 +149,9 @@ describe('routing admin API', () => {
     expect(check.unrouted.map((u) => u.alias)).toEqual(['local-only']);
     expect(check.unrouted[0].message).toContain('To fix it, add a cloud target to local-only');
     expect((await call<ModeCheck>('GET', '/mode/check?mode=local')).body.unrouted).toEqual([]);
+    // The tray reads the same from the status.
+    const status = (await call<{ unroutedByMode: Record<string, string[]> }>('GET', '/status')).body;
+    expect(status.unroutedByMode).toEqual({ local: [], cloud: ['local-only'] });
     expect((await call<ErrorBody>('GET', '/mode/check?mode=turbo')).body.error.param).toBe('mode');
     const put = (await call<ModeResponse>('PUT', '/mode', { mode: 'cloud' })).body;
     expect(put.unrouted?.map((u) => u.alias)).toEqual(['local-only']);

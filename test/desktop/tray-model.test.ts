@@ -71,7 +71,7 @@ describe('tray menu model', () => {
       startAtLogin: true,
       update: 'idle',
     });
-    expect(s).toEqual({ gateway: 'running', port: 8090, mode: 'local', modePinnedBy: undefined, ollamaUp: false, requestsToday: 3, startAtLogin: true, update: 'idle', error: undefined });
+    expect(s).toEqual({ gateway: 'running', port: 8090, mode: 'local', modePinnedBy: undefined, ollamaUp: false, requestsToday: 3, startAtLogin: true, update: 'idle', error: undefined, unroutedByMode: undefined });
     expect(trayStateFrom({ phase: 'stopped', port: 8081, error: 'x', startAtLogin: false, update: 'disabled' }).ollamaUp).toBeUndefined();
   });
 
@@ -86,6 +86,24 @@ describe('tray menu model', () => {
     const labels = buildTrayMenu(s).map((i) => i.label);
     expect(labels).toContain('Mode (LYNKR_MODE resets it at restart)');
     expect(labels).not.toContain('Mode');
+  });
+
+  it('a mode that would leave aliases without a target says which, before it is clicked', () => {
+    const s = trayStateFrom({
+      phase: 'running',
+      port: 8081,
+      status: { mode: 'auto', port: 8081, requestsToday: 0, ollama: { state: 'running' }, unroutedByMode: { cloud: ['chat-fast', 'auto'], local: [] } },
+      startAtLogin: false,
+      update: 'idle',
+    });
+    const menu = buildTrayMenu(s);
+    expect(byAction(menu, 'mode:cloud')?.label).toBe('Cloud — no target for chat-fast, auto');
+    expect(byAction(menu, 'mode:local')?.label).toBe('Local');
+    expect(byAction(menu, 'mode:auto')?.label).toBe('Auto');
+    const many = buildTrayMenu({ ...s, unroutedByMode: { local: ['a', 'b', 'c', 'd', 'e'] } });
+    expect(byAction(many, 'mode:local')?.label).toBe('Local — no target for a, b, c +2');
+    // The current mode's item carries no warning: its aliases' errors show up in requests, not as a prediction.
+    expect(byAction(buildTrayMenu({ ...s, mode: 'cloud' }), 'mode:cloud')?.label).toBe('Cloud');
   });
 
   it('builds the URLs the copy items put on the clipboard', () => {

@@ -5,6 +5,7 @@ import type { AdminDeps } from '../deps.js';
 import { maskKey } from '../../core/keys.js';
 import { reachabilityById } from '../../routing/health.js';
 import { missingModels } from '../../routing/installed-model.js';
+import { unroutedAliases } from '../../routing/mode-check.js';
 import { providerViews } from './providers.js';
 
 type Probe = Awaited<ReturnType<NonNullable<AdminDeps['probeLocal']>>>[number];
@@ -42,6 +43,9 @@ export async function buildStatus(deps: AdminDeps): Promise<StatusResponse> {
     librechatSeenAt: deps.requests.librechatSeenAt(),
     warnings: deps.warnings(),
     pinned: { ...deps.pinned },
+    unroutedByMode: Object.fromEntries(
+      (['local', 'cloud', 'auto'] as const).filter((m) => m !== s.mode).map((m) => [m, unroutedAliases(s, deps.providers, m).map((u) => u.alias)]),
+    ),
     missingModels: missingModels(s, installed),
     ollamaModel: { name: s.ollama.model, chosenBy: deps.ollamaModelChosenBy?.() ?? 'default' },
   };

@@ -59,7 +59,7 @@ describe('a Codex request, parsed', () => {
   });
 
   it('keeps the tools an upstream can run: functions, and apply_patch as a function taking `input`', () => {
-    expect(request.tools?.map((t) => t.name)).toEqual(['exec_command', 'apply_patch', 'view_image']);
+    expect(request.tools?.map((t) => t.name)).toEqual(['exec_command', 'apply_patch', 'view_image', 'multi_agent_v1__close_agent']);
     const patch = request.tools![1];
     expect(patch).toMatchObject({ freeform: true, parameters: { properties: { input: { type: 'string' } }, required: ['input'] } });
     // The wording that forbids JSON is gone; the model is told to use `input`, and sees the grammar.
@@ -158,7 +158,7 @@ describe('a Codex request through the gateway', () => {
 
     const sent = oai.requests.at(-1)!.body as Sent;
     expect(sent).toMatchObject({ reasoning_effort: 'high', parallel_tool_calls: false, stream: true });
-    expect(sent.tools.map((t) => t.function.name)).toEqual(['exec_command', 'apply_patch', 'view_image']);
+    expect(sent.tools.map((t) => t.function.name)).toEqual(['exec_command', 'apply_patch', 'view_image', 'multi_agent_v1__close_agent']);
     expect(sent.tools[1].function.description).not.toMatch(/do not wrap the patch in JSON/);
     expect(sent.tools[1].function.description).toMatch(/one argument, `input`/);
     const toolAt = sent.messages.findIndex((m) => m.role === 'tool');
@@ -184,7 +184,7 @@ describe('a Codex request through the gateway', () => {
     expect(r.output.find((o) => o.type === 'custom_tool_call')).toMatchObject({ name: 'apply_patch', input: PATCH });
     const sent = ollama.requests.at(-1)!.body as { messages: Array<{ role: string; images?: string[] }>; tools: Array<{ function: { name: string; description: string } }> };
     expect(sent.messages.find((m) => m.role === 'tool')?.images).toEqual([PNG.slice('data:image/png;base64,'.length)]);
-    expect(sent.tools.map((t) => t.function.name)).toEqual(['exec_command', 'apply_patch', 'view_image']);
+    expect(sent.tools.map((t) => t.function.name)).toEqual(['exec_command', 'apply_patch', 'view_image', 'multi_agent_v1__close_agent']);
     expect(sent.tools[1].function.description).not.toMatch(/FREEFORM/);
   });
 });

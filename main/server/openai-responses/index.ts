@@ -1,7 +1,7 @@
 import type { InboundFormat } from '../format.js';
 import { validateBody } from '../validation.js';
 import { toChatRequest } from './parse.js';
-import { freeformNames, renderResponse, renderResponsesError } from './render.js';
+import { renderResponse, renderResponsesError } from './render.js';
 import { responsesRequestSchema } from './schema.js';
 import { ResponsesStreamEncoder } from './stream.js';
 
@@ -16,6 +16,6 @@ export const openaiResponsesFormat: InboundFormat = {
     return { request: toChatRequest(valid), native: { format: 'openai-responses', body: valid } };
   },
   renderResponse,
-  createStreamEncoder: ({ requestedModel, tools }) => new ResponsesStreamEncoder(requestedModel, freeformNames(tools)),
+  createStreamEncoder: ({ requestedModel, tools }) => new ResponsesStreamEncoder(requestedModel, tools),
   renderError: renderResponsesError,
 };

@@ -1,7 +1,7 @@
 import { invalidRequest } from '../../core/errors.js';
-import type { ChatRequest, ContentPart, Message, ToolChoice, ToolDef } from '../../core/types.js';
-import { freeformToolDef } from './freeform.js';
+import type { ChatRequest, ContentPart, Message, ToolChoice } from '../../core/types.js';
 import { isAllowedToolsChoice, isKnownItem, isNamedChoice, type ResponsesItem, type ResponsesPart, type ResponsesRequest } from './schema.js';
+import { toTools, upstreamCall, upstreamName } from './tools.js';
 
 // Responses input items → internal messages. Consecutive `function_call` items are one assistant turn with
 // several calls (as the chat format has them); `function_call_output` items become tool messages.
@@ -12,11 +12,11 @@ export function toChatRequest(body: ResponsesRequest): ChatRequest {
   }
   const req: ChatRequest = { model: body.model, messages: toMessages(body.input), stream: body.stream === true };
   if (body.instructions) req.system = body.instructions;
-  let tools = toTools(body.tools);
+  let tools = toTools(body);
   const choice = body.tool_choice;
   if (choice && isAllowedToolsChoice(choice)) {
     // Only the listed tools may be called: the others are not sent (responses.d.ts ToolChoiceAllowed).
-    const allowed = new Set(choice.tools.map((t) => t.name));
+    const allowed = new Set(choice.tools.map((t) => upstreamName(t.name ?? '', (t as { namespace?: string }).namespace)));
     tools = tools.filter((t) => allowed.has(t.name));
   }
   if (tools.length) req.tools = tools;
@@ -41,11 +41,10 @@ function toMessages(input: string | ResponsesItem[]): Message[] {
   if (typeof input === 'string') return [{ role: 'user', content: [{ type: 'text', text: input }] }];
   const out: Message[] = [];
   for (const item of input.filter(isKnownItem)) {
-    if (item.type === 'reasoning') continue;
+    if (item.type === 'reasoning' || item.type === 'additional_tools') continue;
     if (item.type === 'function_call' || item.type === 'custom_tool_call') {
       const last = out.at(-1);
-      const args = item.type === 'function_call' ? item.arguments : JSON.stringify({ input: item.input });
-      const call = { id: item.call_id, name: item.name, arguments: args };
+      const call = { id: item.call_id, ...upstreamCall(item) };
       if (last?.role === 'assistant') (last.toolCalls ??= []).push(call);
       else out.push({ role: 'assistant', content: [], toolCalls: [call] });
     } else if (item.type === 'function_call_output' || item.type === 'custom_tool_call_output') {
@@ -78,24 +77,6 @@ function toPart(part: ResponsesPart): ContentPart {
       return doc;
     }
   }
-}
-
-function toTools(tools: ResponsesRequest['tools']): ToolDef[] {
-  const out: ToolDef[] = [];
-  for (const t of tools ?? []) {
-    if (t.type === 'custom' && t.name) {
-      out.push(freeformToolDef({ ...t, name: t.name }));
-      continue;
-    }
-    // Hosted tools (web_search, tool_search, …) run inside OpenAI; no other upstream can execute them. Namespace
-    // tools (Codex's multi_agent_v1) are called with a `namespace` field that no chat upstream can produce.
-    if (t.type !== 'function') continue;
-    if (!t.name) throw invalidRequest('a function tool needs a name', 'tools');
-    const def: ToolDef = { name: t.name, parameters: t.parameters ?? { type: 'object', properties: {} } };
-    if (t.description) def.description = t.description;
-    out.push(def);
-  }
-  return out;
 }
 
 function toToolChoice(choice: NonNullable<ResponsesRequest['tool_choice']>): ToolChoice {

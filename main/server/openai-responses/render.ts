@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import type { GatewayError } from '../../core/errors.js';
 import { openAIErrorBody } from '../openai-chat/render.js';
 import type { ChatResponse, FinishReason, ToolDef, Usage } from '../../core/types.js';
+import { EXEC_TOOL, execProgram } from './code-mode.js';
 import { freeformInput } from './freeform.js';
+import { routeOf, type CallRoute } from './tools.js';
 
 // Internal response → a Responses API `response` object (also the payload of response.created/completed).
 
@@ -29,27 +31,38 @@ export const messageItem = (id: string, text: string, status: string): OutputIte
   content: status === 'in_progress' ? [] : [{ type: 'output_text', text, annotations: [], logprobs: [] }],
 });
 
-export const functionCallItem = (id: string, callId: string, name: string, args: string, status: string): OutputItem => ({
+/** `namespace` only for a tool inside a namespace tool (responses.d.ts ResponseFunctionToolCall). */
+export const functionCallItem = (id: string, callId: string, name: string, args: string, status: string, namespace?: string): OutputItem => ({
   type: 'function_call',
   id,
   call_id: callId,
   name,
+  ...(namespace ? { namespace } : {}),
   arguments: args,
   status,
 });
 
 /** A call of a free-form (`custom`) tool: its input is plain text, not JSON arguments. */
-export const customToolCallItem = (id: string, callId: string, name: string, input: string): OutputItem => ({
+export const customToolCallItem = (id: string, callId: string, name: string, input: string, namespace?: string): OutputItem => ({
   type: 'custom_tool_call',
   id,
   call_id: callId,
   name,
+  ...(namespace ? { namespace } : {}),
   input,
 });
 
-/** Names of the request's free-form tools, whose calls are rendered as `custom_tool_call` items. */
-export const freeformNames = (tools: readonly ToolDef[] | undefined): ReadonlySet<string> =>
-  new Set((tools ?? []).filter((t) => t.freeform).map((t) => t.name));
+/** The item Codex expects for the upstream's call, by the route of the tool it called (tools.ts). */
+export function clientCallItem(route: CallRoute, callId: string, args: string, status: string, id?: string): OutputItem {
+  switch (route.kind) {
+    case 'function':
+      return functionCallItem(id ?? newId('fc'), callId, route.name, args, status, route.namespace);
+    case 'custom':
+      return customToolCallItem(id ?? newId('ctc'), callId, route.name, freeformInput(args), route.namespace);
+    case 'exec':
+      return customToolCallItem(id ?? newId('ctc'), callId, EXEC_TOOL, execProgram(route.tool, args, route.takesText));
+  }
+}
 
 export const reasoningItem = (id: string, text: string, status: string): OutputItem => ({
   type: 'reasoning',
@@ -101,18 +114,11 @@ export function responseObject(s: ResponseState): Record<string, unknown> & { st
 
 export function renderResponse(res: ChatResponse, tools?: readonly ToolDef[]): Record<string, unknown> {
   const output: OutputItem[] = [];
-  const freeform = freeformNames(tools);
   // Items the length limit cut are `incomplete`, as the API marks them.
   const status = res.finishReason === 'length' ? 'incomplete' : 'completed';
   if (res.reasoning) output.push(reasoningItem(newId('rs'), res.reasoning, 'completed'));
   if (res.text || res.toolCalls.length === 0) output.push(messageItem(newId('msg'), res.text, status));
-  for (const call of res.toolCalls) {
-    output.push(
-      freeform.has(call.name)
-        ? customToolCallItem(newId('ctc'), call.id, call.name, freeformInput(call.arguments))
-        : functionCallItem(newId('fc'), call.id, call.name, call.arguments, status),
-    );
-  }
+  for (const call of res.toolCalls) output.push(clientCallItem(routeOf(tools, call.name), call.id, call.arguments, status));
   return responseObject({
     id: newId('resp'),
     model: res.model,

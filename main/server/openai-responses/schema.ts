@@ -20,15 +20,36 @@ const inputFile = z.looseObject({
 export const contentPart = z.discriminatedUnion('type', [inputText, outputText, refusal, inputImage, inputFile]);
 export type ResponsesPart = z.infer<typeof contentPart>;
 
+/**
+ * Function tools are flat (`{type, name, parameters}`); `custom` tools take free-form text, optionally constrained by
+ * a grammar (`format: {type: "grammar", syntax: "lark" | "regex", definition}`, Codex's apply_patch); `namespace`
+ * tools group functions (Codex's multi_agent_v1); hosted tools (web_search, tool_search, …) exist only at OpenAI.
+ * Shapes: the `openai` package's responses.d.ts (FunctionTool, CustomTool, NamespaceTool) and shared.d.ts
+ * (CustomToolInputFormat).
+ */
+const toolFields = {
+  type: z.string(),
+  name: z.string().optional(),
+  description: z.string().nullish(),
+  parameters: z.record(z.string(), z.unknown()).nullish(),
+  strict: z.boolean().nullish(),
+  format: z.looseObject({ type: z.string(), syntax: z.string().nullish(), definition: z.string().nullish() }).nullish(),
+};
+/** A namespace's `tools` are function and custom tools (NamespaceTool.tools). */
+const tool = z.looseObject({ ...toolFields, tools: z.array(z.looseObject(toolFields)).nullish() });
+export type ResponsesTool = z.infer<typeof tool>;
+
 const messageItem = z.looseObject({
   type: z.literal('message').optional(),
   role: z.enum(['user', 'assistant', 'system', 'developer']),
   content: z.union([z.string(), z.array(contentPart)]),
 });
+/** `namespace`: the call of a tool inside a namespace tool (ResponseFunctionToolCall.namespace). */
 const functionCallItem = z.looseObject({
   type: z.literal('function_call'),
   call_id: z.string().min(1),
   name: z.string().min(1),
+  namespace: z.string().nullish(),
   arguments: z.string(),
 });
 const functionCallOutputItem = z.looseObject({
@@ -44,6 +65,7 @@ const customToolCallItem = z.looseObject({
   type: z.literal('custom_tool_call'),
   call_id: z.string().min(1),
   name: z.string().min(1),
+  namespace: z.string().nullish(),
   input: z.string(),
 });
 const customToolCallOutputItem = z.looseObject({
@@ -52,36 +74,26 @@ const customToolCallOutputItem = z.looseObject({
   output: z.union([z.string(), z.array(contentPart)]),
 });
 
-const KNOWN_ITEMS = new Set(['message', 'function_call', 'function_call_output', 'custom_tool_call', 'custom_tool_call_output', 'reasoning']);
+/**
+ * Tools made available from this point of the conversation (responses.d.ts ResponseInputItem.AdditionalTools):
+ * where Codex's code mode puts its tools instead of `tools`.
+ */
+const additionalToolsItem = z.looseObject({ type: z.literal('additional_tools'), tools: z.array(tool) });
+
+const KNOWN_ITEMS = new Set(['message', 'function_call', 'function_call_output', 'custom_tool_call', 'custom_tool_call_output', 'reasoning', 'additional_tools']);
 /**
  * Items of OpenAI's hosted tools (web_search_call, file_search_call, image_generation_call, …) that clients replay:
  * meaningful only to OpenAI, dropped for every other upstream rather than refused.
  */
 const otherItem = z.looseObject({ type: z.string().refine((t) => !KNOWN_ITEMS.has(t), 'invalid item') });
 
-const knownItem = z.union([messageItem, functionCallItem, functionCallOutputItem, customToolCallItem, customToolCallOutputItem, reasoningItem]);
+const knownItem = z.union([messageItem, functionCallItem, functionCallOutputItem, customToolCallItem, customToolCallOutputItem, reasoningItem, additionalToolsItem]);
 export const inputItem = z.union([knownItem, otherItem]);
 export type ResponsesItem = z.infer<typeof inputItem>;
 export type KnownItem = z.infer<typeof knownItem>;
 /** Message items may omit `type`. */
 export const isKnownItem = (i: ResponsesItem): i is KnownItem => i.type === undefined || KNOWN_ITEMS.has(i.type);
 
-/**
- * Function tools are flat (`{type, name, parameters}`); `custom` tools take free-form text, optionally constrained by
- * a grammar (`format: {type: "grammar", syntax: "lark" | "regex", definition}`, Codex's apply_patch); `namespace`
- * tools group functions (Codex's multi_agent_v1); hosted tools (web_search, tool_search, …) exist only at OpenAI.
- * Shapes: the `openai` package's responses.d.ts (FunctionTool, CustomTool, NamespaceTool) and shared.d.ts
- * (CustomToolInputFormat).
- */
-const tool = z.looseObject({
-  type: z.string(),
-  name: z.string().optional(),
-  description: z.string().nullish(),
-  parameters: z.record(z.string(), z.unknown()).nullish(),
-  strict: z.boolean().nullish(),
-  format: z.looseObject({ type: z.string(), syntax: z.string().nullish(), definition: z.string().nullish() }).nullish(),
-});
-export type ResponsesTool = z.infer<typeof tool>;
 
 /**
  * responses.d.ts: ToolChoiceOptions | ToolChoiceFunction | ToolChoiceCustom | ToolChoiceAllowed, and the choices of

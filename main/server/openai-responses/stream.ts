@@ -1,10 +1,11 @@
 import type { GatewayError } from '../../core/errors.js';
-import type { StreamChunk, StreamEvent } from '../../core/types.js';
+import type { StreamChunk, StreamEvent, ToolDef } from '../../core/types.js';
 import type { StreamEncoder } from '../format.js';
 import { FreeformInputStream } from './freeform.js';
+import { EXEC_TOOL } from './code-mode.js';
 import {
+  clientCallItem,
   customToolCallItem,
-  functionCallItem,
   messageItem,
   newId,
   reasoningItem,
@@ -12,6 +13,7 @@ import {
   type OutputItem,
   type ResponseState,
 } from './render.js';
+import { routeOf, type CallRoute } from './tools.js';
 
 // Internal stream events → Responses API SSE events, each with a growing `sequence_number`:
 //   response.created, response.in_progress,
@@ -19,6 +21,9 @@ import {
 //   per call:     output_item.added, function_call_arguments.delta*, function_call_arguments.done, output_item.done
 //   per call of a free-form tool: output_item.added, custom_tool_call_input.delta*, custom_tool_call_input.done,
 //                 output_item.done (the input decoded out of the upstream's JSON arguments as they arrive)
+//   per call of a code-mode tool (code-mode.ts): the same events for a call of `exec`, whose program is written in
+//                 one delta when the call's arguments are complete
+//   A call's item names the tool as the client knows it (its namespace, or exec), by the tool's route (tools.ts).
 //   response.completed (the whole response, with usage), or response.incomplete when the answer was cut
 //   (length → incomplete_details.reason "max_output_tokens": Codex reads that event and reports "Incomplete response
 //   returned, reason: …"; a response.completed would read as a finished answer).
@@ -32,7 +37,7 @@ interface OpenItem {
   id: string;
   text: string;
   callId?: string;
-  name?: string;
+  route?: CallRoute;
   freeform?: FreeformInputStream;
 }
 
@@ -47,8 +52,8 @@ export class ResponsesStreamEncoder implements StreamEncoder {
 
   constructor(
     requestedModel: string,
-    /** Tools whose calls are free-form text (`custom_tool_call`), not JSON arguments. */
-    private readonly freeform: ReadonlySet<string> = new Set(),
+    /** The request's tools, whose routes say how each call reaches the client. */
+    private readonly tools?: readonly ToolDef[],
   ) {
     this.state = { id: newId('resp'), model: requestedModel, createdAt: Math.floor(Date.now() / 1000), status: 'in_progress', output: [] };
   }
@@ -93,13 +98,14 @@ export class ResponsesStreamEncoder implements StreamEncoder {
       case 'tool_call_start': {
         if (this.calls.has(ev.index)) return '';
         const out = this.start() + this.close();
-        const custom = this.freeform.has(ev.name);
-        const base = { outputIndex: this.state.output.length, text: '', callId: ev.id, name: ev.name };
-        const item: OpenItem = custom
-          ? { ...base, kind: 'custom_tool_call', id: newId('ctc'), freeform: new FreeformInputStream() }
-          : { ...base, kind: 'function_call', id: newId('fc') };
+        const route = routeOf(this.tools, ev.name);
+        const base = { outputIndex: this.state.output.length, text: '', callId: ev.id, route };
+        const item: OpenItem =
+          route.kind === 'function'
+            ? { ...base, kind: 'function_call', id: newId('fc') }
+            : { ...base, kind: 'custom_tool_call', id: newId('ctc'), ...(route.kind === 'custom' ? { freeform: new FreeformInputStream() } : {}) };
         this.calls.set(ev.index, item);
-        const added = custom ? customToolCallItem(item.id, ev.id, ev.name, '') : functionCallItem(item.id, ev.id, ev.name, '', 'in_progress');
+        const added = route.kind === 'exec' ? customToolCallItem(item.id, ev.id, EXEC_TOOL, '') : clientCallItem(route, ev.id, '', 'in_progress', item.id);
         this.state.output.push(added);
         return out + this.emit('response.output_item.added', { output_index: item.outputIndex, item: added });
       }
@@ -112,6 +118,8 @@ export class ResponsesStreamEncoder implements StreamEncoder {
           return delta ? this.emit('response.custom_tool_call_input.delta', { ...at, delta }) : '';
         }
         call.text += ev.argumentsDelta;
+        // A code-mode call's program is written once its arguments are complete.
+        if (call.kind === 'custom_tool_call') return '';
         return this.emit('response.function_call_arguments.delta', { ...at, delta: ev.argumentsDelta });
       }
       case 'usage':
@@ -174,14 +182,20 @@ export class ResponsesStreamEncoder implements StreamEncoder {
     const status = this.state.finishReason === 'length' ? 'incomplete' : 'completed';
     let out = '';
     let done: OutputItem;
-    if (item.freeform) {
+    const route = item.route;
+    if (route?.kind === 'custom' && item.freeform) {
       const { input, rest } = item.freeform.finish();
       if (rest) out += this.emit('response.custom_tool_call_input.delta', { ...base, delta: rest });
       out += this.emit('response.custom_tool_call_input.done', { ...base, input });
-      done = customToolCallItem(item.id, item.callId ?? '', item.name ?? '', input);
-    } else if (item.kind === 'function_call') {
-      out += this.emit('response.function_call_arguments.done', { ...base, name: item.name, arguments: item.text });
-      done = functionCallItem(item.id, item.callId ?? '', item.name ?? '', item.text, status);
+      done = customToolCallItem(item.id, item.callId ?? '', route.name, input, route.namespace);
+    } else if (route?.kind === 'exec') {
+      done = clientCallItem(route, item.callId ?? '', item.text, status, item.id);
+      const input = String(done.input);
+      out += this.emit('response.custom_tool_call_input.delta', { ...base, delta: input });
+      out += this.emit('response.custom_tool_call_input.done', { ...base, input });
+    } else if (route?.kind === 'function') {
+      out += this.emit('response.function_call_arguments.done', { ...base, name: route.name, arguments: item.text });
+      done = clientCallItem(route, item.callId ?? '', item.text, status, item.id);
     } else if (item.kind === 'message') {
       out += this.emit('response.output_text.done', { ...base, content_index: 0, text: item.text, logprobs: [] });
       out += this.emit('response.content_part.done', { ...base, content_index: 0, part: { type: 'output_text', text: item.text, annotations: [], logprobs: [] } });

@@ -147,7 +147,8 @@ export async function startGateway(opts: StartOptions = {}): Promise<RunningGate
     // shutdown stopped reads as the client's abort to the provider; its row says what happened.
     sink: { record: (r) => sink.record(shutdown.endWork(r.id) ? { ...r, status: 503, error: shuttingDownError().message } : r) },
     settings: current,
-    cache: current().cache.exact.enabled || current().cache.semantic.enabled ? cache : undefined,
+    // Always there: a cache turned off answers `bypass:disabled` at once, and one turned on in the window works at once.
+    cache,
     limiter: { acquire: (id, signal) => limiters(id)?.acquire(signal) ?? unlimited },
   });
   // At the shutdown deadline, calls still waiting on their upstream are aborted (see shutdown.beginWork).

@@ -68,7 +68,7 @@ export interface AdminDeps {
   /** Setting path → the env variable or CLI flag that set it at start (StatusResponse.pinned). */
   pinned: Readonly<Record<string, string>>;
   /** Whether each local provider answered just now, and what it serves (ModelCatalog probes, cached for seconds). */
-  probeLocal?: () => Promise<{ id: string; kind: string; reachable: boolean; models: string[]; error?: string }[]>;
+  probeLocal?: (opts?: { force?: boolean }) => Promise<{ id: string; kind: string; reachable: boolean; models: string[]; error?: string }[]>;
   /** Who chose the Ollama model of the default aliases (routing/installed-model.ts). */
   ollamaModelChosenBy?: () => 'user' | 'installed' | 'default';
 }

@@ -195,7 +195,7 @@ export async function startGateway(opts: StartOptions = {}): Promise<RunningGate
     server: serverControl,
     warnings: () => [...(opts.warnings?.() ?? []), ...loaded.warnings],
     pinned: Object.fromEntries(loaded.origins),
-    probeLocal: () => catalog.probeAll({ localOnly: true }),
+    probeLocal: (o) => catalog.probeAll({ localOnly: true, force: o?.force }),
     ollamaModelChosenBy: chooser.chosenBy,
   };
 

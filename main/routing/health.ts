@@ -27,6 +27,8 @@ export function providerHealth(enabled: boolean, breaker: BreakerView, reach?: R
     return { state: 'cooling down', detail: `${failures}, ${next}${breaker.lastError ? `: ${breaker.lastError}` : ''}`, checked, retryAt: breaker.retryAt };
   }
   if (reach && !reach.reachable) return { state: 'down', detail: reach.error ?? 'not answering', checked };
+  // The last request could not connect (breaker.ts's describeFailure text): newer news than a probe a few seconds old.
+  if (breaker.consecutiveFailures > 0 && breaker.lastError?.startsWith('upstream_connect')) return { state: 'down', detail: breaker.lastError, checked };
   // A key problem does not open the breaker (the provider is up) but is worth showing next to "up".
   return { state: 'up', detail: breaker.lastError ?? '', checked };
 }

@@ -77,3 +77,12 @@ describe('health in the same words', () => {
     expect(lines[1]).toContain('cooling down: 3 failures, skipped until its cool-down ends: upstream_connect 502: refused');
   });
 });
+
+describe('what chat clients read', () => {
+  it("keeps Ollama's default address (the same on every machine, and where to start it); hides every other", async () => {
+    const { hideAddresses } = await import('../../main/server/public-error.js');
+    const text = 'ollama (http://localhost:11434) refused the connection (ECONNREFUSED): Ollama is not running at http://localhost:11434. Start it';
+    expect(hideAddresses(text)).toBe('ollama refused the connection (ECONNREFUSED): Ollama is not running at http://localhost:11434. Start it');
+    expect(hideAddresses('Ollama is not running at http://10.0.0.5:11434. Start it')).toBe('Ollama is not running at [address]. Start it');
+  });
+});

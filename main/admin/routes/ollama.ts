@@ -54,6 +54,8 @@ export function registerOllamaRoutes(router: Router, deps: AdminDeps): void {
     };
     try {
       await deps.ollama.pull(parsed.data.model, controller.signal, send);
+      // Ollama's list changed: the status, the missing-model warnings and the aliases' model follow at once.
+      await deps.probeLocal?.({ force: true });
     } catch (err) {
       if (!controller.signal.aborted) {
         send({ status: 'error', error: toGatewayError(err, 'ollama').message, done: true });

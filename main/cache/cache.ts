@@ -9,7 +9,7 @@ import type { CacheContext, CacheLookup, ResponseCache, RouteTarget } from '../c
 import type { ChatRequest, ChatResponse } from '../core/types.js';
 import type { Settings } from '../settings/schema.js';
 import { type CacheLogger, describeDbError, openCacheDb } from './db.js';
-import { createEmbedder, type Embedder } from './embedders/index.js';
+import { createEmbedder, currentEmbedder, type Embedder, type EmbedderState } from './embedders/index.js';
 import { contextHash, exactKey, lastUserIndex, messageText, resolvedTarget } from './key.js';
 import { nearMissReason } from './near-miss.js';
 import { estimateCostUsd } from './pricing.js';
@@ -30,7 +30,9 @@ export interface CacheDeps {
 }
 
 export type Cache = ResponseCache &
-  CacheAdmin & {
+  Omit<CacheAdmin, 'health'> & {
+    /** Also says how the semantic cache's embedder is doing (/health/ready): 'off' when the semantic cache is. */
+    health(): ReturnType<CacheAdmin['health']> & { embedder: EmbedderState | 'off' };
     /** Applies changed cache settings (limits, TTLs, threshold, embedder) without reopening the file. */
     applySettings(settings: Settings): void;
     close(): void;
@@ -40,19 +42,12 @@ interface SemanticToken {
   ctx: string;
   prompt: string;
   vector?: Float32Array;
+  /** The embedder that made `vector` (for `auto`, the one it had chosen then): its table is where it is stored. */
+  embedder?: Embedder;
 }
 interface Token {
   exactKey?: string;
   semantic?: SemanticToken;
-}
-
-/** What an exact hit hands the pipeline for replay(): the entry as the hot map holds it. */
-class ExactReplay {
-  constructor(
-    readonly key: string,
-    readonly entry: StoredEntry,
-    readonly cached: ChatResponse,
-  ) {}
 }
 
 const EMBED_TIMEOUT_MS = 5_000;
@@ -140,32 +135,19 @@ export function createCache(initial: Settings, deps: CacheDeps): Cache {
     else stats.hitsSemantic++;
   }
 
-  function hit(kind: 'exact' | 'semantic', entry: StoredEntry, similarity?: number, exactKey?: string): CacheLookup {
+  function hit(kind: 'exact' | 'semantic', entry: StoredEntry, similarity?: number): CacheLookup {
     const cached = JSON.parse(entry.response) as ChatResponse;
     countHit(kind, cached, entry.local);
-    // A replay gets its own id and timestamp, like any fresh answer.
+    // A hit gets its own id and timestamp, like any fresh answer.
     const response: ChatResponse = { ...cached };
     response.id = freshId(cached.id);
     response.created = Math.floor(now() / 1000);
     if (kind === 'semantic') return { status: 'hit-semantic', response, similarity };
-    return { status: 'hit-exact', response, replay: exactKey === undefined ? undefined : new ExactReplay(exactKey, entry, cached) };
+    return { status: 'hit-exact', response };
   }
 
-  /** The same entry object from the hot map means nothing replaced, removed or expired it since the first hit. */
-  function replay(handle: unknown): number | undefined {
-    if (!(handle instanceof ExactReplay) || !store || !settings.cache.exact.enabled) return undefined;
-    try {
-      if (store.getLive(handle.key, now()) !== handle.entry) return undefined;
-    } catch (err) {
-      onDbError(err, 'lookup');
-      return undefined;
-    }
-    countHit('exact', handle.cached, handle.entry.local);
-    return Math.floor(now() / 1000);
-  }
-
-  async function embedOne(text: string): Promise<Float32Array> {
-    const [v] = await embedder.embed([text], AbortSignal.timeout(EMBED_TIMEOUT_MS));
+  async function embedOne(e: Embedder, text: string): Promise<Float32Array> {
+    const [v] = await e.embed([text], AbortSignal.timeout(EMBED_TIMEOUT_MS));
     if (!v) throw new Error('embedder returned no vector');
     return v;
   }
@@ -191,9 +173,8 @@ export function createCache(initial: Settings, deps: CacheDeps): Cache {
 
       const t = now();
       if (token.exactKey) {
-        const key = `x:${token.exactKey}`;
-        const e = store.getLive(key, t);
-        if (e) return hit('exact', e, undefined, key);
+        const e = store.getLive(`x:${token.exactKey}`, t);
+        if (e) return hit('exact', e);
       }
       if (!sem) {
         stats.misses++;
@@ -201,7 +182,8 @@ export function createCache(initial: Settings, deps: CacheDeps): Cache {
       }
       if (sem.skip || !token.semantic) return bypass(sem.skip ?? 'no-text-prompt', token);
 
-      if (embedder.ready === false) {
+      const e = currentEmbedder(embedder);
+      if (e.ready === false) {
         // Loading started at startup (or when the semantic cache was turned on); requests are not made to wait.
         preload(embedder, true);
         delete token.semantic;
@@ -209,17 +191,18 @@ export function createCache(initial: Settings, deps: CacheDeps): Cache {
       }
       let vector: Float32Array;
       try {
-        vector = await embedOne(token.semantic.prompt);
+        vector = await embedOne(e, token.semantic.prompt);
       } catch (err) {
         stats.embedderFailures++;
-        log?.warn({ embedder: embedder.id, err: err instanceof Error ? err.message : String(err) }, 'embedder failed; semantic cache skipped for this request');
+        log?.warn({ embedder: e.id, err: err instanceof Error ? err.message : String(err) }, 'embedder failed; semantic cache skipped for this request');
         delete token.semantic;
         return bypass('embedder-error', token);
       }
       token.semantic.vector = vector;
+      token.semantic.embedder = e;
       if (!store) return bypass('disabled');
       try {
-        const index = store.vecIndex(embedder.id, vector.length);
+        const index = store.vecIndex(e.id, vector.length);
         for (const c of index.search(token.semantic.ctx, vector, now())) {
           if (c.similarity < threshold) break;
           const e = store.getById(c.id, t);
@@ -244,12 +227,12 @@ export function createCache(initial: Settings, deps: CacheDeps): Cache {
     }
   }
 
-  function put(kind: 'exact' | 'semantic', key: string, ctx: CacheContext, json: string, local: boolean, sem?: SemanticToken & { vector: Float32Array }): void {
+  function put(kind: 'exact' | 'semantic', key: string, ctx: CacheContext, json: string, local: boolean, sem?: SemanticToken & { vector: Float32Array; embedder: Embedder }): void {
     if (!store) return;
     try {
       const ttlMs = kind === 'exact' ? settings.cache.exact.ttlMs : settings.cache.semantic.ttlMs;
       const entry = { kind, key, alias: resolvedTarget(ctx), scope: ctx.scope, prompt: sem?.prompt, response: json, local, ttlMs };
-      const vec = sem ? { index: store.vecIndex(embedder.id, sem.vector.length), ctx: sem.ctx, vector: sem.vector } : undefined;
+      const vec = sem ? { index: store.vecIndex(sem.embedder.id, sem.vector.length), ctx: sem.ctx, vector: sem.vector } : undefined;
       store.put(entry, now(), vec);
       busyFailures = 0;
     } catch (err) {
@@ -268,15 +251,17 @@ export function createCache(initial: Settings, deps: CacheDeps): Cache {
       if (token.exactKey) put('exact', `x:${token.exactKey}`, ctx, json, local);
       const sem = token.semantic;
       if (!sem) return;
-      const key = `s:${createHash('sha256').update(`${embedder.id}\0${sem.ctx}\0${sem.prompt}`).digest('hex')}`;
-      if (sem.vector) put('semantic', key, ctx, json, local, { ...sem, vector: sem.vector });
+      const e = sem.embedder ?? currentEmbedder(embedder);
+      if (e.ready === false) return;
+      const key = `s:${createHash('sha256').update(`${e.id}\0${sem.ctx}\0${sem.prompt}`).digest('hex')}`;
+      if (sem.vector) put('semantic', key, ctx, json, local, { ...sem, vector: sem.vector, embedder: e });
       else {
         // Cache-Control: no-cache skipped the lookup, so the prompt was never embedded: do it now, off the request path.
-        embedOne(sem.prompt).then(
-          (vector) => put('semantic', key, ctx, json, local, { ...sem, vector }),
+        embedOne(e, sem.prompt).then(
+          (vector) => put('semantic', key, ctx, json, local, { ...sem, vector, embedder: e }),
           (err: unknown) => {
             stats.embedderFailures++;
-            log?.warn({ embedder: embedder.id, err: err instanceof Error ? err.message : String(err) }, 'embedder failed; response not stored semantically');
+            log?.warn({ embedder: e.id, err: err instanceof Error ? err.message : String(err) }, 'embedder failed; response not stored semantically');
           },
         );
       }
@@ -288,7 +273,6 @@ export function createCache(initial: Settings, deps: CacheDeps): Cache {
   return {
     lookup,
     store: storeResponse,
-    replay,
     stats(): CacheStats {
       return {
         entries: store?.entries ?? 0,
@@ -300,7 +284,7 @@ export function createCache(initial: Settings, deps: CacheDeps): Cache {
         costSavedUsd: Math.round(stats.costSavedUsd * 1e6) / 1e6,
         embedderFailures: stats.embedderFailures,
         threshold,
-        embedder: embedder.id,
+        embedder: currentEmbedder(embedder).id,
         disabledReason: reason(),
       };
     },
@@ -319,9 +303,11 @@ export function createCache(initial: Settings, deps: CacheDeps): Cache {
     },
     health() {
       const ok = store !== undefined;
+      const e = currentEmbedder(embedder);
       return {
         exact: ok && settings.cache.exact.enabled,
         semantic: ok && semanticOn(),
+        embedder: !semanticOn() ? 'off' : (e.state ?? (e.ready === false ? 'loading' : 'ready')),
         disabledReason: reason(),
       };
     },

@@ -129,8 +129,14 @@ export const settingsSchema = z.object({
           /** Chosen by measurement (bench/cache.ts): precision 1.0 on the labelled sets at 0.8, with the near-miss guard. */
           threshold: z.number().min(0).max(1).default(0.8),
           ttlMs: z.number().int().positive().default(3_600_000),
-          embedder: z.enum(['builtin', 'ollama', 'openai']).default('builtin'),
-          /** Model for the ollama/openai embedders (e.g. nomic-embed-text). */
+          /**
+           * `auto` (default): an installed Ollama embedding model (the one named here or in ollama.embeddingsModel,
+           * else the best known one), else the builtin; looked at again every few minutes. A user who has pulled an
+           * embedding model expects it to be used, and it recalls far more paraphrases than the builtin word vectors;
+           * the near-miss guard, which decides precision, is the same for every embedder.
+           */
+          embedder: z.enum(['auto', 'builtin', 'ollama', 'openai']).default('auto'),
+          /** Model for the ollama/openai embedders (e.g. nomic-embed-text); for `auto`, the Ollama model to prefer. */
           embedderModel: z.string().optional(),
           /** Provider id for the openai embedder. */
           embedderProvider: z.string().optional(),

@@ -193,7 +193,7 @@ describe('admin API and readiness', () => {
 
   it('/health/ready shows the cache state', async () => {
     const ready = (await (await fetch(`${gw.baseUrl}/health/ready`)).json()) as { cache: unknown };
-    expect(ready.cache).toEqual({ exact: true, semantic: true });
+    expect(ready.cache).toEqual({ exact: true, semantic: true, embedder: 'ready' });
   });
 });
 

@@ -57,7 +57,7 @@ describe('failure cases', () => {
     const { warnings, logger } = warnLog();
     const cache = openCache(settings(), { dataDir: dir, logger });
     open.push(cache);
-    expect(cache.health()).toEqual({ exact: true, semantic: false, disabledReason: undefined });
+    expect(cache.health()).toEqual({ exact: true, semantic: false, embedder: 'off', disabledReason: undefined });
     expect(fs.readdirSync(dir).some((f) => /^cache\.db\.corrupt-\d+$/.test(f))).toBe(true);
     expect(warnings.join()).toMatch(/moved aside/);
     await roundTrip(cache, ask('q'), ctxFor(), answer('a'));

@@ -21,6 +21,9 @@ export function createHybridEmbedder(opts: { vocab?: number; ngramDim?: number; 
     get ready() {
       return words.ready;
     },
+    get state() {
+      return words.state;
+    },
     async embed(texts, signal) {
       const wv = await words.embed(texts, signal);
       return texts.map((t, i) => {

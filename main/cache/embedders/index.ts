@@ -1,5 +1,6 @@
 import type { ProviderRegistry } from '../../admin/deps.js';
 import type { Settings } from '../../settings/schema.js';
+import { type AutoEmbedder, createAutoEmbedder } from './auto.js';
 import { createHybridEmbedder } from './hybrid.js';
 import { createNgramEmbedder } from './ngram.js';
 import { createProviderEmbedder } from './provider.js';
@@ -7,7 +8,8 @@ import type { Embedder } from './types.js';
 import { createWinkEmbedder } from './wink.js';
 import { SHIPPED_VOCAB } from './word-vectors-file.js';
 
-export type { Embedder } from './types.js';
+export type { AutoEmbedder } from './auto.js';
+export type { Embedder, EmbedderState } from './types.js';
 
 /**
  * The builtin embedder: averaged word vectors (wink, top 50k words) joined with hashed character n-grams, 70/30.
@@ -19,6 +21,8 @@ export const createBuiltinEmbedder = (): Embedder => createHybridEmbedder({ voca
 export function createEmbedder(settings: Settings, providers: ProviderRegistry): Embedder {
   const sem = settings.cache.semantic;
   switch (sem.embedder) {
+    case 'auto':
+      return createAutoEmbedder(settings, providers, createBuiltinEmbedder);
     case 'builtin':
       return createBuiltinEmbedder();
     case 'ollama': {
@@ -34,4 +38,9 @@ export function createEmbedder(settings: Settings, providers: ProviderRegistry):
   }
 }
 
-export { createHybridEmbedder, createNgramEmbedder, createWinkEmbedder };
+/** The embedder to use for one lookup or store: `auto` answers with the one it chose, others with themselves. */
+export function currentEmbedder(e: Embedder): Embedder {
+  return (e as Partial<AutoEmbedder>).current?.() ?? e;
+}
+
+export { createAutoEmbedder, createHybridEmbedder, createNgramEmbedder, createWinkEmbedder };

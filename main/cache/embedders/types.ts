@@ -1,3 +1,5 @@
+export type EmbedderState = 'loading' | 'ready' | 'error';
+
 export interface Embedder {
   /** Stable id naming the vector space (model + variant); it names the vec table, so spaces never mix. */
   readonly id: string;
@@ -5,6 +7,8 @@ export interface Embedder {
   readonly dim: number;
   /** False while a builtin model is still loading: the cache bypasses rather than make a request wait for it. */
   readonly ready?: boolean;
+  /** For /health/ready: still loading (vectors, or `auto` still choosing), ready, or its last load/embed failed. */
+  readonly state?: EmbedderState;
   /** One unit-length vector per text. Throws on failure; the cache counts it and bypasses that request. */
   embed(texts: string[], signal: AbortSignal): Promise<Float32Array[]>;
 }

@@ -4,7 +4,7 @@
 // weighted down by frequency (SIF-style, rank as the frequency proxy) and stopwords are dropped.
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import { type Embedder, normalize, STOPWORDS, words } from './types.js';
+import { type Embedder, type EmbedderState, normalize, STOPWORDS, words } from './types.js';
 import { readShippedWordVectors, SHIPPED_VOCAB, type WordVectors } from './word-vectors-file.js';
 
 export type { WordVectors };
@@ -97,6 +97,9 @@ export function createWinkEmbedder(vocab = SHIPPED_VOCAB): WinkEmbedder {
     /** False while loading or never started; a failed load reports ready so that embed() runs and fails visibly. */
     get ready() {
       return state === 'ready' || state === 'failed';
+    },
+    get state(): EmbedderState {
+      return state === 'failed' ? 'error' : state === 'ready' ? 'ready' : 'loading';
     },
     async embed(texts) {
       const wv = await load();

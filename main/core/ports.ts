@@ -34,11 +34,6 @@ export interface Router {
   retryDelayMs(target: RouteTarget, error: GatewayError, attempt: number): number | null;
   recordSuccess(target: RouteTarget): void;
   recordFailure(target: RouteTarget, error: GatewayError): void;
-  /**
-   * Changes whenever plan() could answer differently for the same request under the same Settings object (e.g.
-   * newly discovered local models). Without it, cache hits are never replayed (ResponseCache.replay).
-   */
-  version?(): number;
 }
 
 export type CacheStatus = 'hit-exact' | 'hit-semantic' | 'miss' | `bypass:${string}`;
@@ -64,19 +59,12 @@ export interface CacheLookup {
   similarity?: number;
   /** Opaque state the cache wants back in store() (e.g. the computed key or embedding). */
   token?: unknown;
-  /** Opaque handle on the entry an exact hit came from, for replay(). */
-  replay?: unknown;
 }
 
 export interface ResponseCache {
   lookup(req: ChatRequest, ctx: CacheContext): Promise<CacheLookup>;
   /** Only complete, successful responses are passed here. Must never throw. */
   store(req: ChatRequest, ctx: CacheContext, lookup: CacheLookup, response: ChatResponse, answeredBy: RouteTarget): void;
-  /**
-   * Serves a hit again from a `CacheLookup.replay` handle: counts it like a hit and returns the response's fresh
-   * `created` (epoch seconds), or undefined when that same entry no longer answers (gone, replaced, expired, off).
-   */
-  replay?(handle: unknown): number | undefined;
 }
 
 export interface RequestRecord {

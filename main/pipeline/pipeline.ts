@@ -52,24 +52,8 @@ export interface RouteMeta {
   dropped?: string[];
 }
 
-/**
- * An exact cache hit that can be served again without parsing, routing or keying the same request: valid while the
- * settings object, the router's version and the cache entry all stay the same (Pipeline.replay checks each).
- */
-export interface HitReplay {
-  readonly settings: Settings;
-  readonly routerVersion: number;
-  readonly cache: unknown;
-  readonly plan: RoutePlan;
-  readonly meta: RouteMeta;
-  readonly usage?: ChatResponse['usage'];
-}
-
-/** The parts of an inbound call that a replayed hit records. */
-export type ReplayCall = Pick<InboundCall, 'format' | 'request' | 'requestId' | 'receivedAt' | 'startedAt' | 'userAgent'>;
-
 /** What a request-log row needs of a call; embeddings calls and edge rejections never reach handle(). */
-export type LoggedCall = Omit<ReplayCall, 'format'> & { format: RequestRecord['clientFormat'] };
+export type LoggedCall = Pick<InboundCall, 'request' | 'requestId' | 'receivedAt' | 'startedAt' | 'userAgent'> & { format: RequestRecord['clientFormat'] };
 
 /** The outcome part of a request-log row. */
 export interface RecordedOutcome {
@@ -81,7 +65,7 @@ export interface RecordedOutcome {
 }
 
 export type Outcome =
-  | { kind: 'response'; meta: RouteMeta; response: ChatResponse; replay?: HitReplay }
+  | { kind: 'response'; meta: RouteMeta; response: ChatResponse }
   | { kind: 'stream'; meta: RouteMeta; chunks: AsyncIterable<StreamChunk> };
 
 interface Started {
@@ -101,12 +85,10 @@ export class Pipeline {
     const failures: Failure[] = [];
     let plan: RoutePlan | undefined;
     try {
-      // Taken before plan(): a replay is valid only under the state that this plan was made in.
-      const state = { settings: this.deps.settings(), routerVersion: this.deps.router.version?.() };
       plan = this.deps.router.plan(call.request);
       const cacheCtx = this.cacheContext(call, plan);
       const lookup = cacheCtx ? await this.lookup(call.request, cacheCtx) : undefined;
-      if (lookup?.response) return this.serveHit(call, plan, lookup, lookup.response, state);
+      if (lookup?.response) return this.serveHit(call, plan, lookup, lookup.response);
 
       const meta = (target: RouteTarget, dropped: string[]): RouteMeta => ({
         provider: target.provider.id,
@@ -156,19 +138,7 @@ export class Pipeline {
     }
   }
 
-  /**
-   * Serves a hit again (see HitReplay): records it like serveHit and returns its headers and the response's fresh
-   * `created`, or undefined when anything it depended on changed; the caller then takes the full path.
-   */
-  replay(r: HitReplay, call: ReplayCall): { meta: RouteMeta; created: number } | undefined {
-    if (r.settings !== this.deps.settings() || r.routerVersion !== this.deps.router.version?.()) return undefined;
-    const created = this.deps.cache?.replay?.(r.cache);
-    if (created === undefined) return undefined;
-    this.record(call, r.plan, r.meta, { status: 200, usage: r.usage, ttfbMs: this.elapsed(call) });
-    return { meta: r.meta, created };
-  }
-
-  private serveHit(call: InboundCall, plan: RoutePlan, lookup: CacheLookup, res: ChatResponse, state: { settings: Settings; routerVersion?: number }): Outcome {
+  private serveHit(call: InboundCall, plan: RoutePlan, lookup: CacheLookup, res: ChatResponse): Outcome {
     const meta: RouteMeta = {
       provider: 'cache',
       model: res.model,
@@ -183,9 +153,7 @@ export class Pipeline {
     if (call.request.stream) return { kind: 'stream', meta, chunks: fromArray(replayAsChunks(res, call.requestId)) };
     const response = { ...res };
     response.id = `chatcmpl-${call.requestId}`;
-    const { settings, routerVersion } = state;
-    const replay = lookup.replay !== undefined && routerVersion !== undefined ? { settings, routerVersion, cache: lookup.replay, plan, meta, usage: res.usage } : undefined;
-    return { kind: 'response', meta, response, replay };
+    return { kind: 'response', meta, response };
   }
 
   private providerRequest(call: InboundCall, target: RouteTarget): ProviderRequest {

@@ -37,7 +37,6 @@ export interface ModelCatalog {
 
 export interface GatewayRouter extends Router, BreakerBoard {
   plan(req: ChatRequest): ScoredPlan;
-  version(): number;
   /** Fill the model list a provider reports (e.g. Ollama's /api/tags), so bare names resolve without I/O in plan(). */
   setDiscoveredModels(providerId: string, models: string[]): void;
   /** Ask every local provider for its models (short timeout; failures keep the previous list). */
@@ -72,13 +71,7 @@ export function createRouter(deps: RouterDeps): GatewayRouter {
   const now = deps.now ?? Date.now;
   const random = deps.random ?? Math.random;
   const discovered = new Map<string, string[]>();
-  let version = 0;
-  const setDiscovered = (providerId: string, models: string[]): void => {
-    const old = discovered.get(providerId);
-    if (old && old.length === models.length && old.every((m, i) => m === models[i])) return;
-    discovered.set(providerId, [...models]);
-    version++;
-  };
+  const setDiscovered = (providerId: string, models: string[]): void => void discovered.set(providerId, [...models]);
   const breakers = new BreakerSet(() => {
     const f = deps.settings().fallback;
     return { threshold: f.breakerThreshold, cooldownMs: f.breakerCooldownMs };
@@ -199,7 +192,6 @@ export function createRouter(deps: RouterDeps): GatewayRouter {
     },
     view: (id: string) => breakers.view(id),
     reset: (id?: string) => breakers.reset(id),
-    version: () => version,
     setDiscoveredModels: setDiscovered,
     async refreshDiscoveredModels(opts = {}) {
       const local = deps.providers.all().filter((p) => p.locality === 'local');

@@ -6,10 +6,9 @@ import type { ChatRequest } from '../core/types.js';
 import { routeOf } from '../pipeline/attempts.js';
 import type { LoggedCall, Outcome, Pipeline } from '../pipeline/pipeline.js';
 import type { Settings } from '../settings/schema.js';
-import { parseJsonBody, readBodyText } from './body.js';
+import { readJsonBody } from './body.js';
 import type { InboundFormat, StreamEncoder } from './format.js';
-import { sendJson, sendJsonText, setRouteHeaders } from './headers.js';
-import { fillTemplate, HitReplayMemo } from './hit-replay.js';
+import { sendJson, setRouteHeaders } from './headers.js';
 import { publicError } from './public-error.js';
 
 export interface InflightTracker {
@@ -100,7 +99,6 @@ async function writeStream(res: ServerResponse, outcome: Extract<Outcome, { kind
 }
 
 export function chatHandler(format: InboundFormat, deps: ChatHandlerDeps) {
-  const memo = new HitReplayMemo(format);
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const receivedAt = Date.now();
     const startedAt = performance.now();
@@ -111,20 +109,7 @@ export function chatHandler(format: InboundFormat, deps: ChatHandlerDeps) {
     // handle() writes its own request-log row, success or failure; anything refused before it gets one here.
     let handled = false;
     try {
-      const text = await readBodyText(req, settings.server.bodyLimitBytes);
-      // A per-user cache scope keys on who asks, which the request text alone does not say. With the exact cache
-      // off there is nothing to replay, and no reason to hash the whole body for a lookup.
-      const memoKey = settings.cache.exact.enabled && settings.cache.scope === 'global' ? memo.key(req, text) : undefined;
-      const entry = memoKey === undefined ? undefined : memo.get(memoKey);
-      if (memoKey !== undefined && entry) {
-        const replayed = deps.pipeline.replay(entry.replay, { format: format.format, request: entry.request, requestId, receivedAt, startedAt, userAgent: clientLabel(req) });
-        if (replayed) {
-          setRouteHeaders(res, replayed.meta);
-          return sendJsonText(res, 200, fillTemplate(entry.parts, requestId, replayed.created));
-        }
-        memo.forget(memoKey);
-      }
-      body = parseJsonBody(text);
+      body = await readJsonBody(req, settings.server.bodyLimitBytes);
       const { request, native } = format.parse(body);
       for (const name of format.passHeaders ?? []) {
         const value = req.headers[name];
@@ -151,7 +136,6 @@ export function chatHandler(format: InboundFormat, deps: ChatHandlerDeps) {
       setRouteHeaders(res, outcome.meta);
       if (outcome.kind === 'response') {
         sendJson(res, 200, format.renderResponse(outcome.response, request.tools));
-        if (memoKey !== undefined && outcome.replay) memo.remember(memoKey, outcome.replay, request, outcome.response, requestId);
       } else {
         const encoder = format.createStreamEncoder({ includeUsage: request.includeUsage === true, requestedModel: request.model, tools: request.tools });
         await writeStream(res, outcome, encoder, deps.inflight);

@@ -27,11 +27,6 @@ export interface InboundFormat {
   passHeaders?: string[];
   /** Validates (zod) and translates. Throws GatewayError (400) naming the bad field. */
   parse(body: unknown): ParsedInbound;
-  /**
-   * True when renderResponse depends only on its arguments and puts `res.id` and `res.created` into the body
-   * verbatim (no random ids of its own): its exact-cache hits can then be replayed from a template (hit-replay.ts).
-   */
-  replayable?: boolean;
   /** The non-streaming response body. `model` is what we report as the model. `tools`: the request's. */
   renderResponse(res: ChatResponse, tools?: readonly ToolDef[]): unknown;
   createStreamEncoder(opts: { includeUsage: boolean; requestedModel: string; tools?: readonly ToolDef[] }): StreamEncoder;

@@ -8,7 +8,6 @@ export const openaiChatFormat: InboundFormat = {
   paths: ['/chat/completions'],
   parse: parseOpenAIChat,
   renderResponse: renderOpenAIChat,
-  replayable: true,
   createStreamEncoder: createOpenAIChatEncoder,
   renderError: (err) => ({ status: err.status, body: openAIErrorBody(err) }),
 };

@@ -9,6 +9,7 @@ export type {
   FallbackInput,
   FallbackView,
   LibreChatSetup,
+  MissingModel,
   Mode,
   ModeCheck,
   ModeResponse,

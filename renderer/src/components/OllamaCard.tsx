@@ -1,13 +1,15 @@
 // Ollama: running / installed-but-stopped / absent, start it, pull a model with a progress bar (cancellable).
-import { useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, errorText } from '../api.js';
 import { fmtBytes } from '../format.js';
 import { useAction, usePoll } from '../hooks.js';
 import { readSse } from '../sse.js';
-import type { OllamaStatus, PullProgress } from '../types.js';
+import type { MissingModel, OllamaStatus, PullProgress } from '../types.js';
 import { Busy, Card, Dot, ErrorBox, Loading } from './ui.js';
 
-export function OllamaCard() {
+/** `missing`: models the routes name that Ollama lacks (StatusResponse.missingModels), each offered as a Pull. */
+export function OllamaCard(props: { missing?: MissingModel[]; onPulled?(): void } = {}) {
+  const [wanted, setWanted] = useState<{ model: string; n: number }>();
   const status = usePoll(() => api<OllamaStatus>('/ollama'), 10_000);
   const start = useAction(async () => {
     await api<OllamaStatus>('/ollama/start', 'POST');
@@ -66,7 +68,23 @@ export function OllamaCard() {
                   </span>
                 ))}
               </div>
-              <Pull suggestions={o.suggestions} onDone={() => void status.reload()} />
+              {(props.missing ?? []).map((m) => (
+                <div class="warning" key={m.model} data-testid="missing-model">
+                  <strong>{m.model}</strong> is not installed, and {m.usedBy.join(', ')} {m.usedBy.length === 1 ? 'uses' : 'use'} it: requests
+                  there fail until it is pulled. Run <code>{m.pullCommand}</code>, or{' '}
+                  <button type="button" class="btn small primary" onClick={() => setWanted({ model: m.model, n: (wanted?.n ?? 0) + 1 })}>
+                    Pull {m.model}
+                  </button>
+                </div>
+              ))}
+              <Pull
+                suggestions={o.suggestions}
+                wanted={wanted}
+                onDone={() => {
+                  void status.reload();
+                  props.onPulled?.();
+                }}
+              />
             </>
           )}
         </>
@@ -75,7 +93,7 @@ export function OllamaCard() {
   );
 }
 
-function Pull(props: { suggestions: string[]; onDone(): void }) {
+function Pull(props: { suggestions: string[]; wanted?: { model: string; n: number }; onDone(): void }) {
   const [model, setModel] = useState(props.suggestions[0] ?? '');
   const [progress, setProgress] = useState<PullProgress>();
   const [error, setError] = useState<string>();
@@ -83,8 +101,7 @@ function Pull(props: { suggestions: string[]; onDone(): void }) {
   const [pulled, setPulled] = useState<string>();
   const ctrl = useRef<AbortController>();
 
-  const pull = async () => {
-    const name = model.trim();
+  const pull = async (name = model.trim()) => {
     if (!name) return setError('Enter a model name, e.g. qwen2.5-coder:1.5b.');
     ctrl.current = new AbortController();
     setBusy(true);
@@ -112,6 +129,12 @@ function Pull(props: { suggestions: string[]; onDone(): void }) {
       setBusy(false);
     }
   };
+  // A Pull button of a missing-model warning: fill in its name and start at once.
+  useEffect(() => {
+    if (!props.wanted || busy) return;
+    setModel(props.wanted.model);
+    void pull(props.wanted.model);
+  }, [props.wanted?.n]);
   const pct = progress?.total ? Math.round(((progress.completed ?? 0) / progress.total) * 100) : undefined;
   return (
     <div class="pull">

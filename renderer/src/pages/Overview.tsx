@@ -53,7 +53,7 @@ export function OverviewPage(props: { status: Polled<StatusResponse> }) {
       <Traffic />
       <div class="grid two">
         <ProvidersHealth providers={s.providers} onChange={reload} />
-        <OllamaCard />
+        <OllamaCard missing={s.missingModels ?? []} onPulled={reload} />
       </div>
     </div>
   );
@@ -88,13 +88,13 @@ function Traffic() {
   );
 }
 
+const healthTone = { up: 'ok', down: 'bad', 'cooling down': 'warn', disabled: 'idle' } as const;
+
 function ProvidersHealth(props: { providers: ProviderView[]; onChange(): Promise<void> }) {
   const reset = useAction(async (provider?: string) => {
     await api('/breakers/reset', 'POST', provider ? { provider } : {});
     await props.onChange();
   });
-  const tone = (p: ProviderView) =>
-    !p.enabled ? 'idle' : p.breaker.state === 'open' ? 'bad' : p.breaker.state === 'half-open' ? 'warn' : 'ok';
   return (
     <Card title="Providers' health" actions={<a href="#/providers">Manage</a>}>
       {props.providers.length === 0 ? (
@@ -105,34 +105,35 @@ function ProvidersHealth(props: { providers: ProviderView[]; onChange(): Promise
             <tr>
               <th>Provider</th>
               <th>Where</th>
-              <th>Breaker</th>
+              <th>Health</th>
               <th />
             </tr>
           </thead>
           <tbody>
-            {props.providers.map((p) => (
-              <tr key={p.id}>
-                <td>
-                  <Dot tone={tone(p)} /> <strong>{p.id}</strong> <span class="muted">{p.kind}</span>
-                </td>
-                <td>{p.locality}</td>
-                <td>
-                  {p.enabled ? p.breaker.state : 'disabled'}
-                  {p.breaker.consecutiveFailures > 0 && <span class="muted"> · {p.breaker.consecutiveFailures} failures</span>}
-                  {p.breaker.lastError && <div class="error-text small">{p.breaker.lastError}</div>}
-                  {p.breaker.retryAt && p.breaker.state === 'open' && (
-                    <div class="muted small">probe at {fmtTime(p.breaker.retryAt)}</div>
-                  )}
-                </td>
-                <td class="right">
-                  {p.breaker.state !== 'closed' && (
-                    <button type="button" class="btn small" disabled={reset.busy} onClick={() => void reset.run(p.id)}>
-                      Reset
-                    </button>
-                  )}
-                </td>
-              </tr>
-            ))}
+            {props.providers.map((p) => {
+              // The gateway's words (routing/health.ts); an older gateway sends no health: derive it from the breaker.
+              const h = p.health ?? { state: !p.enabled ? 'disabled' : p.breaker.state === 'closed' ? 'up' : 'cooling down', detail: p.breaker.lastError ?? '', checked: false };
+              return (
+                <tr key={p.id} data-testid={`health-${p.id}`}>
+                  <td>
+                    <Dot tone={healthTone[h.state]} title={h.state} /> <strong>{p.id}</strong> <span class="muted">{p.kind}</span>
+                  </td>
+                  <td>{p.locality}</td>
+                  <td>
+                    <span data-testid="health-state">{h.state}</span>
+                    {h.detail && <div class={`small ${h.state === 'up' ? 'muted' : 'error-text'}`}>{h.detail}</div>}
+                    {h.retryAt && h.state === 'cooling down' && <div class="muted small">next try at {fmtTime(h.retryAt)}</div>}
+                  </td>
+                  <td class="right">
+                    {p.breaker.state !== 'closed' && (
+                      <button type="button" class="btn small" disabled={reset.busy} onClick={() => void reset.run(p.id)}>
+                        Reset
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
           </tbody>
         </table>
       )}

@@ -14,6 +14,8 @@ export interface TrayState {
   modePinnedBy?: string;
   /** undefined while unknown (first check not done yet). */
   ollamaUp?: boolean;
+  /** The `ollama pull …` of a model the aliases name that Ollama lacks (StatusResponse.missingModels). */
+  missingPull?: string;
   requestsToday: number;
   startAtLogin: boolean;
   update: UpdatePhase;
@@ -53,7 +55,7 @@ export function statusLine(s: TrayState): string {
   const head = s.gateway === 'paused' ? `Gateway paused (:${s.port})` : `Gateway on :${s.port}`;
   const ollama = s.ollamaUp === undefined ? 'Ollama …' : s.ollamaUp ? 'Ollama up' : 'Ollama down';
   const requests = `${s.requestsToday} request${s.requestsToday === 1 ? '' : 's'} today`;
-  return [head, s.mode, ollama, requests].join(' · ');
+  return [head, s.mode, ollama, ...(s.missingPull ? [`model missing: ${s.missingPull}`] : []), requests].join(' · ');
 }
 
 /** `Cloud — no target for chat-fast, auto`: a tray has no room for a confirm, so the item warns before the click. */
@@ -119,6 +121,7 @@ export function trayStateFrom(input: {
     port: number;
     requestsToday: number;
     ollama: { state: string };
+    missingModels?: { pullCommand: string }[];
     pinned?: Record<string, string>;
     unroutedByMode?: Partial<Record<Mode, string[]>>;
   };
@@ -132,6 +135,7 @@ export function trayStateFrom(input: {
     mode: st?.mode ?? 'auto',
     modePinnedBy: st?.pinned?.mode,
     ollamaUp: st ? st.ollama.state === 'running' : undefined,
+    missingPull: st?.missingModels?.[0]?.pullCommand,
     requestsToday: st?.requestsToday ?? 0,
     startAtLogin: input.startAtLogin,
     update: input.update,

@@ -86,3 +86,12 @@ describe('what chat clients read', () => {
     expect(hideAddresses('Ollama is not running at http://10.0.0.5:11434. Start it')).toBe('Ollama is not running at [address]. Start it');
   });
 });
+
+describe('the tray status line', () => {
+  it('names the missing model with its ollama pull, from /admin/status', async () => {
+    const { statusLine, trayStateFrom } = await import('../../main/desktop/tray-model.js');
+    const st = { mode: 'auto' as const, port: 8081, requestsToday: 2, ollama: { state: 'running' }, missingModels: missing };
+    const line = statusLine(trayStateFrom({ phase: 'running', port: 8081, status: st, startAtLogin: false, update: 'idle' }));
+    expect(line).toBe('Gateway on :8081 · auto · Ollama up · model missing: ollama pull qwen2.5-coder:7b · 2 requests today');
+  });
+});

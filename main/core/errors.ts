@@ -37,6 +37,8 @@ export interface GatewayErrorInit {
   upstreamStatus?: number;
   /** From a Retry-After header, in ms. */
   retryAfterMs?: number;
+  /** A context-length refusal's numbers: the prompt's (estimated) tokens and the most the target takes. */
+  contextTokens?: { prompt: number; limit: number };
   cause?: unknown;
 }
 
@@ -48,6 +50,7 @@ export class GatewayError extends Error {
   readonly param?: string;
   readonly upstreamStatus?: number;
   readonly retryAfterMs?: number;
+  readonly contextTokens?: { prompt: number; limit: number };
 
   constructor(init: GatewayErrorInit) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -59,6 +62,7 @@ export class GatewayError extends Error {
     this.param = init.param;
     this.upstreamStatus = init.upstreamStatus;
     this.retryAfterMs = init.retryAfterMs;
+    this.contextTokens = init.contextTokens;
   }
 }
 
@@ -69,8 +73,8 @@ export const invalidRequest = (message: string, param?: string, code?: string): 
  * The prompt can't fit the target model's context window. OpenAI's code and param (`context_length_exceeded`,
  * `messages`); each inbound format renders it in its own envelope. Never a silent truncation.
  */
-export const contextLengthExceeded = (message: string, provider?: string): GatewayError =>
-  new GatewayError({ kind: 'invalid_request', status: 400, message, provider, param: 'messages', code: 'context_length_exceeded' });
+export const contextLengthExceeded = (message: string, provider?: string, contextTokens?: { prompt: number; limit: number }): GatewayError =>
+  new GatewayError({ kind: 'invalid_request', status: 400, message, provider, param: 'messages', code: 'context_length_exceeded', contextTokens });
 
 export function toGatewayError(err: unknown, provider?: string): GatewayError {
   if (err instanceof GatewayError) return err;
@@ -84,6 +88,17 @@ export function isAbortError(err: unknown): boolean {
 }
 
 /** Statuses that mean "this provider failed, another may answer" (issue 4's fallback triggers). */
+/** Codes that say "this target can't take this request" (too long for its context, no tools, not a chat model). */
+const TARGET_LIMIT_CODES = new Set(['context_length_exceeded', 'tools_not_supported', 'model_not_supported']);
+
+/**
+ * The request is fine but this target can't serve it: another target of the route (a bigger context, a model with
+ * tools) may. Not the target's fault either: it is never retried on the same target and never counts against it.
+ */
+export function isTargetLimit(err: GatewayError): boolean {
+  return err.kind === 'invalid_request' && err.code !== undefined && TARGET_LIMIT_CODES.has(err.code);
+}
+
 export function isFallbackTrigger(err: GatewayError): boolean {
   switch (err.kind) {
     case 'upstream_connect':

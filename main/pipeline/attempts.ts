@@ -1,5 +1,5 @@
 import type { AbortLike } from '../core/client-abort.js';
-import { GatewayError, isFallbackTrigger, toGatewayError } from '../core/errors.js';
+import { GatewayError, isFallbackTrigger, isTargetLimit, toGatewayError } from '../core/errors.js';
 import type { RoutePlan, RouteTarget, Router } from '../core/ports.js';
 import { formatRouteHeader } from '../routing/route-header.js';
 
@@ -83,6 +83,8 @@ export function allFailed(failures: Failure[]): GatewayError {
   // A lone Anthropic 529 stays what it is: Claude Code switches to its --fallback-model on overloaded_error.
   if (only && (only.error.upstreamStatus ?? only.error.status) === 529) return only.error;
   if (failures.length && failures.every((f) => isBusy(f.error))) return rateLimited(failures);
+  // No target could take it: the client's request must change, and the first target's reason says how.
+  if (failures.length && failures.every((f) => isTargetLimit(f.error))) return failures[0].error;
   if (only && only.error.kind !== 'unavailable') return asBadGateway(only.error);
   const list = failures.map((f) => `${f.target}: ${f.reason}`).join('; ');
   return new GatewayError({ kind: 'upstream_http', status: 502, code: 'all_targets_failed', message: `all targets failed: ${list}` });
@@ -160,6 +162,10 @@ export async function attemptTargets<T>(
       } catch (e) {
         const err = toGatewayError(e, target.provider.id);
         if (signal.aborted || err.kind === 'aborted') throw err;
+        if (isTargetLimit(err)) {
+          failures.push({ target: target.label, reason: err.code ?? err.kind, error: err });
+          break;
+        }
         if (!isFallbackTrigger(err)) throw err;
         router.recordFailure(target, err);
         const delay = router.retryDelayMs(target, err, attempt);

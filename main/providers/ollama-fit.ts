@@ -80,6 +80,7 @@ export function fitToModel(req: ProviderRequest, facts: OllamaModelFacts, provid
       `This model's maximum context length is ${plan.limit} tokens (${model} on ${provider}). However, your messages are about ` +
         `${promptTokens} tokens (estimated), and the answer needs at least ${plan.needed - promptTokens} more. Please reduce the length of the messages.`,
       provider,
+      { prompt: plan.needed, limit: plan.limit },
     );
   }
   request.ollamaNumCtx = plan.numCtx;

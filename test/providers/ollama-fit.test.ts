@@ -147,6 +147,9 @@ describe('num_ctx', () => {
     const a = await anthropic('small', { system: bigSystem });
     expect(a.status).toBe(400);
     expect(a.json).toMatchObject({ type: 'error', error: { type: 'invalid_request_error' } });
+    // Worded the way Claude Code parses it to compact the conversation (render.ts cites its pattern).
+    const m = /prompt is too long[^0-9]*(\d+)\s*tokens?\s*>\s*(\d+)/.exec(a.json.error.message);
+    expect(m && Number(m[1]) > Number(m[2]) && Number(m[2]) === 8192).toBe(true);
     expect(chats().length).toBe(before);
   });
 });

@@ -91,5 +91,16 @@ export function errorType(err: GatewayError): string {
 }
 
 export function renderAnthropicError(err: GatewayError): { status: number; body: unknown } {
-  return { status: err.status, body: { type: 'error', error: { type: errorType(err), message: err.message } } };
+  return { status: err.status, body: { type: 'error', error: { type: errorType(err), message: anthropicMessage(err) } } };
+}
+
+/**
+ * Anthropic's own wording where a client acts on it. Claude Code compacts the conversation on a 400 whose message
+ * matches /prompt is too long[^0-9]*(\d+)\s*tokens?\s*>\s*(\d+)/ (read from its 2.1.197 bundle), as Anthropic
+ * words it: "prompt is too long: 208000 tokens > 200000 maximum".
+ */
+function anthropicMessage(err: GatewayError): string {
+  if (err.code !== 'context_length_exceeded') return err.message;
+  const numbers = err.contextTokens ? `: ${err.contextTokens.prompt} tokens > ${err.contextTokens.limit} maximum` : '';
+  return `prompt is too long${numbers} (${err.message})`;
 }

@@ -36,6 +36,8 @@ export function parseOpenAIChat(body: unknown): ParsedInbound {
     user: b.user,
     stream: b.stream === true,
     includeUsage: b.stream_options?.include_usage === true,
+    reasoningEffort: b.reasoning_effort ?? undefined,
+    parallelToolCalls: b.parallel_tool_calls ?? undefined,
   };
   return { request, native: { format: 'openai-chat', body: b } };
 }

@@ -88,6 +88,10 @@ export const chatRequestSchema = z.looseObject({
   user: z.string().max(256).optional(),
   stream: z.boolean().nullish(),
   stream_options: z.looseObject({ include_usage: z.boolean().optional() }).nullish(),
+  // ReasoningEffort in node_modules/openai (shared types): none, minimal, low, medium, high, xhigh; new levels appear
+  // often, so any short word is accepted and each provider decides what it can take.
+  reasoning_effort: z.string().max(32).nullish(),
+  parallel_tool_calls: z.boolean().nullish(),
 });
 
 export type ChatCompletionBody = z.infer<typeof chatRequestSchema>;

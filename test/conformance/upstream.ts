@@ -64,7 +64,8 @@ function gatewaySettings(kind: UpstreamKind, fakeUrl: string): SettingsInput {
   return {
     providers: kind === 'ollama' ? [provider] : [provider, { id: 'ollama', kind: 'ollama', enabled: false }],
     ollama: { model: upstreamModel.ollama },
-    aliases: { [ALIAS]: { targets: [`${provider.id}/${upstreamModel[kind]}`] } },
+    // chat-fast too: the alias a user most often gives Codex as its model (a name Codex's catalog doesn't know).
+    aliases: { [ALIAS]: { targets: [`${provider.id}/${upstreamModel[kind]}`] }, 'chat-fast': { targets: [`${provider.id}/${upstreamModel[kind]}`] } },
     defaultModel: ALIAS,
     // User entries come before the defaults (settings/defaults.ts), so these win over claude-*haiku* → chat-fast.
     modelMap: [

@@ -162,8 +162,10 @@ export async function attemptTargets<T>(
       } catch (e) {
         const err = toGatewayError(e, target.provider.id);
         if (signal.aborted || err.kind === 'aborted') throw err;
-        if (isTargetLimit(err)) {
-          failures.push({ target: target.label, reason: err.code ?? err.kind, error: err });
+        // This target can't take it (its limits, or its own concurrency limit is full): the next one may. Neither
+        // is the target's fault, so nothing counts against it and it is not retried.
+        if (isTargetLimit(err) || err.kind === 'overloaded') {
+          failures.push({ target: target.label, reason: err.kind === 'overloaded' ? 'busy' : (err.code ?? err.kind), error: err });
           break;
         }
         if (!isFallbackTrigger(err)) throw err;

@@ -260,7 +260,9 @@ for (const kind of upstreamKinds) {
       expectCleanTurn(r);
     });
 
-    it('edits a file with the freeform apply_patch tool, checked on disk', async () => {
+    // gpt-5.5 gets apply_patch as a freeform tool; the default model as a tool its exec programs call.
+    const patchModels = [['', MODEL], [' (no model: code mode)', undefined]] as const;
+    for (const [label, model] of patchModels) it(`edits a file with the freeform apply_patch tool, checked on disk${label}`, async () => {
       const b = fresh();
       const file = join(b.work, 'greeting.txt');
       writeFileSync(file, 'hello world\nsecond line\n');
@@ -272,7 +274,7 @@ for (const kind of upstreamKinds) {
           return { text: 'Done: the greeting is updated.' };
         }),
       );
-      const r = await codex(world, b, 'CONF-PATCH: in greeting.txt, replace "hello world" with a greeting for the test.', MODEL);
+      const r = await codex(world, b, 'CONF-PATCH: in greeting.txt, replace "hello world" with a greeting for the test.', model);
       expect(readFileSync(file, 'utf8')).toBe(`hello ${kind} conformance\nsecond line\n`);
       expect(r.items.some((i) => i.type === 'file_change'), 'Codex reported the file change').toBe(true);
       expect(world.chats().some((body) => callsSoFar(body).some((c) => c.name === 'apply_patch' && c.result !== undefined)), 'the patch result reached the upstream').toBe(true);

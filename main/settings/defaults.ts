@@ -15,6 +15,8 @@ export const defaultModelMap: readonly { pattern: string; alias: string }[] = [
   { pattern: 'gpt-5*mini*', alias: 'chat-fast' },
   { pattern: 'gpt-5*nano*', alias: 'chat-fast' },
   { pattern: 'gpt-5*', alias: 'chat-quality' },
+  // Codex CLI 0.171's default model is gpt-6.2-sol (its bundled catalog): without this, its first request is a 404.
+  { pattern: 'gpt-6*', alias: 'chat-quality' },
   { pattern: 'gpt-4*', alias: 'chat-quality' },
   { pattern: 'o[0-9]*', alias: 'chat-quality' },
 ];

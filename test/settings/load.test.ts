@@ -75,7 +75,7 @@ describe('loadSettings precedence', () => {
     expect(s.tiers).toEqual({ SIMPLE: 'ollama/tiny', MEDIUM: 'ollama/qwen3:4b', COMPLEX: 'openai/gpt-4o', REASONING: 'openai/o4-mini' });
     expect(s.modelMap.map((m) => `${m.pattern}→${m.alias}`)).toEqual([
       'claude-*haiku*→chat-fast', 'claude-*→chat-quality', 'gpt-5*mini*→chat-fast', 'gpt-5*nano*→chat-fast',
-      'gpt-5*→chat-quality', 'gpt-4*→chat-quality', 'o[0-9]*→chat-quality',
+      'gpt-5*→chat-quality', 'gpt-6*→chat-quality', 'gpt-4*→chat-quality', 'o[0-9]*→chat-quality',
     ]);
     expect(s.defaultModel).toBe('chat-fast');
   });

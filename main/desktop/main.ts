@@ -6,6 +6,7 @@ import path from 'node:path';
 import { app, BrowserWindow, clipboard, dialog, ipcMain } from 'electron';
 import type { Mode } from '../admin/contract.js';
 import { startGateway, type RunningGateway } from '../cli/start.js';
+import { takeStopSignals } from '../cli/start-command.js';
 import type { Settings } from '../settings/schema.js';
 import { resolveDataDir } from '../settings/paths.js';
 import { adminBaseFor, createAdminClient, type AdminClient } from './admin-client.js';
@@ -56,6 +57,15 @@ if (!app.requestSingleInstanceLock()) {
     if (!tray) void quit();
   });
   app.whenReady().then(boot, (err: unknown) => fatal(err));
+  // SIGTERM/SIGINT (logging out, `kill`, Ctrl-C on `electron .`) stop the app the way Quit does: requests and streams
+  // in flight get the grace period and their rows. A second signal exits at once. Without this, when-exit (through
+  // electron-store → conf) re-raises the first signal after its cleanup and Electron dies mid-stream.
+  let signalled = false;
+  takeStopSignals(() => {
+    if (signalled) return app.exit(1);
+    signalled = true;
+    void quit();
+  });
 }
 
 function fatal(err: unknown): void {

@@ -3,6 +3,7 @@
 // inspect `fake` to see windows, tray menus, dialogs, clipboard writes and IPC handlers.
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
+import { afterAll } from 'vitest';
 
 export interface MenuTemplateItem {
   type?: string;
@@ -79,12 +80,18 @@ export class FakeTray extends EventEmitter {
 
 type MessageBoxOptions = { message: string; detail?: string; buttons?: string[] };
 
+// main.ts takes SIGINT and SIGTERM (takeStopSignals): the test worker gets their default back once its file is done.
+afterAll(() => {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.removeAllListeners(signal);
+});
+
 export const fake = {
   singleInstance: true,
   trayFails: false,
   /** What safeStorage says it uses ('basic_text' = no secret service on Linux). */
   backend: 'gnome_libsecret',
   quitCalls: 0,
+  exitCodes: [] as number[],
   clipboard: [] as string[],
   dialogs: [] as MessageBoxOptions[],
   errorBoxes: [] as string[],
@@ -119,6 +126,7 @@ export const app = {
     fake.quitCalls++;
     fake.appEvents.emit('before-quit');
   },
+  exit: (code = 0) => void fake.exitCodes.push(code),
   dock: { hide: () => {} },
 };
 

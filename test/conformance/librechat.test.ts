@@ -193,6 +193,16 @@ describe.each([
     }
   }, 60_000);
 
+  it("Regenerate (the same conversation sent again) reaches the upstream both times, by the default cache policy", async () => {
+    const history = [new agents.HumanMessage('Suggest a name for a cat.')];
+    const first = await turn(history);
+    const again = await turn(history);
+    expect(first.upstream).toHaveLength(1);
+    expect(again.upstream).toHaveLength(1);
+    const rows = (await (await gw.admin('/admin/logs?limit=2')).json()) as { rows: Array<{ cache: string }> };
+    expect(rows.rows.map((r) => r.cache)).toEqual(['bypass:nondeterministic', 'bypass:nondeterministic']);
+  }, 60_000);
+
   it('runs an agent tool round trip: the tool result reaches the upstream and the final text comes back', async () => {
     const calls: Json[] = [];
     // Defined the way LibreChat defines agent tools (MCP tools in api/server/services/MCP.js): @langchain/core's

@@ -1,7 +1,8 @@
 // Defaults that depend on what is configured: the ollama provider, the aliases (chat-fast, chat-quality,
-// auto), the tier targets and the model map. They fill only what the user did not set.
+// auto), the tier targets and the model map. They fill only what the user did not set, and never what the user
+// removed (`removedDefaults`, kept by the note* helpers below, which the routing admin routes call).
 import { catalog, isCatalogId, isLocalKind } from './catalog.js';
-import { settingsSchema, type SettingsInput, type TierName } from './schema.js';
+import { settingsSchema, type Settings, type SettingsInput, type TierName } from './schema.js';
 
 type ProviderInput = NonNullable<SettingsInput['providers']>[number];
 type AliasInput = NonNullable<SettingsInput['aliases']>[string];
@@ -39,7 +40,8 @@ export function withDefaults(input: SettingsInput): SettingsInput {
     auto: { description: 'Picks a tier (simple → reasoning) per request and routes to that tier’s model.', targets: fast, tiered: true },
   };
   // Per alias and per field, so a user who only reorders chat-fast's targets keeps its description.
-  const aliases: Record<string, AliasInput> = { ...defaults };
+  const removedAliases = new Set(input.removedDefaults?.aliases ?? []);
+  const aliases: Record<string, AliasInput> = Object.fromEntries(Object.entries(defaults).filter(([name]) => !removedAliases.has(name)));
   for (const [name, alias] of Object.entries(input.aliases ?? {})) aliases[name] = { ...defaults[name], ...alias };
 
   const strongest = pick('strong')[0] ?? local;
@@ -48,9 +50,37 @@ export function withDefaults(input: SettingsInput): SettingsInput {
   const tiers = { ...definedOnly(tierDefaults), ...input.tiers };
 
   const userMap = input.modelMap ?? [];
-  const modelMap = [...userMap, ...defaultModelMap.filter((d) => !userMap.some((u) => u.pattern === d.pattern))];
+  const removedPatterns = new Set(input.removedDefaults?.modelMap ?? []);
+  const modelMap = [...userMap, ...defaultModelMap.filter((d) => !removedPatterns.has(d.pattern) && !userMap.some((u) => u.pattern === d.pattern))];
 
   return { ...input, providers, aliases, tiers, modelMap };
+}
+
+const defaultAliasNames: ReadonlySet<string> = new Set(['chat-fast', 'chat-quality', 'auto']);
+
+/** A default alias deleted or renamed away: it must not come back at the next load. */
+export function noteAliasRemoved(s: Settings, name: string): void {
+  if (defaultAliasNames.has(name) && !s.removedDefaults.aliases.includes(name)) s.removedDefaults.aliases.push(name);
+}
+
+/** An alias created (or renamed to) under a removed default's name is the user's again. */
+export function noteAliasCreated(s: Settings, name: string): void {
+  s.removedDefaults.aliases = s.removedDefaults.aliases.filter((n) => n !== name);
+}
+
+/**
+ * After `s.modelMap` replaced `before`: built-in patterns taken out are recorded as removed, ones put back (under
+ * any alias) are forgotten. A pattern absent from both keeps its state.
+ */
+export function noteModelMapChange(s: Settings, before: readonly { pattern: string }[]): void {
+  const now = new Set(s.modelMap.map((m) => m.pattern));
+  const had = new Set(before.map((m) => m.pattern));
+  const removed = new Set(s.removedDefaults.modelMap);
+  for (const { pattern } of defaultModelMap) {
+    if (now.has(pattern)) removed.delete(pattern);
+    else if (had.has(pattern)) removed.add(pattern);
+  }
+  s.removedDefaults.modelMap = [...removed];
 }
 
 /** `id/model` for the model of `tier` this provider would serve, if it has one. */

@@ -99,6 +99,16 @@ export const settingsSchema = z.object({
   tiers: z.partialRecord(z.enum(tierNames), target).default({}),
   /** Client-hard-coded names (claude-*, gpt-5*) → alias, by glob pattern, first match wins. */
   modelMap: z.array(z.object({ pattern: z.string().min(1), alias: z.string().min(1) })).default([]),
+  /**
+   * Built-in defaults the user removed (settings/defaults.ts adds the rest at every load): default aliases deleted
+   * or renamed, and built-in model-map patterns taken out. Written by the routing admin routes.
+   */
+  removedDefaults: z
+    .object({
+      aliases: z.array(z.string().min(1)).default([]),
+      modelMap: z.array(z.string().min(1)).default([]),
+    })
+    .prefault({}),
   fallback: z
     .object({
       enabled: z.boolean().default(true),

@@ -5,6 +5,7 @@ import type { Router } from 'express';
 import { z } from 'zod';
 import { GatewayError } from '../../core/errors.js';
 import { AUTO_ALIAS, aliasViews, findAlias, splitTarget } from '../../routing/catalog.js';
+import { noteAliasCreated, noteAliasRemoved, noteModelMapChange } from '../../settings/defaults.js';
 import { aliasSchema, tierNames, type Settings } from '../../settings/schema.js';
 import type { AliasView, ModeResponse, RoutingView } from '../contract.js';
 import type { AdminDeps } from '../deps.js';
@@ -100,6 +101,7 @@ function registerAliasRoutes(router: Router, deps: AdminDeps): void {
       input.targets?.forEach((t, i) => checkTarget(draft, t, `targets.${i}`));
       const existing = exists ? draft.aliases[name] : { description: '', targets: [], tiered: name === AUTO_ALIAS };
       draft.aliases[name] = { ...existing, ...input };
+      if (!exists) noteAliasCreated(draft, name);
     });
     res.json(viewOf(name));
   });
@@ -118,6 +120,9 @@ function registerAliasRoutes(router: Router, deps: AdminDeps): void {
       draft.aliases = Object.fromEntries(Object.entries(draft.aliases).map(([k, v]) => [k === from ? to : k, v]));
       draft.modelMap = draft.modelMap.map((m) => (m.alias === from ? { ...m, alias: to } : m));
       if (draft.defaultModel === from) draft.defaultModel = to;
+      // A renamed default alias must not come back under its old name at the next start.
+      noteAliasRemoved(draft, from);
+      noteAliasCreated(draft, to);
     });
     res.json(viewOf(to));
   });
@@ -137,9 +142,12 @@ function registerAliasRoutes(router: Router, deps: AdminDeps): void {
         });
       }
       delete draft.aliases[name];
-      const kept = draft.modelMap.filter((m) => m.alias !== name);
-      removedMapEntries = draft.modelMap.length - kept.length;
-      draft.modelMap = kept;
+      const before = draft.modelMap;
+      draft.modelMap = before.filter((m) => m.alias !== name);
+      removedMapEntries = before.length - draft.modelMap.length;
+      // Deleted defaults (the alias, and the built-in patterns that named it) stay deleted across restarts.
+      noteAliasRemoved(draft, name);
+      noteModelMapChange(draft, before);
     });
     res.json({ ok: true, removedMapEntries });
   });
@@ -169,7 +177,9 @@ function registerSettingsRoutes(router: Router, deps: AdminDeps): void {
     const { modelMap } = parseBody(modelMapBody, req);
     const next = deps.settings.update((draft) => {
       modelMap.forEach((m, i) => checkRouteName(draft, m.alias, `modelMap.${i}.alias`));
+      const before = draft.modelMap;
       draft.modelMap = modelMap;
+      noteModelMapChange(draft, before);
     });
     res.json(routingView(next));
   });

@@ -9,8 +9,6 @@ import { routingRoutes } from '../admin/routes/routing.js';
 import { gatewayUrls } from '../core/urls.js';
 import { packageVersion } from '../core/version.js';
 import { boundHeapGrowth } from '../core/heap.js';
-import type { RequestRecord } from '../core/ports.js';
-import { deferredSink } from '../observability/deferred-sink.js';
 import { createCache } from '../cache/cache.js';
 import { createLogger, type Logger } from '../observability/logger.js';
 import { createMetrics } from '../observability/metrics.js';
@@ -132,12 +130,6 @@ export async function startGateway(opts: StartOptions = {}): Promise<RunningGate
     renderError: (err, req) => renderByPath(req.url ?? '').renderError(err),
     log: (msg, data) => logger.info(data ?? {}, msg),
   });
-  const sink = deferredSink({
-    record(r: RequestRecord) {
-      requestLog.record(r);
-      metrics.record(r);
-    },
-  });
   // Providers without a concurrency limit share one settled promise: no extra turn of the microtask queue.
   const unlimited = Promise.resolve((): void => {});
   const limiters = createProviderLimiters(current().providers);
@@ -145,7 +137,14 @@ export async function startGateway(opts: StartOptions = {}): Promise<RunningGate
     router,
     // Every pipeline call ends in exactly one record: that is when the shutdown stops waiting for it. A call the
     // shutdown stopped reads as the client's abort to the provider; its row says what happened.
-    sink: { record: (r) => sink.record(shutdown.endWork(r.id) ? { ...r, status: 503, error: shuttingDownError().message } : r) },
+    // Both take the row in memory at once; the request log writes its rows to SQLite later, in batches.
+    sink: {
+      record(r) {
+        const row = shutdown.endWork(r.id) ? { ...r, status: 503, error: shuttingDownError().message } : r;
+        requestLog.record(row);
+        metrics.record(row);
+      },
+    },
     settings: current,
     // Always there: a cache turned off answers `bypass:disabled` at once, and one turned on in the window works at once.
     cache,
@@ -183,14 +182,7 @@ export async function startGateway(opts: StartOptions = {}): Promise<RunningGate
     providers,
     breakers: router,
     cache,
-    // Every read sees the records still waiting in the deferred sink.
-    requests: {
-      query: (o) => (sink.flush(), requestLog.query(o)),
-      subscribe: (listener) => requestLog.subscribe(listener),
-      requestsToday: () => (sink.flush(), requestLog.requestsToday()),
-      traffic: () => (sink.flush(), requestLog.traffic()),
-      librechatSeenAt: () => (sink.flush(), requestLog.librechatSeenAt()),
-    },
+    requests: requestLog,
     ollama,
     server: serverControl,
     warnings: () => [...(opts.warnings?.() ?? []), ...loaded.warnings],
@@ -229,7 +221,7 @@ export async function startGateway(opts: StartOptions = {}): Promise<RunningGate
       keyExceptAdminAndLiveness(keyGuard),
     ],
     admin: createAdminRouter(deps, adminGuard({ token: () => adminToken }), [routingRoutes({ router, catalog }), registerCacheRoutes]),
-    metricsText: () => (sink.flush(), metrics.text()),
+    metricsText: () => metrics.text(),
     readiness: async () => {
       const { ready, ...health } = readiness(await catalog.probeAll(), (id) => router.view(id));
       const body = { ...health, cache: cache.health(), requestLog: requestLog.health?.() };
@@ -263,7 +255,6 @@ export async function startGateway(opts: StartOptions = {}): Promise<RunningGate
     clearInterval(rediscover);
     await providers.close();
     cache.close();
-    sink.flush();
     requestLog.close();
   });
 

@@ -1,6 +1,8 @@
 // The request log: one row per finished request in <dataDir>/requests.db (SQLite, WAL), bounded by
-// settings.log.maxRows and retentionDays. Inserts are queued and written in one transaction every FLUSH_MS, off
-// the request's path. If the database cannot be used it keeps working in memory and says why.
+// settings.log.maxRows and retentionDays. record() only queues the row (and updates the in-memory counts): rows are
+// written in one transaction every FLUSH_MS, never on the request's path. Reads write the pending batch first and
+// close() writes the rest, so callers never wait for a batch nor miss a row. If the database cannot be used it keeps
+// working in memory and says why.
 import Database from 'better-sqlite3';
 import type { TrafficSeries } from '../admin/contract.js';
 import type { RequestLogReader } from '../admin/deps.js';
@@ -13,7 +15,7 @@ import { scrub } from './secrets.js';
 import { TrafficWindow } from './traffic.js';
 
 /** How long finished requests wait to be written together (a crash loses at most this much of the log). */
-const FLUSH_MS = 50;
+export const FLUSH_MS = 50;
 
 export interface RequestLogHealth {
   persistent: boolean;
@@ -24,8 +26,7 @@ export interface RequestLogHealth {
 
 export interface RequestLog extends RequestSink, RequestLogReader {
   health(): RequestLogHealth;
-  /** Writes what is queued. */
-  flush(): void;
+  /** Writes every queued row, then closes the database. */
   close(): void;
 }
 
@@ -210,7 +211,6 @@ export function createRequestLog(dataDir: string, settings: () => Settings, logg
     traffic: (): TrafficSeries => traffic.series(),
     librechatSeenAt: () => librechatAt,
     health: () => ({ persistent: db !== undefined, path, ...(disabledReason ? { disabledReason } : {}) }),
-    flush,
     close() {
       clearTimeout(retryTimer);
       flush();

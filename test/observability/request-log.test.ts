@@ -2,15 +2,16 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { RequestRecord } from '../../main/core/ports.js';
-import { createRequestLog, type RequestLog } from '../../main/observability/request-log.js';
+import { createRequestLog, FLUSH_MS, type RequestLog } from '../../main/observability/request-log.js';
 import { settingsSchema, type SettingsInput } from '../../main/settings/schema.js';
 import { record } from './records.js';
 
 const dirs: string[] = [];
 const logs: RequestLog[] = [];
 afterEach(() => {
+  vi.useRealTimers();
   for (const l of logs.splice(0)) l.close();
   for (const d of dirs.splice(0)) {
     chmodSync(d, 0o700);
@@ -43,23 +44,23 @@ describe('request log', () => {
     const t = Date.now();
     // 16 rows per statement: two full statements, then single rows for the rest.
     for (let i = 0; i < 37; i++) log.record(record({ id: `r${i}`, time: t, provider: i === 20 ? 'ollama' : 'openai' }));
-    log.flush();
-    expect(rowCount(dataDir)).toBe(37);
     const rows = log.query({ limit: 100 });
+    expect(rowCount(dataDir)).toBe(37);
     expect(rows.map((r) => r.id)).toEqual(Array.from({ length: 37 }, (_, i) => `r${36 - i}`));
     expect(log.query({ q: 'ollama' }).map((r) => r.id)).toEqual(['r20']);
   });
 
-  it('stores rows in SQLite in a batch off the request path, and reads them back newest first', async () => {
+  it('stores rows in SQLite in one batch FLUSH_MS after the first, off the request path, and reads them back newest first', () => {
+    vi.useFakeTimers();
     const { log, dataDir } = open();
     const t = Date.now();
     log.record(record({ id: 'a', time: t - 3 }));
+    expect(rowCount(dataDir)).toBe(0); // queued, not written on the request path
+    vi.advanceTimersByTime(FLUSH_MS - 1);
     log.record(record({ id: 'b', time: t - 2 }));
     log.record(record({ id: 'c', time: t - 1, fallbackFrom: ['ollama/x: connection refused'], provider: 'openai', model: 'gpt-4o-mini' }));
-    expect(rowCount(dataDir)).toBe(0); // queued, not written on the request path
-    await new Promise((r) => setImmediate(r));
-    expect(rowCount(dataDir)).toBe(0); // batched: not one transaction per event-loop turn
-    await new Promise((r) => setTimeout(r, 80));
+    expect(rowCount(dataDir)).toBe(0); // batched: not one transaction per request or per event-loop turn
+    vi.advanceTimersByTime(1);
     expect(rowCount(dataDir)).toBe(3);
     const rows = log.query({});
     expect(rows.map((r) => r.id)).toEqual(['c', 'b', 'a']);
@@ -70,6 +71,32 @@ describe('request log', () => {
     const again = open({}, { dataDir }).log;
     expect(again.query({ limit: 2 }).map((r) => r.id)).toEqual(['c', 'b']);
     expect(again.requestsToday()).toBe(3);
+  });
+
+  it('every read sees the rows still waiting for their batch: it writes them first, and the timer then has none left', () => {
+    vi.useFakeTimers();
+    const { log, dataDir } = open();
+    log.record(record({ id: 'a', time: Date.now(), userAgent: 'librechat', cache: 'hit-exact' }));
+    // Counts and traffic are kept in memory as each row arrives: nothing to write for them.
+    expect(log.requestsToday()).toBe(1);
+    expect(log.librechatSeenAt()).toBeTypeOf('number');
+    expect(log.traffic().buckets.at(-1)).toMatchObject({ requests: 1, cacheHits: 1 });
+    expect(rowCount(dataDir)).toBe(0);
+    expect(log.query({}).map((r) => r.id)).toEqual(['a']);
+    expect(rowCount(dataDir)).toBe(1);
+    vi.advanceTimersByTime(FLUSH_MS);
+    expect(rowCount(dataDir)).toBe(1); // written once, not again by the timer
+    log.record(record({ id: 'b', time: Date.now() }));
+    vi.advanceTimersByTime(FLUSH_MS);
+    expect(rowCount(dataDir)).toBe(2);
+  });
+
+  it('close() writes every queued row before it closes the file', () => {
+    const { log, dataDir } = open();
+    for (let i = 0; i < 20; i++) log.record(record({ id: `q${i}` }));
+    expect(rowCount(dataDir)).toBe(0);
+    log.close();
+    expect(rowCount(dataDir)).toBe(20);
   });
 
   it('query filters by limit, before and text', () => {
@@ -102,13 +129,11 @@ describe('request log', () => {
     const { log, dataDir } = open({ maxRows: 5, retentionDays: 1 }, { now: () => now, pruneEvery: 3 });
     log.record(record({ id: 'old', time: now - 2 * 86_400_000 }));
     for (let i = 0; i < 9; i++) log.record(record({ id: `n${i}`, time: now + i }));
-    log.flush();
-    expect(rowCount(dataDir)).toBe(5);
     expect(log.query({}).map((r) => r.id)).toEqual(['n8', 'n7', 'n6', 'n5', 'n4']);
+    expect(rowCount(dataDir)).toBe(5);
     // Retention by age: a day later everything above is too old.
     now += 2 * 86_400_000;
     for (let i = 0; i < 3; i++) log.record(record({ id: `later${i}`, time: now }));
-    log.flush();
     expect(log.query({}).map((r) => r.id).sort()).toEqual(['later0', 'later1', 'later2']);
   });
 
@@ -189,9 +214,8 @@ describe('request log', () => {
     const other = new Database(join(dataDir, 'requests.db'));
     other.exec('BEGIN IMMEDIATE');
     log.record(record({ id: 'waiting' }));
-    log.flush();
+    expect(log.query({})).toEqual([]); // the read tried to write the batch first, and kept it
     expect(log.health().persistent).toBe(true);
-    expect(log.query({})).toEqual([]);
     other.exec('COMMIT');
     other.close();
     expect(log.query({}).map((r) => r.id)).toEqual(['waiting']);

@@ -1,10 +1,13 @@
 // From the client's model name to an ordered list of candidate `provider/model` labels (before the mode filter):
-// (a) alias → (b) modelMap glob → (c) `provider/model` → (d) bare model exactly one provider serves → (e) empty →
-// default.
+// (a) alias → (b) the user's modelMap entries → (c) `provider/model` → (d) bare model exactly one provider serves →
+// (e) the built-in modelMap entries → (f) empty → default.
 import { GatewayError } from '../core/errors.js';
 import type { Settings } from '../settings/schema.js';
 import { concreteModels, effectiveAliases, findAlias, findModelName, splitTarget, type DiscoveredModels, type EffectiveAlias } from './catalog.js';
 import { globMatch } from './glob.js';
+import { defaultModelMap } from '../settings/defaults.js';
+
+type ModelMapEntry = Settings['modelMap'][number];
 
 export interface Resolution {
   /** The alias the name resolved to. */
@@ -75,19 +78,31 @@ function resolveConcrete(name: string, settings: Settings, discovered: Discovere
   return labels.length > 0 ? labels : undefined;
 }
 
+/** The first model-map entry whose pattern matches, resolved; undefined when none does or it names nothing usable. */
+function viaModelMap(name: string, settings: Settings, discovered: DiscoveredModels): { entry: ModelMapEntry; resolution?: Resolution } | undefined {
+  const entry = settings.modelMap.find((e) => globMatch(e.pattern, name));
+  if (!entry) return undefined;
+  const mapped = findAlias(settings, entry.alias);
+  if (mapped) return { entry, resolution: { alias: mapped, mappedFrom: name, labels: mapped.targets } };
+  const concrete = resolveConcrete(entry.alias, settings, discovered);
+  return { entry, resolution: concrete ? { mappedFrom: name, labels: concrete } : undefined };
+}
+
+const isBuiltIn = (e: ModelMapEntry): boolean => defaultModelMap.some((d) => d.pattern === e.pattern && d.alias === e.alias);
+
+/**
+ * The user's own map entries win over a model a provider serves: the user wrote them to send that name elsewhere.
+ * The built-in ones (`gpt-4*`, `claude-*`…) are for names clients hard-code that no provider serves, so a model
+ * a provider does serve (`gpt-4o-mini` with an OpenAI key) is that model, not the alias the built-in map names.
+ */
 function resolveName(name: string, settings: Settings, discovered: DiscoveredModels): Resolution | undefined {
   const alias = findAlias(settings, name);
   if (alias) return { alias, labels: alias.targets };
-  for (const { pattern, alias: target } of settings.modelMap) {
-    if (!globMatch(pattern, name)) continue;
-    const mapped = findAlias(settings, target);
-    if (mapped) return { alias: mapped, mappedFrom: name, labels: mapped.targets };
-    const concrete = resolveConcrete(target, settings, discovered);
-    if (concrete) return { mappedFrom: name, labels: concrete };
-    break; // first match wins; a map entry naming nothing usable falls through to the concrete lookup
-  }
+  const mapped = viaModelMap(name, settings, discovered);
+  if (mapped?.resolution && !isBuiltIn(mapped.entry)) return mapped.resolution;
   const concrete = resolveConcrete(name, settings, discovered);
-  return concrete ? { labels: concrete } : undefined;
+  if (concrete) return { labels: concrete };
+  return mapped?.resolution;
 }
 
 export function resolveModel(requested: string, settings: Settings, discovered: DiscoveredModels): Resolution {

@@ -282,9 +282,10 @@ describe.each([
     expect(fallback).toEqual({ models: listed.models, asked: [`${origin}/api/tags`, `${endpoint.baseURL}/models`] });
   });
 
-  it.runIf(startUpstream === ollamaUpstream)('resolves a bare Ollama name the way Ollama does (llama3.2 = llama3.2:latest)', async () => {
-    const t = await turn([new agents.HumanMessage('What is my name?')], { model: 'llama3.2' });
+  it('a bare model name from the menu reaches its provider (Ollama: llama3.2 = llama3.2:latest, as Ollama resolves it)', async () => {
+    const [asked, reached] = up.kind === 'ollama' ? ['llama3.2', 'llama3.2:latest'] : ['gpt-4o-mini', 'gpt-4o-mini'];
+    const t = await turn([new agents.HumanMessage('What is my name?')], { model: asked });
     expect(textOf(t.parts)).toBe('Your name is Ada, as you told me.');
-    expect(t.upstream.map((b) => b.model)).toEqual(['llama3.2:latest']);
+    expect(t.upstream.map((b) => b.model)).toEqual([reached]);
   }, 60_000);
 });

@@ -64,7 +64,7 @@ describe('modes via the admin API', () => {
         switched = true;
         const res = await setMode(gw, 'cloud');
         expect(res.status).toBe(200);
-        expect(await res.json()).toEqual({ mode: 'cloud' });
+        expect(await res.json()).toEqual({ mode: 'cloud', unrouted: [] });
       }
     }
     expect(switched).toBe(true);
@@ -109,6 +109,7 @@ describe('modes via the admin API', () => {
           { label: 'ollama/qwen2.5-coder:7b', locality: 'local', allowed: true },
           { label: 'cloud/gpt-4o-mini', locality: 'cloud', allowed: false },
         ],
+        ownTargets: ['ollama/qwen2.5-coder:7b', 'cloud/gpt-4o-mini'],
       });
       expect(views.find((a) => a.name === 'auto')?.tiered).toBe(true);
     } finally {
@@ -229,7 +230,7 @@ describe('a mode set by LYNKR_MODE', () => {
       expect(status.mode).toBe('cloud');
       expect(status.pinned).toEqual({ mode: 'LYNKR_MODE' });
       const res = await setMode(gw, 'auto');
-      expect(await res.json()).toEqual({ mode: 'auto', pinnedBy: 'LYNKR_MODE' });
+      expect(await res.json()).toEqual({ mode: 'auto', pinnedBy: 'LYNKR_MODE', unrouted: [] });
       expect(JSON.parse(readFileSync(join(dataDir, 'settings.json'), 'utf8')).mode).toBe('auto');
       await gw.close();
 
@@ -241,7 +242,7 @@ describe('a mode set by LYNKR_MODE', () => {
       const unset = await startTestGateway(settings, { dataDir, keepSettingsFile: true });
       const s = (await (await unset.admin('/admin/status')).json()) as StatusResponse;
       expect([s.mode, s.pinned]).toEqual(['auto', {}]);
-      expect(await (await setMode(unset, 'local')).json()).toEqual({ mode: 'local' });
+      expect(await (await setMode(unset, 'local')).json()).toMatchObject({ mode: 'local', unrouted: [{ alias: 'cloud-only' }] });
       await unset.close();
     } finally {
       rmSync(dataDir, { recursive: true, force: true });

@@ -205,7 +205,8 @@ export interface StatusResponse {
   requestsToday: number;
   providers: ProviderView[];
   ollama: OllamaStatus;
-  cache: { exact: boolean; semantic: boolean; disabledReason?: string };
+  /** The cache's health (CacheHealth); `embedder` is absent only from gateways older than the auto embedder. */
+  cache: Omit<CacheHealth, 'embedder'> & { embedder?: EmbedderHealth };
   /** Epoch ms of the first request with a LibreChat user agent, if any. */
   librechatSeenAt?: number;
   /** Warnings to show in the window (e.g. no OS secret store). */
@@ -232,6 +233,16 @@ export interface ModeResponse {
   unrouted?: UnroutedAlias[];
 }
 
+/** How the semantic cache's embedder is doing (/health/ready, /admin/status); `off` while the semantic cache is. */
+export type EmbedderHealth = 'loading' | 'ready' | 'error' | 'off';
+
+export interface CacheHealth {
+  exact: boolean;
+  semantic: boolean;
+  disabledReason?: string;
+  embedder: EmbedderHealth;
+}
+
 /** What the semantic cache can embed with: the settings' `cache.semantic.embedder` plus a model or provider. */
 export type EmbedderKind = 'auto' | 'builtin' | 'ollama' | 'openai';
 
@@ -256,6 +267,11 @@ export interface CacheSettingsView {
   threshold: number;
   /** The configured embedder, readable. */
   embedder: EmbedderChoice;
+  /**
+   * The embedder the cache uses right now: for `auto`, the one it picked (an Ollama model or the built-in), or id
+   * `auto` with a "Choosing…" label until it has looked (it looks again every few minutes).
+   */
+  inUse: { id: string; label: string };
   /** Built-in, every installed Ollama embedding model (plus nomic-embed-text to pull), OpenAI-style providers. */
   options: EmbedderOption[];
 }

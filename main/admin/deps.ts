@@ -3,7 +3,7 @@
 import type { Provider } from '../core/provider.js';
 import type { RequestRecord } from '../core/ports.js';
 import type { Settings } from '../settings/schema.js';
-import type { BreakerView, CacheStats, OllamaStatus, PullProgress, TrafficSeries } from './contract.js';
+import type { BreakerView, CacheHealth, CacheStats, OllamaStatus, PullProgress, TrafficSeries } from './contract.js';
 
 /** The settings file, live: mutations are validated with the schema and persisted (settings/store.ts). */
 export interface SettingsStore {
@@ -28,7 +28,8 @@ export interface CacheAdmin {
   stats(): CacheStats;
   clear(alias?: string): number;
   setThreshold(threshold: number): void;
-  health(): { exact: boolean; semantic: boolean; disabledReason?: string };
+  /** Also how the semantic cache's embedder is doing (cache/cache.ts): /health/ready and /admin/status show it. */
+  health(): CacheHealth;
 }
 
 export interface RequestLogReader {

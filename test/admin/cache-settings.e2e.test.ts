@@ -1,10 +1,11 @@
 // The Cache page's API through a real gateway: the semantic switch takes effect on the next request, the embedder
-// list comes from what Ollama has installed (plus nomic-embed-text to pull), names are readable, and the exact
-// cache's policy is settable; everything lands in the settings file.
+// list comes from what Ollama has installed (plus nomic-embed-text to pull, and automatic first), names are
+// readable (also which model automatic picked), and the exact cache's policy is settable; everything lands in the
+// settings file.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CacheSettingsView, CacheStats } from '../../main/admin/contract.js';
+import type { CacheSettingsView, CacheStats, StatusResponse } from '../../main/admin/contract.js';
 import { embedderLabel } from '../../main/admin/routes/cache.js';
 import { startFakeOllama, type FakeOllama } from '../fakes/ollama.js';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/openai.js';
@@ -18,6 +19,10 @@ const put = async (body: unknown) => {
   return { status: res.status, body: (await res.json()) as CacheSettingsView & { error?: { message: string } } };
 };
 const saved = () => (JSON.parse(readFileSync(join(gw.dataDir, 'settings.json'), 'utf8')) as { cache: { exact?: { policy?: string }; semantic?: Record<string, unknown> } }).cache;
+const AUTO_LABEL = 'Automatic (an installed Ollama embedding model, else built-in)';
+const view = async () => (await (await gw.admin('/admin/cache/settings')).json()) as CacheSettingsView;
+const stats = async () => (await (await gw.admin('/admin/cache/stats')).json()) as CacheStats;
+const embedderHealth = async () => ((await (await gw.admin('/admin/status')).json()) as StatusResponse).cache.embedder;
 const ask = async (content: string) => {
   const res = await fetch(`${gw.baseUrl}/v1/chat/completions`, {
     method: 'POST',
@@ -59,8 +64,8 @@ describe('cache settings', () => {
   it('lists built-in, the installed Ollama embedding model, nomic-embed-text to pull, and the OpenAI provider', async () => {
     const view = (await (await gw.admin('/admin/cache/settings')).json()) as CacheSettingsView;
     expect(view).toMatchObject({ exactEnabled: true, exactPolicy: 'deterministic', semanticEnabled: false, embedder: { embedder: 'builtin' } });
-    // `auto` is offered where the settings take it.
-    expect(view.options.filter((o) => o.embedder !== 'auto').map((o) => [o.embedder, o.model, o.provider, o.installed])).toEqual([
+    expect(view.options.map((o) => [o.embedder, o.model, o.provider, o.installed])).toEqual([
+      ['auto', undefined, undefined, true],
       ['builtin', undefined, undefined, true],
       ['ollama', 'all-minilm', 'ollama', true],
       ['ollama', 'nomic-embed-text', 'ollama', false],
@@ -111,6 +116,32 @@ describe('cache settings', () => {
     const back = await put({ embedder: 'builtin', semanticEnabled: false });
     expect(back.body.embedder).toMatchObject({ embedder: 'builtin' });
     expect(saved().semantic?.embedderModel).toBeUndefined();
+  });
+
+  it('automatic: offered first, saved as auto, and says which installed Ollama model it picked', async () => {
+    expect((await view()).options[0]).toEqual({ embedder: 'auto', label: AUTO_LABEL, installed: true });
+    const chosen = await put({ embedder: 'auto' });
+    expect(chosen.status).toBe(200);
+    expect(chosen.body.embedder).toEqual({ embedder: 'auto', label: AUTO_LABEL });
+    expect(saved().semantic).toMatchObject({ embedder: 'auto' });
+    expect(saved().semantic?.embedderModel).toBeUndefined();
+    // Just switched: it has not looked at Ollama yet, and says so in words.
+    expect(chosen.body.inUse).toEqual({ id: 'auto', label: 'Choosing… (looking for an installed Ollama embedding model)' });
+    expect(await embedderHealth()).toBe('off'); // the semantic cache is off
+
+    await put({ semanticEnabled: true });
+    // The installed embedding model (all-minilm, the only one), not the built-in; by name, not by internal id.
+    await expect.poll(async () => (await view()).inUse.label, { timeout: 5000 }).toBe('Ollama · all-minilm');
+    expect((await view()).inUse.id).toMatch(/^ollama-all-minilm/);
+    expect((await stats()).embedderLabel).toBe('Ollama · all-minilm');
+    expect(await embedderHealth()).toBe('ready');
+    const before = ollama.count('/api/embed');
+    await ask('What is the boiling point of water at sea level?');
+    expect(ollama.count('/api/embed')).toBeGreaterThan(before);
+    expect(ollama.requests.filter((r) => r.path === '/api/embed').at(-1)?.body).toMatchObject({ model: 'all-minilm:latest' });
+
+    const back = await put({ embedder: 'builtin', semanticEnabled: false });
+    expect([back.body.embedder.embedder, back.body.inUse.label]).toEqual(['builtin', 'Built-in (word vectors + n-grams)']);
   });
 
   it('the exact cache policy: off stops exact hits, deterministic brings them back', async () => {

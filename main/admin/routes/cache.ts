@@ -4,7 +4,7 @@
 import type { Router } from 'express';
 import { z } from 'zod';
 import { GatewayError } from '../../core/errors.js';
-import { settingsSchema, type Settings } from '../../settings/schema.js';
+import type { Settings } from '../../settings/schema.js';
 import type { CacheSettingsView, CacheStats, EmbedderChoice, EmbedderOption } from '../contract.js';
 import type { AdminDeps } from '../deps.js';
 import { parseBody } from '../validate.js';
@@ -28,11 +28,12 @@ const LIST_TIMEOUT_MS = 3_000;
 
 const bareName = (model: string): string => model.replace(/:latest$/, '');
 
-/** Whether the settings take `cache.semantic.embedder: auto` (an installed Ollama embedding model, else built-in). */
-const AUTO_SUPPORTED = settingsSchema.safeParse({ cache: { semantic: { embedder: 'auto' } } }).success;
+const AUTO_LABEL = 'Automatic (an installed Ollama embedding model, else built-in)';
 
 /** An embedder's internal id (it names the vector space, cache/embedders/) as a person would say it. */
 export function embedderLabel(id: string): string {
+  // The auto embedder before its first look at Ollama (cache/embedders/auto.ts; asking for stats starts one).
+  if (id === 'auto') return 'Choosing… (looking for an installed Ollama embedding model)';
   if (id.startsWith('builtin-hybrid')) return 'Built-in (word vectors + n-grams)';
   if (id.startsWith('builtin-ngram')) return 'Built-in (character n-grams)';
   if (id.startsWith('builtin-wink')) return 'Built-in (word vectors)';
@@ -42,11 +43,14 @@ export function embedderLabel(id: string): string {
 }
 
 /** The configured embedder with the model it uses (the same defaults as cache/embedders/index.ts). */
-function configuredEmbedder(s: Settings, inUse: string): EmbedderChoice {
+function configuredEmbedder(s: Settings): EmbedderChoice {
   const sem = s.cache.semantic;
-  // A string: `auto` is in the settings enum only where the automatic embedder exists.
-  const kind: string = sem.embedder;
-  if (kind === 'auto') return { embedder: 'auto', label: `Automatic (now ${embedderLabel(inUse)})` };
+  if (sem.embedder === 'auto') {
+    // A model or provider here is only a preference (settings file); the window's choice clears both.
+    const prefer = [sem.embedderModel, sem.embedderProvider && `on ${sem.embedderProvider}`].filter(Boolean).join(' ');
+    const extra = { ...(sem.embedderModel ? { model: sem.embedderModel } : {}), ...(sem.embedderProvider ? { provider: sem.embedderProvider } : {}) };
+    return { embedder: 'auto', ...extra, label: prefer ? `${AUTO_LABEL}, preferring ${prefer}` : AUTO_LABEL };
+  }
   if (sem.embedder === 'ollama') {
     const model = sem.embedderModel ?? s.ollama.embeddingsModel;
     return { embedder: 'ollama', model, ...(sem.embedderProvider ? { provider: sem.embedderProvider } : {}), label: embedderLabel(`ollama-${model}`) };
@@ -58,10 +62,12 @@ function configuredEmbedder(s: Settings, inUse: string): EmbedderChoice {
   return { embedder: 'builtin', label: embedderLabel('builtin-hybrid') };
 }
 
-/** Built-in; every Ollama provider's installed embedding models (and nomic-embed-text to pull); providers that embed. */
+/** Automatic, built-in; every Ollama provider's installed embedding models (and nomic-embed-text to pull); providers that embed. */
 async function embedderOptions(deps: AdminDeps): Promise<EmbedderOption[]> {
-  const options: EmbedderOption[] = [{ embedder: 'builtin', label: embedderLabel('builtin-hybrid'), installed: true }];
-  if (AUTO_SUPPORTED) options.unshift({ embedder: 'auto', label: 'Automatic: an installed Ollama embedding model, else built-in', installed: true });
+  const options: EmbedderOption[] = [
+    { embedder: 'auto', label: AUTO_LABEL, installed: true },
+    { embedder: 'builtin', label: embedderLabel('builtin-hybrid'), installed: true },
+  ];
   for (const p of deps.providers.all()) {
     if (!p.embed) continue;
     if (p.kind === 'ollama') {
@@ -81,12 +87,15 @@ async function embedderOptions(deps: AdminDeps): Promise<EmbedderOption[]> {
 
 async function cacheSettingsView(deps: AdminDeps): Promise<CacheSettingsView> {
   const s = deps.settings.get();
+  // For `auto`: the embedder it picked (an Ollama model or the built-in), which the page shows beside the choice.
+  const inUse = deps.cache.stats().embedder;
   return {
     exactEnabled: s.cache.exact.enabled,
     exactPolicy: s.cache.exact.policy,
     semanticEnabled: s.cache.semantic.enabled,
     threshold: s.cache.semantic.threshold,
-    embedder: configuredEmbedder(s, deps.cache.stats().embedder),
+    embedder: configuredEmbedder(s),
+    inUse: { id: inUse, label: embedderLabel(inUse) },
     options: await embedderOptions(deps),
   };
 }

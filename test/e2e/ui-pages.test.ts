@@ -168,10 +168,16 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('Logs, Cache and Libre
     await expect.poll(() => settingsFile().cache.semantic?.threshold).toBe(0.85);
     await page.locator('[data-testid="cache-saved"]:has-text("Saved")').waitFor();
 
-    // The installed Ollama embedding model, by name; nomic-embed-text offered to pull.
+    // Automatic first; the installed Ollama embedding model, by name; nomic-embed-text offered to pull.
     const embedder = page.locator('[data-testid="embedder"]');
-    const labels = (await embedder.locator('option').allTextContents()).filter((l) => !l.startsWith('Automatic'));
-    expect(labels).toEqual(['Built-in (word vectors + n-grams)', 'Ollama · all-minilm', 'Ollama · nomic-embed-text (not installed)', 'OpenAI-compatible · text-embedding-3-small (openai)']);
+    const labels = await embedder.locator('option').allTextContents();
+    expect(labels).toEqual([
+      'Automatic (an installed Ollama embedding model, else built-in)',
+      'Built-in (word vectors + n-grams)',
+      'Ollama · all-minilm',
+      'Ollama · nomic-embed-text (not installed)',
+      'OpenAI-compatible · text-embedding-3-small (openai)',
+    ]);
     await embedder.selectOption({ label: 'Ollama · all-minilm' });
     await expect.poll(() => settingsFile().cache.semantic).toMatchObject({ embedder: 'ollama', embedderModel: 'all-minilm' });
     await expect
@@ -182,6 +188,14 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('Logs, Cache and Libre
     await page.click('[data-testid="pull-embedder"]');
     await expect.poll(() => ollama.models, { timeout: 8000 }).toContain('nomic-embed-text:latest');
     await expect.poll(() => embedder.locator('option').allTextContents(), { timeout: 8000 }).toContain('Ollama · nomic-embed-text');
+
+    // Automatic: saved as auto, and the page says which model it picked (the pulled nomic-embed-text ranks first).
+    expect(await page.locator('[data-testid="embedder-in-use"]').count()).toBe(0);
+    await embedder.selectOption({ label: 'Automatic (an installed Ollama embedding model, else built-in)' });
+    await expect.poll(() => settingsFile().cache.semantic?.embedder).toBe('auto');
+    await page.locator('[data-testid="cache-saved"]:has-text("Saved")').waitFor();
+    await expect.poll(() => page.textContent('[data-testid="embedder-in-use"]'), { timeout: 8000 }).toBe('Using now: Ollama · nomic-embed-text');
+    await expect.poll(() => page.textContent('[data-testid="cache-embedder"]'), { timeout: 8000 }).toBe('Ollama · nomic-embed-text');
 
     await page.locator('[data-testid="exact-policy"]').selectOption('always');
     await expect.poll(() => settingsFile().cache.exact?.policy).toBe('always');

@@ -1,5 +1,5 @@
-// The cache's switches: semantic cache on/off, its embedder (built-in, an installed Ollama embedding model with a
-// Pull for nomic-embed-text, or an OpenAI-style provider), the semantic threshold, and the exact cache's policy.
+// The cache's switches: semantic cache on/off, its embedder (automatic, built-in, an installed Ollama embedding model
+// with a Pull for nomic-embed-text, or an OpenAI-style provider), the semantic threshold, and the exact cache's policy.
 // Every change saves at once and says so ("Saved" or the error).
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, errorText } from '../api.js';
@@ -30,7 +30,8 @@ function SaveState(props: { busy: boolean; error?: string; savedAt?: number; tes
   return null;
 }
 
-export function CacheSettingsCard(props: { threshold: number; onSaved(): Promise<void> }) {
+/** `embedderInUse`: the readable name of the embedder the cache uses now (polled cache stats), shown for automatic. */
+export function CacheSettingsCard(props: { threshold: number; embedderInUse?: string; onSaved(): Promise<void> }) {
   const view = usePoll(() => api<CacheSettingsView>('/cache/settings'), 0);
   const [savedAt, setSavedAt] = useState<number>();
   const [threshold, setThreshold] = useState(props.threshold);
@@ -82,6 +83,11 @@ export function CacheSettingsCard(props: { threshold: number; onSaved(): Promise
         </select>
         {chosen && !chosen.installed && chosen.model && <PullEmbedder model={chosen.model} onDone={() => void view.reload()} />}
       </div>
+      {v.embedder.embedder === 'auto' && (
+        <p class="muted small" data-testid="embedder-in-use">
+          Using now: {props.embedderInUse ?? v.inUse.label}
+        </p>
+      )}
       {!v.options.some((o) => o.embedder === 'ollama') && (
         <p class="muted small">Start Ollama to choose one of its embedding models (e.g. nomic-embed-text).</p>
       )}

@@ -46,7 +46,7 @@ export function CachePage(props: { onChange?(): Promise<void> }) {
         {s.embedderFailures > 0 && <p class="error-text small">{s.embedderFailures} embedding calls failed; those requests skipped the semantic cache.</p>}
       </Card>
       <div class="grid two">
-        <CacheSettingsCard threshold={s.threshold} onSaved={async () => void (await Promise.all([stats.reload(), props.onChange?.()]))} />
+        <CacheSettingsCard threshold={s.threshold} embedderInUse={s.embedderLabel} onSaved={async () => void (await Promise.all([stats.reload(), props.onChange?.()]))} />
         <Card title="Clear">
           <div class="row">
             <select value={alias} onChange={(e) => setAlias(e.currentTarget.value)} aria-label="Alias to clear">

@@ -90,7 +90,8 @@ async function startGateway(upstreamPort: number, cache: boolean): Promise<Child
       },
       tiers: { SIMPLE: 'openai/gpt-4o-mini', MEDIUM: 'openai/gpt-4o-mini', COMPLEX: 'openai/gpt-4o-mini', REASONING: 'openai/gpt-4o-mini' },
       fallback: { breakerThreshold: 1_000_000_000 },
-      cache: { exact: { enabled: cache }, semantic: { enabled: false } },
+      // `always`: the bench's request has no temperature 0 or seed, which the default policy would never answer.
+      cache: { exact: { enabled: cache, policy: 'always' }, semantic: { enabled: false } },
       log: { level: 'warn' },
     }),
   );
@@ -208,6 +209,9 @@ export async function run(): Promise<string> {
     const hit: Target = { ...gateway, name: 'cache hit', url: `http://127.0.0.1:${gwCached.port}/v1/chat/completions` };
     const ceilingT: Target = { ...gateway, name: 'ceiling', url: `http://127.0.0.1:${ceiling.port}/v1/chat/completions` };
     await medianLatency(hit, 5);
+    const check = await request(hit.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: hit.body(false) });
+    await check.body.dump();
+    if (check.headers['x-lynkr-cache'] !== 'hit-exact') throw new Error(`cache hit target: x-lynkr-cache is ${String(check.headers['x-lynkr-cache'])}, not hit-exact`);
     for (const t of [hit, ceilingT]) await rps(t, 32, false, WARM_SECONDS);
     const hitRounds: Record<'hit' | 'miss' | 'ceiling', number[]> = { hit: [], miss: [], ceiling: [] };
     for (let i = 0; i < CORE_ROUNDS; i++) {

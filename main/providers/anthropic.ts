@@ -99,7 +99,7 @@ export class AnthropicProvider implements Provider {
     const state = new AnthropicStreamState(this.id);
     let sawStop = false;
     try {
-      const sse = new SseReader(this.http);
+      const sse = new SseReader(this.http, this.http.timeouts.maxEventBytes);
       for await (const bytes of res.body) {
         for (const msg of sse.push(bytes)) {
           const ev = sseJson<Record<string, unknown>>(msg.data, this.http);

@@ -81,16 +81,26 @@ export class DeadlineExceeded extends Error {
   }
 }
 
+/** The response body went over its byte cap; the call was aborted there. */
+export class BodyTooLarge extends Error {
+  constructor(readonly limit: number) {
+    super(`response body over ${limit} bytes`);
+    this.name = 'BodyTooLarge';
+  }
+}
+
 export interface BufferedOptions {
   /** Aborts the call (the client went away); it rejects with the signal's reason. */
   signal: AbortLike;
   /** Whole-call deadline; it rejects with DeadlineExceeded. */
   deadlineMs: number;
-  /** Error bodies (status >= 400) are kept up to about this many bytes. */
+  /** Error bodies (status >= 400) are read up to this many bytes; then the call is closed. */
   errorBodyLimit: number;
+  /** A 2xx body over this many bytes aborts the call with BodyTooLarge. */
+  maxBodyBytes: number;
 }
 
-/** A non-streaming call, body collected in memory. */
+/** A non-streaming call, body collected in memory up to `maxBodyBytes` (error bodies up to `errorBodyLimit`). */
 export function bufferedRequest(dispatcher: Dispatcher, opts: Dispatcher.DispatchOptions, o: BufferedOptions): Promise<BufferedResponse> {
   return new Promise((resolve, reject) => {
     let statusCode = 0;
@@ -99,20 +109,32 @@ export function bufferedRequest(dispatcher: Dispatcher, opts: Dispatcher.Dispatc
     let size = 0;
     const timer = setTimeout(() => call.abort(new DeadlineExceeded(o.deadlineMs)), o.deadlineMs);
     timer.unref?.();
+    const settle = (): void => {
+      clearTimeout(timer);
+      resolve({ statusCode, headers, body: parts.length === 1 ? parts[0] : Buffer.concat(parts, size) });
+    };
     const call = dispatchCall(dispatcher, opts, o.signal, {
       start(status, h) {
         statusCode = status;
         headers = h;
+        // A declared length over the cap fails before a byte of the body is read.
+        if (status < 400 && Number(h['content-length']) > o.maxBodyBytes) call.abort(new BodyTooLarge(o.maxBodyBytes));
       },
       data(chunk) {
-        if (statusCode >= 400 && size >= o.errorBodyLimit) return;
-        parts.push(chunk);
-        size += chunk.length;
+        const limit = statusCode >= 400 ? o.errorBodyLimit : o.maxBodyBytes;
+        if (size + chunk.length <= limit) {
+          parts.push(chunk);
+          size += chunk.length;
+          return;
+        }
+        if (statusCode < 400) return call.abort(new BodyTooLarge(limit));
+        // An error body is only read for its message: keep its head, answer with it, close the rest.
+        parts.push(chunk.subarray(0, limit - size));
+        size = limit;
+        settle();
+        call.abort(new DOMException('error body cut at its cap', 'AbortError'));
       },
-      end() {
-        clearTimeout(timer);
-        resolve({ statusCode, headers, body: parts.length === 1 ? parts[0] : Buffer.concat(parts, size) });
-      },
+      end: settle,
       error(err) {
         clearTimeout(timer);
         reject(err);
@@ -125,8 +147,11 @@ export function bufferedRequest(dispatcher: Dispatcher, opts: Dispatcher.Dispatc
 export interface UpstreamBody extends AsyncIterable<Buffer> {
   /** Stops reading and closes the upstream connection (unless the body already ended). */
   destroy(err?: Error): void;
-  /** The rest of the body as text; with `limit`, about that many bytes, then the connection is closed. */
-  text(limit?: number): Promise<string>;
+  /**
+   * The rest of the body as text, up to `limit` bytes: past it the connection is closed and the text is cut
+   * (`'truncate'`, for error messages) or BodyTooLarge is thrown (`'fail'`).
+   */
+  text(limit?: number, overLimit?: 'truncate' | 'fail'): Promise<string>;
 }
 
 export interface StreamingResponse {
@@ -138,8 +163,12 @@ export interface StreamingResponse {
 /** Bytes queued before undici is asked to stop reading the socket. */
 const HIGH_WATER = 64 * 1024;
 
-/** A streaming call: resolves at the response headers; the body is pulled chunk by chunk, with backpressure. */
-export function streamingRequest(dispatcher: Dispatcher, opts: Dispatcher.DispatchOptions, signal: AbortLike): Promise<StreamingResponse> {
+/**
+ * A streaming call: resolves at the response headers; the body is pulled chunk by chunk, with backpressure (at
+ * most about HIGH_WATER bytes wait in memory). `deadlineMs`: the whole call, body included, is aborted with
+ * DeadlineExceeded after that long.
+ */
+export function streamingRequest(dispatcher: Dispatcher, opts: Dispatcher.DispatchOptions, signal: AbortLike, deadlineMs?: number): Promise<StreamingResponse> {
   return new Promise((resolve, reject) => {
     const queue: Buffer[] = [];
     let head = 0;
@@ -149,6 +178,7 @@ export function streamingRequest(dispatcher: Dispatcher, opts: Dispatcher.Dispat
     let failure: Error | undefined;
     let wake: (() => void) | undefined;
     let started = false;
+    let timer: NodeJS.Timeout | undefined;
 
     const notify = (): void => {
       const w = wake;
@@ -170,15 +200,21 @@ export function streamingRequest(dispatcher: Dispatcher, opts: Dispatcher.Dispat
         notify();
       },
       end() {
+        clearTimeout(timer);
         ended = true;
         notify();
       },
       error(err) {
+        clearTimeout(timer);
         failure = err;
         if (!started) reject(err);
         notify();
       },
     });
+    if (deadlineMs !== undefined) {
+      timer = setTimeout(() => call.abort(new DeadlineExceeded(deadlineMs)), deadlineMs);
+      timer.unref?.();
+    }
 
     async function next(): Promise<IteratorResult<Buffer>> {
       for (;;) {
@@ -210,14 +246,15 @@ export function streamingRequest(dispatcher: Dispatcher, opts: Dispatcher.Dispat
         },
       }),
       destroy,
-      async text(limit = Infinity) {
+      async text(limit = Infinity, overLimit = 'truncate') {
         const parts: Buffer[] = [];
         let size = 0;
         for (let r = await next(); !r.done; r = await next()) {
           parts.push(r.value);
           size += r.value.length;
-          if (size >= limit) {
+          if (size > limit) {
             destroy();
+            if (overLimit === 'fail') throw new BodyTooLarge(limit);
             break;
           }
         }

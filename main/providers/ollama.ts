@@ -1,13 +1,14 @@
-// Ollama through the `ollama` npm client. The client is given a fetch bound to our undici pool and to the call's
-// signal (so a client disconnect aborts the upstream, and HTTP errors never reach the library), plus a guard that
-// turns invalid or truncated NDJSON into upstream_protocol errors instead of the library's console warnings.
-import { Ollama } from 'ollama';
+// Ollama's chat and embeddings over the shared bounded HTTP layer (http.ts): /api/chat answers are read with the
+// body cap, its NDJSON streams line by line with the line cap (ndjson.ts), each line parsed once. The `ollama` npm
+// package is left to management (main/ollama/: pulls, running models); here only its wire types are used.
+import type { ChatResponse as OllamaChatResponse, EmbedResponse, ListResponse } from 'ollama';
 import { GatewayError } from '../core/errors.js';
 import type { CallContext, FittedRequest, Locality, Provider } from '../core/provider.js';
 import type { ChatResponse, EmbedRequest, EmbedResult, ModelInfo, ProviderRequest, StreamChunk, StreamEvent } from '../core/types.js';
-import { HttpUpstream, parseJsonBody, protocolError, transportError, withDeadline, type HttpTimeouts, type UpstreamIdentity } from './http.js';
+import { HttpUpstream, protocolError, transportError, type HttpTimeouts, type SendOptions, type UpstreamIdentity } from './http.js';
 import { canonicalModel, modelKind, OllamaFactsCache } from './ollama-capabilities.js';
 import { withStartHint } from '../ollama/not-running.js';
+import { NdjsonReader } from './ndjson.js';
 import { fitToModel } from './ollama-fit.js';
 import { createdOf, finishOf, fromOllamaChatResponse, newId, toOllamaChatRequest } from './ollama-wire.js';
 import { applyTextToolCalls, holdBackTextToolCalls } from './text-tool-calls.js';
@@ -24,47 +25,47 @@ export interface OllamaProviderOptions {
   parseTextToolCalls?: boolean;
 }
 
-/** Checks each NDJSON line as it passes (bytes go through untouched); a bad or truncated line errors the stream. */
-function ndjsonGuard(who: UpstreamIdentity): TransformStream<Uint8Array, Uint8Array> {
-  const decoder = new TextDecoder();
-  let partial = '';
-  const check = (line: string): void => {
-    if (line.trim() === '') return;
-    try {
-      JSON.parse(line);
-    } catch (err) {
-      throw protocolError(who, `sent an invalid NDJSON line: ${line.slice(0, 80)}`, err);
-    }
-  };
-  return new TransformStream({
-    transform(chunk, controller) {
-      const lines = (partial + decoder.decode(chunk, { stream: true })).split('\n');
-      partial = lines.pop() ?? '';
-      for (const l of lines) check(l);
-      controller.enqueue(chunk);
-    },
-    flush() {
-      if (partial.trim() === '') return;
-      try {
-        JSON.parse(partial);
-      } catch (err) {
-        throw protocolError(who, 'ended the stream in the middle of an NDJSON line', err);
-      }
-    },
-  });
+/** An `{"error": "..."}` in a 200 answer or mid-stream (Ollama's way of failing once it has started). */
+function reportedError(who: UpstreamIdentity, body: unknown): GatewayError | undefined {
+  const error = body && typeof body === 'object' ? (body as { error?: unknown }).error : undefined;
+  if (typeof error !== 'string') return undefined;
+  return new GatewayError({ kind: 'upstream_http', status: 502, provider: who.provider, message: `${who.provider} reported an error: ${error}` });
 }
 
-/** Maps what the ollama library throws (its own plain Errors included) to a GatewayError. */
-function ollamaError(err: unknown, who: UpstreamIdentity, why: Parameters<typeof transportError>[2]): GatewayError {
-  if (!(err instanceof GatewayError) && err instanceof Error && !why?.clientAborted && why?.deadlineMs === undefined) {
-    if (/Did not receive done/i.test(err.message)) return protocolError(who, 'ended the stream before it was done', err);
-    if (err instanceof SyntaxError) return protocolError(who, 'returned invalid JSON', err);
-    if (err.name === 'Error' && !(err as { code?: unknown }).code && !err.cause) {
-      // An `{"error": "..."}` line mid-stream.
-      return new GatewayError({ kind: 'upstream_http', status: 502, provider: who.provider, message: `${who.provider} reported an error: ${err.message}`, cause: err });
+/** One /api/chat stream line at a time into internal events. */
+class OllamaStreamDecoder {
+  private readonly id = newId('chatcmpl-');
+  private started = false;
+  private toolIndex = 0;
+  done = false;
+
+  constructor(private readonly who: UpstreamIdentity) {}
+
+  decode(line: unknown): StreamChunk {
+    const reported = reportedError(this.who, line);
+    if (reported) throw reported;
+    if (!line || typeof line !== 'object') throw protocolError(this.who, `sent an unexpected NDJSON line: ${JSON.stringify(line).slice(0, 80)}`);
+    const part = line as OllamaChatResponse;
+    const events: StreamEvent[] = [];
+    if (!this.started) {
+      this.started = true;
+      events.push({ type: 'start', id: this.id, model: part.model, created: createdOf(part) });
     }
+    const m = part.message;
+    if (m?.thinking) events.push({ type: 'reasoning', delta: m.thinking });
+    if (m?.content) events.push({ type: 'text', delta: m.content });
+    for (const c of m?.tool_calls ?? []) {
+      const index = this.toolIndex++;
+      events.push({ type: 'tool_call_start', index, id: newId('call_'), name: c.function.name });
+      events.push({ type: 'tool_call_delta', index, argumentsDelta: JSON.stringify(c.function.arguments ?? {}) });
+    }
+    if (part.done) {
+      this.done = true;
+      events.push({ type: 'usage', usage: { inputTokens: part.prompt_eval_count ?? 0, outputTokens: part.eval_count ?? 0 } });
+      events.push({ type: 'finish', reason: finishOf(part.done_reason, this.toolIndex > 0) });
+    }
+    return { events };
   }
-  return withStartHint(transportError(err, who, why), who.endpoint);
 }
 
 /** /api/show reads a manifest and the model's metadata: quick, unless Ollama is in trouble. */
@@ -93,8 +94,8 @@ export class OllamaProvider implements Provider {
 
   /** /api/show under its own short deadline, never a client's signal: one lookup serves every request for the model. */
   private show(model: string): Promise<unknown> {
-    const ms = Math.min(this.http.timeouts.upstreamTimeoutMs, SHOW_TIMEOUT_MS);
-    return this.once({ signal: new AbortController().signal, requestId: 'ollama-show' }, (c) => c.show({ model }), ms);
+    const deadlineMs = Math.min(this.http.timeouts.upstreamTimeoutMs, SHOW_TIMEOUT_MS);
+    return this.json({ method: 'POST', path: '/api/show', body: { model }, signal: new AbortController().signal, deadlineMs });
   }
 
   async fit(req: ProviderRequest): Promise<FittedRequest> {
@@ -106,44 +107,25 @@ export class OllamaProvider implements Provider {
     return fitted;
   }
 
-  /** Ollama refused what the cached capabilities allowed (the model was re-pulled or replaced): look again next time. */
-  private noteRefusal(err: GatewayError, model: string): GatewayError {
-    if (err.upstreamStatus === 400 && /does not support/.test(err.message)) this.facts.forget(model);
-    return err;
+  /** Any failure as a GatewayError: a refused connection says how to start Ollama; a refused model is looked up again. */
+  private failure(err: unknown, signal: CallContext['signal'], model?: string): GatewayError {
+    const e = withStartHint(transportError(err, this.http, { clientAborted: signal.aborted, timeouts: this.http.timeouts }), this.endpoint);
+    // Ollama refused what the cached capabilities allowed (the model was re-pulled or replaced): look again next time.
+    if (model !== undefined && e.upstreamStatus === 400 && /does not support/.test(e.message)) this.facts.forget(model);
+    return e;
   }
 
-  /** A client whose every request carries `signal`, and whose response bodies are checked. */
-  private client(signal: AbortSignal, wholeCall: boolean): Ollama {
-    const base = this.http.fetchWith(signal, wholeCall);
-    const who = this.http;
-    const guarded = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
-      const res = await base(input, init);
-      const type = res.headers.get('content-type') ?? '';
-      if (type.includes('ndjson') && res.body) {
-        return new Response(res.body.pipeThrough(ndjsonGuard(who)), { status: res.status, headers: res.headers });
-      }
-      const text = await res.text();
-      parseJsonBody(who, text, type); // throws on empty / HTML / invalid
-      return new Response(text, { status: res.status, headers: { 'content-type': 'application/json' } });
-    };
-    // The endpoint carries no credentials (fetch refuses URLs with them); HttpUpstream sends them as a header.
-    return new Ollama({ host: this.endpoint, fetch: guarded as typeof fetch });
-  }
-
-  /** A non-streaming call under the whole-call deadline (or a shorter one). */
-  private async once<T>(ctx: CallContext, call: (client: Ollama) => Promise<T>, deadlineMs = this.http.timeouts.upstreamTimeoutMs): Promise<T> {
-    const d = withDeadline(ctx.signal, deadlineMs);
+  /** A non-streaming call (whole-call deadline, body cap); an `error` field in a 200 answer is a failure too. */
+  private async json<T>(o: SendOptions, model?: string): Promise<T> {
+    let body: T;
     try {
-      return await call(this.client(d.signal, true));
+      body = await this.http.json<T>(o);
     } catch (err) {
-      throw ollamaError(err, this.http, {
-        deadlineMs: d.fired() ? deadlineMs : undefined,
-        clientAborted: ctx.signal.aborted,
-        timeouts: this.http.timeouts,
-      });
-    } finally {
-      d.clear();
+      throw this.failure(err, o.signal, model);
     }
+    const reported = reportedError(this.http, body);
+    if (reported) throw reported;
+    return body;
   }
 
   private useTextToolCalls(req: ProviderRequest): boolean {
@@ -151,11 +133,8 @@ export class OllamaProvider implements Provider {
   }
 
   async chat(req: ProviderRequest, ctx: CallContext): Promise<ChatResponse> {
-    const body = toOllamaChatRequest(req, this.http, this.opts.keepAlive);
-    // `stream` first: fields after a spread take V8's slow path on Node 20 (the body has no `stream` of its own).
-    const r = await this.once(ctx, (c) => c.chat({ stream: false, ...body })).catch((err: GatewayError) => {
-      throw this.noteRefusal(err, req.upstreamModel);
-    });
+    const body = { stream: false, ...toOllamaChatRequest(req, this.http, this.opts.keepAlive) };
+    const r = await this.json<OllamaChatResponse>({ method: 'POST', path: '/api/chat', body, signal: ctx.signal }, req.upstreamModel);
     const res = fromOllamaChatResponse(r, this.http);
     return this.useTextToolCalls(req) ? applyTextToolCalls(res, req.tools ?? []) : res;
   }
@@ -165,50 +144,38 @@ export class OllamaProvider implements Provider {
     return this.useTextToolCalls(req) ? holdBackTextToolCalls(chunks, req.tools ?? []) : chunks;
   }
 
+  /**
+   * /api/chat's NDJSON stream into StreamChunks, one generator from the upstream's bytes to the pipeline. After the
+   * `done` line the body is read to its end (it ends right after), so the keep-alive connection is reused; a
+   * consumer that stops early closes it.
+   */
   private async *streamChunks(req: ProviderRequest, ctx: CallContext): AsyncGenerator<StreamChunk> {
-    const body = toOllamaChatRequest(req, this.http, this.opts.keepAlive);
-    // Our own controller too, so that a consumer that stops early closes the upstream connection.
-    const local = new AbortController();
-    const onAbort = (): void => local.abort(ctx.signal.reason);
-    ctx.signal.addEventListener('abort', onAbort, { once: true });
-    let finished = false;
+    const body = { stream: true, ...toOllamaChatRequest(req, this.http, this.opts.keepAlive) };
+    let res;
     try {
-      const it = await this.client(local.signal, false).chat({ stream: true, ...body });
-      let started = false;
-      let toolIndex = 0;
-      const id = newId('chatcmpl-');
-      for await (const part of it) {
-        const events: StreamEvent[] = [];
-        if (!started) {
-          started = true;
-          events.push({ type: 'start', id, model: part.model, created: createdOf(part) });
-        }
-        const m = part.message;
-        if (m?.thinking) events.push({ type: 'reasoning', delta: m.thinking });
-        if (m?.content) events.push({ type: 'text', delta: m.content });
-        for (const c of m?.tool_calls ?? []) {
-          const index = toolIndex++;
-          events.push({ type: 'tool_call_start', index, id: newId('call_'), name: c.function.name });
-          events.push({ type: 'tool_call_delta', index, argumentsDelta: JSON.stringify(c.function.arguments ?? {}) });
-        }
-        if (part.done) {
-          finished = true;
-          events.push({ type: 'usage', usage: { inputTokens: part.prompt_eval_count ?? 0, outputTokens: part.eval_count ?? 0 } });
-          events.push({ type: 'finish', reason: finishOf(part.done_reason, toolIndex > 0) });
-        }
-        if (events.length) yield { events };
-        if (finished) return;
-      }
+      res = await this.http.send({ method: 'POST', path: '/api/chat', body, signal: ctx.signal });
     } catch (err) {
-      throw this.noteRefusal(ollamaError(err, this.http, { clientAborted: ctx.signal.aborted, timeouts: this.http.timeouts }), req.upstreamModel);
-    } finally {
-      ctx.signal.removeEventListener('abort', onAbort);
-      if (!finished) local.abort();
+      throw this.failure(err, ctx.signal, req.upstreamModel);
     }
+    const lines = new NdjsonReader(this.http, this.http.timeouts.maxEventBytes);
+    const decoder = new OllamaStreamDecoder(this.http);
+    let ended = false;
+    try {
+      for await (const bytes of res.body) {
+        for (const line of lines.push(bytes)) if (!decoder.done) yield decoder.decode(line);
+      }
+      for (const line of lines.end()) if (!decoder.done) yield decoder.decode(line);
+      ended = true;
+    } catch (err) {
+      throw this.failure(err, ctx.signal, req.upstreamModel);
+    } finally {
+      if (!ended) res.body.destroy();
+    }
+    if (!decoder.done) throw protocolError(this.http, 'ended the stream before it was done');
   }
 
   async listModels(ctx: CallContext): Promise<ModelInfo[]> {
-    const r = await this.once(ctx, (c) => c.list());
+    const r = await this.json<ListResponse>({ method: 'GET', path: '/api/tags', signal: ctx.signal });
     if (!Array.isArray(r?.models)) throw protocolError(this.http, 'returned /api/tags without `models`');
     // /api/tags has no capabilities; /api/show has (cached, and a failed lookup falls back on the family).
     return Promise.all(
@@ -222,14 +189,13 @@ export class OllamaProvider implements Provider {
   }
 
   async embed(req: EmbedRequest, ctx: CallContext): Promise<EmbedResult> {
-    const r = await this.once(ctx, (c) =>
-      c.embed({
-        model: req.upstreamModel,
-        input: req.input,
-        ...(req.dimensions ? { dimensions: req.dimensions } : {}),
-        ...(this.opts.keepAlive !== undefined ? { keep_alive: this.opts.keepAlive } : {}),
-      }),
-    );
+    const body = {
+      model: req.upstreamModel,
+      input: req.input,
+      ...(req.dimensions ? { dimensions: req.dimensions } : {}),
+      ...(this.opts.keepAlive !== undefined ? { keep_alive: this.opts.keepAlive } : {}),
+    };
+    const r = await this.json<EmbedResponse>({ method: 'POST', path: '/api/embed', body, signal: ctx.signal });
     if (!Array.isArray(r?.embeddings)) throw protocolError(this.http, 'returned /api/embed without `embeddings`');
     return { model: r.model ?? req.upstreamModel, vectors: r.embeddings, usage: { inputTokens: r.prompt_eval_count ?? 0 } };
   }

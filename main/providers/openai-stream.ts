@@ -92,7 +92,7 @@ export async function* openAIChunks(
   const type = String(res.headers['content-type'] ?? '');
   if (!type.includes('text/event-stream')) {
     // Some servers ignore `stream` and answer JSON; others answer an HTML page. Both are useless here.
-    const text = await res.body.text().catch(() => '');
+    const text = await http.readWhole(res, ctx.signal);
     if (type.includes('json') && text.trim() !== '') {
       const json = sseJson<OpenAIChatResponseWire>(text, http);
       yield* responseAsChunks(fromOpenAIChatResponse(json, http, fallbackModel));
@@ -101,7 +101,7 @@ export async function* openAIChunks(
     throw protocolError(http, `answered a stream request with ${type || 'no content type'}${text.trim() ? '' : ' and an empty body'}`);
   }
   const decoder = new OpenAIStreamDecoder(http, fallbackModel);
-  const sse = new SseReader(http);
+  const sse = new SseReader(http, http.timeouts.maxEventBytes);
   let done = false;
   let ended = false;
   try {

@@ -1,9 +1,11 @@
 // Server-sent events from an upstream body (eventsource-parser), parsed synchronously chunk by chunk. Used by every
 // adapter whose upstream streams SSE (OpenAI family, Anthropic, Gemini's OpenAI endpoint). Not an async generator
-// of its own: each generator layer costs a few µs per event on the way to the client's first byte.
+// of its own: each generator layer costs a few µs per event on the way to the client's first byte. One event
+// (its unfinished line plus the data lines gathered so far) is capped: an endless event fails the stream instead
+// of growing in memory.
 import { StringDecoder } from 'node:string_decoder';
 import { createParser, type EventSourceMessage, type EventSourceParser } from 'eventsource-parser';
-import { protocolError, type UpstreamIdentity } from './http.js';
+import { defaultTimeouts, protocolError, tooLarge, type UpstreamIdentity } from './http.js';
 
 export type { EventSourceMessage } from 'eventsource-parser';
 
@@ -16,12 +18,18 @@ export class SseReader {
   /** Made only once a chunk ends inside a UTF-8 sequence; from then on it holds the partial bytes. */
   private decoder: StringDecoder | undefined;
 
-  constructor(who: UpstreamIdentity) {
+  /** `maxEventBytes`: server.maxEventBytes (counted in characters, which is near enough for a cap). */
+  constructor(who: UpstreamIdentity, maxEventBytes = defaultTimeouts.maxEventBytes) {
     this.parser = createParser({
       onEvent: (e) => this.events.push(e),
       onError: (e) => {
-        this.failure ??= protocolError(who, `sent a broken event stream: ${e.message}`, e);
+        this.failure ??=
+          e.type === 'max-buffer-size-exceeded'
+            ? tooLarge(who, 'one event', maxEventBytes, 'maxEventBytes', e)
+            : protocolError(who, `sent a broken event stream: ${e.message}`, e);
       },
+      // eventsource-parser keeps an unfinished line as fragments and checks their length with the event's data.
+      maxBufferSize: maxEventBytes,
     });
   }
 

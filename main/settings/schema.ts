@@ -87,6 +87,12 @@ export const settingsSchema = z.object({
       firstByteTimeoutMs: z.number().int().positive().default(60_000),
       /** Max silence between stream chunks. */
       idleChunkTimeoutMs: z.number().int().positive().default(60_000),
+      /** Whole-call deadline of streams. */
+      streamTimeoutMs: z.number().int().positive().default(1_800_000),
+      /** Cap on a non-streamed upstream answer; over it the call is cut and the client gets a 502. */
+      maxResponseBytes: z.number().int().positive().default(64 * 1024 * 1024),
+      /** Cap on one SSE event or NDJSON line of an upstream stream. */
+      maxEventBytes: z.number().int().positive().default(16 * 1024 * 1024),
       /** On shutdown, in-flight streams get this long to finish. */
       shutdownGraceMs: z.number().int().nonnegative().default(5_000),
     })

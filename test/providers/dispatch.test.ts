@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Pool } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bufferedRequest, DeadlineExceeded, streamingRequest } from '../../main/providers/dispatch.js';
+import { BodyTooLarge, bufferedRequest, DeadlineExceeded, streamingRequest } from '../../main/providers/dispatch.js';
 
 // A tiny server: /big answers 200 with 1 MB in 64 kB writes, /error 500 with 100 kB, /drip a line every 20 ms
 // until the client goes, /hang never answers. It counts open requests and records which closed.
@@ -22,6 +22,9 @@ beforeAll(async () => {
       res.writeHead(200, { 'content-type': 'application/octet-stream' });
       for (let i = 0; i < 16; i++) res.write(Buffer.alloc(64 * 1024, i));
       res.end();
+    } else if (req.url === '/sized') {
+      res.writeHead(200, { 'content-length': String(1024 * 1024) });
+      res.write(Buffer.alloc(1024)); // the rest never comes: the declared length alone must fail the call
     } else if (req.url === '/error') {
       res.writeHead(500).end('x'.repeat(100_000));
     } else if (req.url === '/drip') {
@@ -36,8 +39,8 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
-const call = (pool: Pool, path: string, over: { signal?: AbortSignal; deadlineMs?: number } = {}) =>
-  bufferedRequest(pool, { origin, path, method: 'GET' }, { signal: over.signal ?? new AbortController().signal, deadlineMs: over.deadlineMs ?? 5_000, errorBodyLimit: 1024 });
+const call = (pool: Pool, path: string, over: { signal?: AbortSignal; deadlineMs?: number; maxBodyBytes?: number } = {}) =>
+  bufferedRequest(pool, { origin, path, method: 'GET' }, { signal: over.signal ?? new AbortController().signal, deadlineMs: over.deadlineMs ?? 5_000, errorBodyLimit: 1024, maxBodyBytes: over.maxBodyBytes ?? 64 * 1024 * 1024 });
 
 describe('bufferedRequest', () => {
   it('collects a multi-chunk body whole, with status and headers', async () => {
@@ -50,12 +53,19 @@ describe('bufferedRequest', () => {
     await pool.close();
   });
 
+  it('fails with BodyTooLarge past maxBodyBytes, on the bytes read or on a declared content-length', async () => {
+    const pool = new Pool(origin);
+    await expect(call(pool, '/big', { maxBodyBytes: 100_000 })).rejects.toBeInstanceOf(BodyTooLarge);
+    await expect(call(pool, '/sized', { maxBodyBytes: 100_000 })).rejects.toMatchObject({ limit: 100_000 });
+    await expect.poll(() => closed.includes('/sized')).toBe(true);
+    await pool.close();
+  });
+
   it('keeps an error body only up to the limit', async () => {
     const pool = new Pool(origin);
     const res = await call(pool, '/error');
     expect(res.statusCode).toBe(500);
-    expect(res.body.length).toBeGreaterThanOrEqual(1024);
-    expect(res.body.length).toBeLessThan(100_000);
+    expect(res.body.length).toBe(1024);
     await pool.close();
   });
 
@@ -128,6 +138,26 @@ describe('streamingRequest', () => {
     const res = await streamingRequest(pool, { origin, path: '/drip', method: 'GET' }, signal());
     expect(await res.body.text(14)).toBe('line 0\nline 1\n');
     await expect.poll(() => closed.filter((u) => u === '/drip').length).toBe(before + 1);
+    await pool.close();
+  });
+
+  it("text(limit, 'fail') throws BodyTooLarge past the limit and closes the upstream request", async () => {
+    const pool = new Pool(origin);
+    const before = closed.filter((u) => u === '/drip').length;
+    const res = await streamingRequest(pool, { origin, path: '/drip', method: 'GET' }, signal());
+    await expect(res.body.text(20, 'fail')).rejects.toBeInstanceOf(BodyTooLarge);
+    await expect.poll(() => closed.filter((u) => u === '/drip').length).toBe(before + 1);
+    await pool.close();
+  });
+
+  it('a whole-call deadline ends a stream that never stops with DeadlineExceeded', async () => {
+    const pool = new Pool(origin);
+    const res = await streamingRequest(pool, { origin, path: '/drip', method: 'GET' }, signal(), 150);
+    const started = performance.now();
+    await expect((async () => {
+      for await (const _ of res.body);
+    })()).rejects.toBeInstanceOf(DeadlineExceeded);
+    expect(performance.now() - started).toBeLessThan(1_000);
     await pool.close();
   });
 

@@ -52,6 +52,8 @@ export function unstorableReason(res: ChatResponse): string | null {
   if (res.finishReason === 'error') return 'error';
   if (res.finishReason === 'content_filter') return 'content-filter';
   if (res.toolCalls.length > 0 && res.finishReason === 'length') return 'truncated-tool-call';
+  // An answer cut at the token limit (or an Ollama answer that ended with `done: false`) is not a whole answer.
+  if (res.finishReason === 'length') return 'truncated';
   for (const call of res.toolCalls) {
     try {
       JSON.parse(call.arguments || '{}');

@@ -125,7 +125,9 @@ export function fromOllamaChatResponse(r: OllamaChatResponse, who: UpstreamIdent
     text: r.message.content ?? '',
     ...(r.message.thinking ? { reasoning: r.message.thinking } : {}),
     toolCalls,
-    finishReason: finishOf(r.done_reason, toolCalls.length > 0),
+    // `done: false` in a non-streamed answer means Ollama stopped before the end (docs/api.md): a cut answer, which
+    // the client is told and the cache never keeps.
+    finishReason: r.done === false ? 'length' : finishOf(r.done_reason, toolCalls.length > 0),
     usage: { inputTokens: r.prompt_eval_count ?? 0, outputTokens: r.eval_count ?? 0 },
   };
 }

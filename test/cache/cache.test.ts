@@ -59,6 +59,7 @@ describe('exact cache', () => {
     await roundTrip(cache, ask('1'), ctxFor(), answer('x', { finishReason: 'error' }));
     await roundTrip(cache, ask('2'), ctxFor(), answer('', { finishReason: 'length', toolCalls: [{ id: 'c', name: 'f', arguments: '{"a":' }] }));
     await roundTrip(cache, ask('3'), ctxFor(), answer(''));
+    await roundTrip(cache, ask('4'), ctxFor(), answer('cut in the mid', { finishReason: 'length' }));
     expect(cache.stats().entries).toBe(0);
   });
 

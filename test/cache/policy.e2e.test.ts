@@ -156,3 +156,25 @@ describe('the other policies', () => {
     await expect(startTestGateway({}, { env: { PROMPT_CACHE_POLICY: 'sometimes' } })).rejects.toThrow(/PROMPT_CACHE_POLICY|policy/);
   });
 });
+
+describe('only whole answers are stored', () => {
+  it('a non-streamed Ollama answer that ended with done: false is reported as cut and never served again', async () => {
+    const { startFakeOllama } = await import('../fakes/ollama.js');
+    const ollama = await startFakeOllama({ models: ['llama3.2:latest'] });
+    const g = await startTestGateway({ providers: [{ id: 'ollama', kind: 'ollama', baseUrl: ollama.url }], defaultModel: 'ollama/llama3.2:latest' });
+    try {
+      const cut = { model: 'llama3.2:latest', created_at: new Date().toISOString(), message: { role: 'assistant', content: 'The answer is' }, done: false };
+      ollama.setFault({ status: 200, body: cut }, { times: 2, path: '/api/chat' });
+      const client = new OpenAI({ baseURL: `${g.baseUrl}/v1`, apiKey: 'unused', maxRetries: 0 });
+      for (const expected of ['miss', 'miss']) {
+        const r = await client.chat.completions.create({ model: 'ollama/llama3.2:latest', temperature: 0, messages: [{ role: 'user', content: 'Finish this.' }] }).withResponse();
+        expect(r.response.headers.get('x-lynkr-cache')).toBe(expected);
+        expect(r.data.choices[0].finish_reason).toBe('length');
+      }
+      expect(ollama.count('/api/chat')).toBe(2);
+    } finally {
+      await g.close();
+      await ollama.close();
+    }
+  });
+});

@@ -207,6 +207,15 @@ for (const kind of upstreamKinds) {
       await shellRead(world, fresh(), MODEL);
     });
 
+    it('a rerun of the same codex exec reaches the model again (the exact cache never replays an old turn)', async () => {
+      const b = fresh();
+      await shellRead(world, b, MODEL);
+      const firstRun = world.chats().length;
+      await shellRead(world, b, MODEL);
+      // The same turns again, each answered by the model: the shell call ran again, with a new call id.
+      expect(world.chats().length).toBe(2 * firstRun);
+    });
+
     for (const variant of MODEL_VARIANTS) {
       it(`${variant.label}: answers a plain prompt`, async () => {
         await plainAnswer(world, fresh(), variant.model);

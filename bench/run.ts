@@ -16,6 +16,7 @@ const sections: Section[] = [
   { title: 'Routing decision cost and tier accuracy', module: './routing.js' },
   { title: 'Format translation', module: './translation.js' },
   { title: 'Cache quality and lookup speed', module: './cache.js' },
+  { title: 'Dashboard first render', module: './dashboard.js' },
   { title: 'Load: 1,000 concurrent streams (default heap)', module: './load.js' },
   { title: 'Load: 1,000 concurrent streams (NODE_OPTIONS heap cap --max-old-space-size=192)', module: './load.js', env: { LOAD_NODE_FLAGS: '--max-old-space-size=192' } },
 ];

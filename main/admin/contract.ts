@@ -37,38 +37,14 @@
 //   PUT    /admin/server        {allowDocker?, port?, host?} → StatusResponse (the gateway rebinds; 409 port_in_use/listen_failed leaves it as it was)
 //   POST   /admin/server/rotate-key          → {keyMasked}
 //   POST   /admin/server/key/reveal          → {key} (the plaintext inbound key, only here; 404 no_gateway_key when none)
+//
+// The shapes that a lower module produces live with it (types flow down: nothing below admin/ imports from here);
+// they are re-exported so that the window and the CLI keep one place to import from.
+import type { CacheHealth, CacheStats, EmbedderHealth } from '../cache/types.js';
 import type { RequestRecord } from '../core/ports.js';
-
-export type Mode = 'local' | 'cloud' | 'auto';
-
-export interface BreakerView {
-  state: 'closed' | 'open' | 'half-open';
-  consecutiveFailures: number;
-  lastError?: string;
-  /** Epoch ms when an open breaker lets a probe through. */
-  retryAt?: number;
-}
-
-/** A provider's health, derived in one place (routing/health.ts) and shown in the same words everywhere. */
-export interface ProviderHealth {
-  state: 'up' | 'down' | 'cooling down' | 'disabled';
-  /** Why it is down, or how its cool-down ends; '' when there is nothing to add. */
-  detail: string;
-  /** Whether reachability was probed (local providers); a cloud provider's health comes from its requests. */
-  checked: boolean;
-  /** Epoch ms of the next try of a cooling-down provider. */
-  retryAt?: number;
-}
-
-/** A model that an alias, a tier or the default model names, which its (running) Ollama does not have. */
-export interface MissingModel {
-  provider: string;
-  model: string;
-  /** Aliases, `tier SIMPLE`, `default model`. */
-  usedBy: string[];
-  /** e.g. `ollama pull qwen2.5-coder:7b` */
-  pullCommand: string;
-}
+import type { TrafficBucket, TrafficSeries } from '../observability/traffic.js';
+import type { OllamaStatus, PullProgress } from '../ollama/types.js';
+import type { AliasView, BreakerView, MissingModel, Mode, ProviderHealth, UnroutedAlias } from '../routing/types.js';
 
 export interface ProviderView {
   id: string;
@@ -112,16 +88,6 @@ export interface ProviderTestResult {
   models?: string[];
   /** The exact error, secrets removed. */
   error?: string;
-}
-
-export interface AliasView {
-  name: string;
-  description: string;
-  tiered: boolean;
-  /** All targets in order, with whether the current mode allows each. */
-  targets: { label: string; locality: 'local' | 'cloud'; allowed: boolean }[];
-  /** The alias's own targets as saved (for a tiered alias, `targets` lists the tier targets first). */
-  ownTargets?: string[];
 }
 
 export type TierName = 'SIMPLE' | 'MEDIUM' | 'COMPLEX' | 'REASONING';
@@ -178,12 +144,6 @@ export interface ProviderModels {
   error?: string;
 }
 
-/** An alias the mode leaves without any target, and the gateway's own words for it (the 503 it would send). */
-export interface UnroutedAlias {
-  alias: string;
-  message: string;
-}
-
 export interface ModeCheck {
   mode: Mode;
   unrouted: UnroutedAlias[];
@@ -233,16 +193,6 @@ export interface ModeResponse {
   unrouted?: UnroutedAlias[];
 }
 
-/** How the semantic cache's embedder is doing (/health/ready, /admin/status); `off` while the semantic cache is. */
-export type EmbedderHealth = 'loading' | 'ready' | 'error' | 'off';
-
-export interface CacheHealth {
-  exact: boolean;
-  semantic: boolean;
-  disabledReason?: string;
-  embedder: EmbedderHealth;
-}
-
 /** What the semantic cache can embed with: the settings' `cache.semantic.embedder` plus a model or provider. */
 export type EmbedderKind = 'auto' | 'builtin' | 'ollama' | 'openai';
 
@@ -286,57 +236,6 @@ export interface CacheSettingsInput {
   embedderProvider?: string | null;
 }
 
-export interface CacheStats {
-  entries: number;
-  bytes: number;
-  hits: { exact: number; semantic: number };
-  misses: number;
-  bypasses: number;
-  tokensSaved: number;
-  costSavedUsd: number;
-  embedderFailures: number;
-  threshold: number;
-  /** The embedder's internal id (names its vector space), e.g. `builtin-hybrid-w50000-n156-s70`. */
-  embedder: string;
-  /** The same, readable (`Built-in (word vectors + n-grams)`); set by the admin route. */
-  embedderLabel?: string;
-  disabledReason?: string;
-}
-
-export interface TrafficBucket {
-  /** Epoch ms of the minute. */
-  t: number;
-  requests: number;
-  errors: number;
-  p50LatencyMs: number;
-  cacheHits: number;
-  tokensSaved: number;
-}
-export interface TrafficSeries {
-  buckets: TrafficBucket[];
-}
-
-export interface OllamaStatus {
-  state: 'running' | 'installed-stopped' | 'absent';
-  endpoint: string;
-  version?: string;
-  binaryPath?: string;
-  models: { name: string; sizeBytes?: number }[];
-  /** Suggested small coding models when no chat model is installed. */
-  suggestions: string[];
-  /** How to install Ollama, when it is absent. */
-  installHint?: string;
-  checkedAt: number;
-}
-
-export interface PullProgress {
-  status: string;
-  completed?: number;
-  total?: number;
-  done?: boolean;
-  error?: string;
-}
-
 export interface LibreChatSetup {
   baseUrl: string;
   dockerBaseUrl: string;
@@ -352,4 +251,19 @@ export interface LibreChatSetup {
   allInterfaces?: boolean;
 }
 
-export type { RequestRecord };
+export type {
+  AliasView,
+  BreakerView,
+  CacheHealth,
+  CacheStats,
+  EmbedderHealth,
+  MissingModel,
+  Mode,
+  OllamaStatus,
+  ProviderHealth,
+  PullProgress,
+  RequestRecord,
+  TrafficBucket,
+  TrafficSeries,
+  UnroutedAlias,
+};

@@ -1,52 +1,12 @@
-// The live services the admin routes drive. Each is implemented in its own concern's folder; the composition
-// root (cli/start.ts) hands them to createAdminRouter().
-import type { Provider } from '../core/provider.js';
-import type { RequestRecord } from '../core/ports.js';
-import type { Settings } from '../settings/schema.js';
-import type { BreakerView, CacheHealth, CacheStats, OllamaStatus, PullProgress, TrafficSeries } from './contract.js';
-
-/** The settings file, live: mutations are validated with the schema and persisted (settings/store.ts). */
-export interface SettingsStore {
-  get(): Settings;
-  /** Applies `mutate` to a copy, validates, persists, then notifies listeners. Throws a 400 GatewayError if invalid. */
-  update(mutate: (draft: Settings) => void, opts?: { persist?: boolean }): Settings;
-  onChange(listener: (next: Settings, prev: Settings) => void): () => void;
-}
-
-/** Provider instances built from settings; rebuilt when providers change (providers/registry.ts). */
-export interface ProviderRegistry {
-  get(id: string): Provider | undefined;
-  all(): Provider[];
-}
-
-export interface BreakerBoard {
-  view(providerId: string): BreakerView;
-  reset(providerId?: string): void;
-}
-
-export interface CacheAdmin {
-  stats(): CacheStats;
-  clear(alias?: string): number;
-  setThreshold(threshold: number): void;
-  /** Also how the semantic cache's embedder is doing (cache/cache.ts): /health/ready and /admin/status show it. */
-  health(): CacheHealth;
-}
-
-export interface RequestLogReader {
-  query(opts: { limit?: number; before?: number; q?: string }): RequestRecord[];
-  /** Live feed of finished requests; returns the unsubscribe function. */
-  subscribe(listener: (r: RequestRecord) => void): () => void;
-  requestsToday(): number;
-  traffic(): TrafficSeries;
-  /** Epoch ms of the first request whose user agent looks like LibreChat. */
-  librechatSeenAt(): number | undefined;
-}
-
-export interface OllamaManager {
-  status(refresh?: boolean): Promise<OllamaStatus>;
-  start(): Promise<OllamaStatus>;
-  pull(model: string, signal: AbortSignal, onProgress: (p: PullProgress) => void): Promise<void>;
-}
+// The live services the admin routes drive. Each is declared and implemented in its own concern's folder (types
+// flow down: nothing there imports from admin/); the composition root (cli/start.ts) hands them to
+// createAdminRouter().
+import type { CacheAdmin } from '../cache/types.js';
+import type { RequestLogReader } from '../observability/request-log-reader.js';
+import type { OllamaManager } from '../ollama/types.js';
+import type { ProviderRegistry } from '../providers/registry.js';
+import type { BreakerBoard } from '../routing/breaker.js';
+import type { SettingsStore } from '../settings/store.js';
 
 export interface ServerControl {
   /** URLs and addresses actually bound right now. */

@@ -3,11 +3,11 @@
 // status (`bypass:<reason>` when the cache could not help) and store() never throws.
 import { createHash, randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import type { CacheAdmin, ProviderRegistry } from '../admin/deps.js';
-import type { CacheStats } from '../admin/contract.js';
 import type { CacheContext, CacheLookup, ResponseCache, RouteTarget } from '../core/ports.js';
 import type { ChatRequest, ChatResponse } from '../core/types.js';
+import type { ProviderRegistry } from '../providers/registry.js';
 import type { Settings } from '../settings/schema.js';
+import type { CacheAdmin, CacheStats } from './types.js';
 import { type CacheLogger, describeDbError, openCacheDb } from './db.js';
 import { createEmbedder, currentEmbedder, type Embedder, type EmbedderState } from './embedders/index.js';
 import { contextHash, exactKey, lastUserIndex, messageText, resolvedTarget } from './key.js';

@@ -4,8 +4,8 @@
 // close() writes the rest, so callers never wait for a batch nor miss a row. If the database cannot be used it keeps
 // working in memory and says why.
 import Database from 'better-sqlite3';
-import type { TrafficSeries } from '../admin/contract.js';
-import type { RequestLogReader } from '../admin/deps.js';
+import type { RequestLogReader } from './request-log-reader.js';
+import type { TrafficSeries } from './traffic.js';
 import type { RequestRecord, RequestSink } from '../core/ports.js';
 import { createPrivateFile, requestLogFile } from '../settings/paths.js';
 import type { Settings } from '../settings/schema.js';

@@ -1,7 +1,19 @@
 // Per-minute traffic for the window's charts, last 60 minutes, in memory. Latency p50 comes from a bounded
 // sample per minute so memory stays flat at any request rate.
-import type { TrafficBucket, TrafficSeries } from '../admin/contract.js';
 import type { RequestRecord } from '../core/ports.js';
+
+export interface TrafficBucket {
+  /** Epoch ms of the minute. */
+  t: number;
+  requests: number;
+  errors: number;
+  p50LatencyMs: number;
+  cacheHits: number;
+  tokensSaved: number;
+}
+export interface TrafficSeries {
+  buckets: TrafficBucket[];
+}
 
 const MINUTE = 60_000;
 const WINDOW_MINUTES = 60;

@@ -1,6 +1,6 @@
 // Ollama detection: is the API answering at the configured endpoint, and if not, is the binary installed?
-import type { OllamaStatus } from '../admin/contract.js';
 import { findOllamaBinary, systemProbe, type BinaryProbe } from './binary.js';
+import type { OllamaStatus } from './types.js';
 
 export const DEFAULT_OLLAMA_ENDPOINT = 'http://localhost:11434';
 export const OLLAMA_INSTALL_URL = 'https://ollama.com/download';

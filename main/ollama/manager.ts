@@ -1,12 +1,11 @@
 // The live Ollama service behind /admin/ollama: cached status with a periodic re-check, `ollama serve` when
 // installed but stopped, and model pulls with progress.
 import { spawn as nodeSpawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
-import type { OllamaStatus, PullProgress } from '../admin/contract.js';
-import type { OllamaManager } from '../admin/deps.js';
 import { GatewayError } from '../core/errors.js';
 import type { BinaryProbe } from './binary.js';
 import { detectOllama, installHint, normalizeEndpoint, probeApi } from './detect.js';
 import { pullModel } from './pull.js';
+import type { OllamaManager, OllamaStatus, PullProgress } from './types.js';
 
 type Spawn = (command: string, args: string[], options: SpawnOptions) => ChildProcess;
 

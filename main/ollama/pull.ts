@@ -1,6 +1,6 @@
 // `ollama pull` over HTTP: POST /api/pull streams NDJSON progress lines; aborting the signal cancels the download.
-import type { PullProgress } from '../admin/contract.js';
 import { GatewayError, isAbortError } from '../core/errors.js';
+import type { PullProgress } from './types.js';
 
 interface PullLine {
   status?: unknown;

@@ -1,10 +1,15 @@
 // Provider instances built from settings. Rebuilt when the providers or the upstream timeouts change: unchanged
 // providers keep their instance (and warm connections); replaced ones are closed gracefully (in-flight calls end).
-import type { ProviderRegistry } from '../admin/deps.js';
 import type { Provider } from '../core/provider.js';
 import type { ProviderSettings, Settings } from '../settings/schema.js';
 import { createProvider } from './factories.js';
 import { timeoutsFrom } from './http.js';
+
+/** Provider instances built from settings, by id: what routing, the cache's embedders and the admin API look up. */
+export interface ProviderRegistry {
+  get(id: string): Provider | undefined;
+  all(): Provider[];
+}
 
 export interface ProviderProblem {
   id: string;

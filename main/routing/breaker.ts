@@ -2,8 +2,14 @@
 // opens: the provider is skipped at once (no connect, no timeout). After `cooldownMs` it is half-open: ONE request
 // (the probe) goes through; success closes it, a fault opens it again for another cool-down. Only the upstream's
 // own faults count (isUpstreamFault): a client's bad request or a bug of ours says nothing about the provider.
-import type { BreakerView } from '../admin/contract.js';
 import type { GatewayError } from '../core/errors.js';
+import type { BreakerView } from './types.js';
+
+/** What the admin API drives of the breakers (router.ts implements it over a BreakerSet). */
+export interface BreakerBoard {
+  view(providerId: string): BreakerView;
+  reset(providerId?: string): void;
+}
 
 export interface BreakerPolicy {
   threshold: number;

@@ -1,9 +1,9 @@
 // What can be asked for: aliases (including the built-in tiered `auto`) and concrete `provider/model` names.
 // Shared by the router (resolution, 404 messages), GET /admin/aliases and the /v1/models listing.
-import type { AliasView, Mode } from '../admin/contract.js';
-import type { ProviderRegistry } from '../admin/deps.js';
 import type { Locality } from '../core/provider.js';
+import type { ProviderRegistry } from '../providers/registry.js';
 import type { AliasSettings, Settings } from '../settings/schema.js';
+import type { AliasView, Mode } from './types.js';
 
 /** Names of the tiered alias that exists even when the settings do not define it. */
 export const AUTO_ALIAS = 'auto';

@@ -1,11 +1,10 @@
 // One health model for a provider, in the same words everywhere (the window, the tray, `lynkr status`,
 // `lynkr providers`, /health/ready): up, down, or cooling down. It is derived from two facts only: whether the
 // provider answered its last probe (reachability, where it was checked) and its circuit breaker.
-import type { BreakerView, ProviderHealth } from '../admin/contract.js';
 import { scrub } from '../observability/secrets.js';
+import type { BreakerView, ProviderHealth } from './types.js';
 
 export type HealthState = ProviderHealth['state'];
-export type { ProviderHealth };
 
 /** What a probe found (ModelCatalog's ProviderProbe has these fields); undefined when it was not checked. */
 export interface Reachability {

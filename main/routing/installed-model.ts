@@ -3,12 +3,13 @@
 // chosen at start and again whenever Ollama's model list changes. A choice of the user's is never overridden:
 // OLLAMA_MODEL or `ollama.model` in the settings file, and per alias or tier, targets written in the settings file
 // (or a TIER_* variable). The choice lives in memory only, so the file keeps saying what the user said.
-import type { MissingModel } from '../admin/contract.js';
-import type { ProviderRegistry, SettingsStore } from '../admin/deps.js';
 import type { ModelInfo } from '../core/types.js';
+import type { ProviderRegistry } from '../providers/registry.js';
 import type { Settings } from '../settings/schema.js';
 import { tierNames } from '../settings/schema.js';
+import type { SettingsStore } from '../settings/store.js';
 import { canonicalModelName, effectiveAliases, findModelName, splitTarget } from './catalog.js';
+import type { MissingModel } from './types.js';
 
 /** The Ollama provider the defaults create (settings/defaults.ts). */
 export const OLLAMA_ID = 'ollama';

@@ -1,12 +1,12 @@
 // Which aliases a mode would leave without any target: asked before a mode switch (window, tray, CLI), so the
 // user learns it from a warning instead of from 503s. It runs the router's own plan() under the other mode, so
 // the answer is exactly what requests would get (tier targets, the default model, the last-resort fallback).
-import type { Mode, UnroutedAlias } from '../admin/contract.js';
-import type { ProviderRegistry } from '../admin/deps.js';
 import { GatewayError } from '../core/errors.js';
+import type { ProviderRegistry } from '../providers/registry.js';
 import type { Settings } from '../settings/schema.js';
 import { effectiveAliases, type DiscoveredModels } from './catalog.js';
 import { createRouter } from './router.js';
+import type { Mode, UnroutedAlias } from './types.js';
 
 export function unroutedAliases(settings: Settings, providers: ProviderRegistry, mode: Mode, discovered?: DiscoveredModels): UnroutedAlias[] {
   const asIf: Settings = { ...settings, mode };

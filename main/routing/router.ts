@@ -1,17 +1,17 @@
-// The Router port (core/ports.ts) and the BreakerBoard (admin/deps.ts) in one object: plan() resolves the name,
+// The Router port (core/ports.ts) and the BreakerBoard (breaker.ts) in one object: plan() resolves the name,
 // scores tiered aliases, filters by mode and adds the last-resort target; the rest is the fallback policy.
-import type { AliasView } from '../admin/contract.js';
-import type { BreakerBoard, ProviderRegistry } from '../admin/deps.js';
 import { GatewayError } from '../core/errors.js';
 import type { RouteTarget, Router, Tier } from '../core/ports.js';
 import type { ChatRequest } from '../core/types.js';
+import type { ProviderRegistry } from '../providers/registry.js';
 import { tierNames, type Settings } from '../settings/schema.js';
-import { BreakerSet, isKeyProblem } from './breaker.js';
+import { BreakerSet, isKeyProblem, type BreakerBoard } from './breaker.js';
 import { aliasViews, concreteModels, effectiveAliases, modeAllows, splitTarget } from './catalog.js';
 import { resolveModel } from './resolve.js';
 import { retryDelayMs } from './retry.js';
 import type { ScoredPlan } from './route-header.js';
 import { scoreRequest } from './tier-scorer.js';
+import type { AliasView } from './types.js';
 
 /** The part of a pino logger the router uses. */
 export interface RouterLogger {

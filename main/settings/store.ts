@@ -1,11 +1,18 @@
-// The live settings (SettingsStore of admin/deps.ts): validated updates, persisted as changes to the file's
-// own content (see diff.ts), then announced to listeners.
-import type { SettingsStore } from '../admin/deps.js';
+// The live settings: validated updates, persisted as changes to the file's own content (see diff.ts), then
+// announced to listeners.
 import { GatewayError } from '../core/errors.js';
 import { applyChanges } from './diff.js';
 import { openSettingsFile, type SettingsFile } from './file.js';
 import { clone, type Plain } from './merge.js';
 import { settingsSchema, SETTINGS_VERSION, type Settings } from './schema.js';
+
+/** The settings file, live: mutations are validated with the schema and persisted. */
+export interface SettingsStore {
+  get(): Settings;
+  /** Applies `mutate` to a copy, validates, persists, then notifies listeners. Throws a 400 GatewayError if invalid. */
+  update(mutate: (draft: Settings) => void, opts?: { persist?: boolean }): Settings;
+  onChange(listener: (next: Settings, prev: Settings) => void): () => void;
+}
 
 export interface SettingsStoreOptions {
   /** Write changes to <dataDir>/settings.json. Off for tests and throwaway gateways. */

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { ProviderRegistry } from '../../main/admin/deps.js';
+import type { ProviderRegistry } from '../../main/providers/registry.js';
 import { createCache, type Cache, type CacheDeps } from '../../main/cache/cache.js';
 import { createNgramEmbedder } from '../../main/cache/embedders/index.js';
 import type { CacheContext, RouteTarget } from '../../main/core/ports.js';

@@ -3,7 +3,7 @@ import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { PullProgress } from '../../main/admin/contract.js';
+import type { PullProgress } from '../../main/ollama/types.js';
 import { GatewayError } from '../../main/core/errors.js';
 import { systemProbe, type BinaryProbe } from '../../main/ollama/binary.js';
 import { createOllamaManager, ollamaEndpointFrom, type ManagedOllama } from '../../main/ollama/manager.js';

@@ -3,7 +3,7 @@
 // minutes, so a model pulled later is picked up. The cache takes `current()` once per lookup: the vector and the
 // vec table it is searched in always come from the same embedder, even when a re-check switches it meanwhile.
 import { randomUUID } from 'node:crypto';
-import type { ProviderRegistry } from '../../admin/deps.js';
+import type { ProviderRegistry } from '../../providers/registry.js';
 import type { Provider } from '../../core/provider.js';
 import type { Settings } from '../../settings/schema.js';
 import { createProviderEmbedder } from './provider.js';

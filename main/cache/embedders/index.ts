@@ -1,4 +1,4 @@
-import type { ProviderRegistry } from '../../admin/deps.js';
+import type { ProviderRegistry } from '../../providers/registry.js';
 import type { Settings } from '../../settings/schema.js';
 import { type AutoEmbedder, createAutoEmbedder } from './auto.js';
 import { createHybridEmbedder } from './hybrid.js';

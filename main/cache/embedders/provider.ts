@@ -1,7 +1,7 @@
 // Remote embedders: Ollama (/api/embed) and OpenAI-compatible (/embeddings), both through the provider adapter's
 // `embed`, so connection pooling, auth and error mapping live in one place (providers/).
 import { randomUUID } from 'node:crypto';
-import type { ProviderRegistry } from '../../admin/deps.js';
+import type { ProviderRegistry } from '../../providers/registry.js';
 import { type Embedder, type EmbedderState, normalize } from './types.js';
 
 export function createProviderEmbedder(providers: ProviderRegistry, providerId: () => string | undefined, model: string, kind: string): Embedder {

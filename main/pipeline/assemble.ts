@@ -1,7 +1,11 @@
 import type { ChatResponse, StreamEvent, ToolCall } from '../core/types.js';
 
+/** Past this many characters an answer still streams through, but is not kept whole (nor cached): memory stays flat. */
+export const MAX_ASSEMBLED_CHARS = 16 * 1024 * 1024;
+
 /** Rebuilds a complete response from stream events, for the cache and the request log. */
 export class ResponseAssembler {
+  private chars = 0;
   private id = '';
   private model = '';
   private created = 0;
@@ -11,6 +15,9 @@ export class ResponseAssembler {
   private response: Partial<Pick<ChatResponse, 'finishReason' | 'stopSequence' | 'usage'>> = {};
 
   add(e: StreamEvent): void {
+    if (e.type === 'text' || e.type === 'reasoning') this.chars += e.delta.length;
+    else if (e.type === 'tool_call_delta') this.chars += e.argumentsDelta.length;
+    if (this.chars > MAX_ASSEMBLED_CHARS && e.type !== 'usage' && e.type !== 'finish') return;
     switch (e.type) {
       case 'start':
         this.id = e.id;
@@ -49,9 +56,9 @@ export class ResponseAssembler {
     return this.response.usage;
   }
 
-  /** The response, or undefined when the stream never finished (never cache a partial answer). */
+  /** The response, or undefined when the stream never finished or was too long to keep (never cache a partial answer). */
   result(): ChatResponse | undefined {
-    if (!this.response.finishReason) return undefined;
+    if (!this.response.finishReason || this.chars > MAX_ASSEMBLED_CHARS) return undefined;
     return {
       id: this.id,
       model: this.model,

@@ -214,7 +214,7 @@ export class Pipeline {
       }
       const res = assembler.result();
       if (res && res.finishReason !== 'error') onComplete(res);
-      else if (!res) ({ status, error } = { status: 502, error: 'stream ended without a finish event' });
+      else if (!assembler.finished) ({ status, error } = { status: 502, error: 'stream ended without a finish event' });
     } catch (e) {
       const err = toGatewayError(e, meta.provider);
       status = err.kind === 'aborted' ? 499 : err.status;

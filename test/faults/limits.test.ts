@@ -251,12 +251,19 @@ describe('a 300 MB stream', () => {
         received += r.value.length;
         tail = (tail + Buffer.from(r.value).toString('latin1')).slice(-200);
       }
-      return { heldBack, received, tail };
+      return { heldBack, received, tail, requestId: res.headers.get('x-request-id') };
     });
     // Backpressure: while the client read slowly, the upstream got only socket buffers' worth ahead of it.
     expect(w.result.heldBack).toBeLessThan(64 * MB);
     expect(w.result.received).toBeGreaterThan(300 * MB);
     expect(w.result.tail).toContain('data: [DONE]');
     expectBounded(w, '300 MB stream, slow reader');
+    // Too long to keep whole (so never cached), but a complete answer: the request log says 200.
+    await expect
+      .poll(async () => {
+        const { rows } = (await (await gw.admin('/admin/logs?limit=20')).json()) as { rows: Array<{ id: string; status: number }> };
+        return rows.find((r) => r.id === w.result.requestId)?.status;
+      })
+      .toBe(200);
   }, 60_000);
 });

@@ -1,26 +1,13 @@
 // The `lynkr` command line. `start` runs the gateway in this process; every other command drives a running
-// gateway through its admin API (admin-client.ts). Everything it touches comes in through CliIO, so tests
+// gateway through its admin API (admin-client.ts). Everything it touches comes in through CliIO (io.ts), so tests
 // run the real commands against a fake admin server and read what was printed.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { CacheStats, ProviderView, RequestRecord, StatusResponse } from '../admin/contract.js';
 import { createAdminClient, resolveAdminTarget, type AdminClient } from './admin-client.js';
 import { formatCacheStats, formatLogRow, formatProviders, formatStatus } from './format.js';
+import type { CliIO } from './io.js';
 import { registerRoutingCommands, type AdminOpts } from './routing-commands.js';
-import { runStart, type StartGateway } from './start-command.js';
-
-export interface CliIO {
-  out(text: string): void;
-  err(text: string): void;
-  env: NodeJS.ProcessEnv;
-  cwd: string;
-  fetch?: typeof fetch;
-  /** Default: a dynamic import of ./start.js, so admin commands never load the whole gateway. */
-  startGateway?: StartGateway;
-  /** Register a handler for SIGINT/SIGTERM (default: process.once). */
-  onSignal?: (handler: (signal: NodeJS.Signals) => void) => void;
-  exit?: (code: number) => void;
-}
-
+import { runStart } from './start-command.js';
 
 export function parsePort(raw: string): number {
   const n = Number(raw);

@@ -1,13 +1,8 @@
 // `lynkr start`: run the gateway in this process, print one line, stop cleanly on SIGINT/SIGTERM.
-import type { RunningGateway, StartOptions } from './start.js';
+import type { StartOptions } from './start.js';
 import { CliError } from './admin-client.js';
 import { startLine } from './format.js';
-import type { CliIO } from './program.js';
-
-export type StartGateway = (
-  opts: StartOptions,
-) => Promise<Pick<RunningGateway, 'baseUrl' | 'dockerBaseUrl' | 'uiUrl' | 'port' | 'reachable' | 'close'> & Partial<Pick<RunningGateway, 'missingModels'>>>;
-export type StartedGateway = Awaited<ReturnType<StartGateway>>;
+import type { CliIO, StartedGateway } from './io.js';
 
 export async function runStart(io: CliIO, opts: Pick<StartOptions, 'flags' | 'dataDir'>): Promise<StartedGateway> {
   const start = io.startGateway ?? (async (o: StartOptions) => (await import('./start.js')).startGateway(o));

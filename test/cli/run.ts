@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
-import { buildProgram, type CliIO } from '../../main/cli/program.js';
+import type { CliIO } from '../../main/cli/io.js';
+import { buildProgram } from '../../main/cli/program.js';
 
 const dirs: string[] = [];
 afterEach(() => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decideLaunch, hasDisplay, type LaunchFacts } from '../../main/cli/launch-decision.js';
-import type { StartGateway } from '../../main/cli/start-command.js';
+import type { StartGateway } from '../../main/cli/io.js';
 import type { StartOptions } from '../../main/cli/start.js';
 import { runCli } from './run.js';
 

@@ -1,6 +1,9 @@
 // Upstream calls through undici's dispatch API. `request()` adds per call a body stream, an AbortSignal bridge and
 // (for the deadline) a second AbortController; on a gateway whose whole added latency is a few hundred µs those
 // were a visible share. Here: one handler per call, the client's signal wired straight to undici's abort.
+// The bounds live here too: a buffered body stops at its cap (BodyTooLarge), an error body at its own, a stream
+// holds at most about HIGH_WATER bytes before undici stops reading the socket, and an optional whole-call deadline
+// ends any call (DeadlineExceeded).
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
 import type { AbortLike } from '../core/client-abort.js';

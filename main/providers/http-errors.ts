@@ -100,11 +100,13 @@ export function transportError(
   return new GatewayError({ ...base, kind: 'upstream_connect', status: 502, message: `${at} failed: ${redact(msg, who.secrets)}` });
 }
 
-const mb = (bytes: number): string => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
+const round = (n: number): number => Math.round(n * 10) / 10;
+const sizeText = (bytes: number): string =>
+  bytes >= 1024 * 1024 ? `${round(bytes / 1024 / 1024)} MB` : bytes >= 1024 ? `${round(bytes / 1024)} KB` : `${bytes} bytes`;
 
 /** A body, event or line over its cap: the call was cut there (502, upstream_protocol). `setting`: the server.* knob. */
 export function tooLarge(who: UpstreamIdentity, what: string, limit: number, setting: string, cause?: unknown): GatewayError {
-  return protocolError(who, `sent ${what} over the ${mb(limit)} limit (server.${setting}); the call was cut there`, cause);
+  return protocolError(who, `sent ${what} over the ${sizeText(limit)} limit (server.${setting}); the call was cut there`, cause);
 }
 
 export function protocolError(who: UpstreamIdentity, what: string, cause?: unknown): GatewayError {

@@ -53,6 +53,12 @@ const scenarios: Record<string, Scenario> = {
     res.write('{"id":"x","model":"big","message":{"role":"assistant","content":"');
     return writeLazily(res, 300 * MB, () => FILLER, '"},"done":true}');
   },
+  /** An error status with a 300 MB body: only its head is read, for the message. */
+  hugeError: (_req, res) => {
+    res.writeHead(500, { 'content-type': 'text/plain' });
+    res.write('model runner crashed: ');
+    return writeLazily(res, 300 * MB, () => FILLER);
+  },
   /** ~2 MB of gzip that inflates to 2 GB, sent although the gateway asked for identity. */
   bomb: (_req, res) => {
     res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
@@ -186,6 +192,19 @@ describe('upstream answers over the caps', () => {
     expect(w.result.status).toBe(502);
     expect(errorMessage(w.result.text)).toMatch(/^bigoa .*over the 64 MB limit \(server.maxResponseBytes\)/);
     expectBounded(w, '300 MB JSON for a stream request');
+  }, 30_000);
+
+  it('a 300 MB error body: the error names the provider and its status, read only up to 64 KB', async () => {
+    scenario = 'hugeError';
+    upstreamBytes = 0;
+    const w = await watched(async () => [await chat('oa', false), await chat('ol', false), await chat('ol', true)]);
+    for (const r of w.result) {
+      expect(r.status).toBeGreaterThanOrEqual(500);
+      expect(errorMessage(r.text)).toMatch(/^(bigoa|bigollama) returned HTTP 500: model runner crashed: a+/);
+      expect(r.text.length).toBeLessThan(64 * 1024);
+    }
+    expect(upstreamBytes).toBeLessThan(3 * 32 * MB); // each call cut after its head (plus socket buffers)
+    expectBounded(w, '300 MB error bodies');
   }, 30_000);
 
   it('a gzip bomb (2 MB inflating to 2 GB): refused, not inflated — 502 naming the provider, streamed or not', async () => {

@@ -40,6 +40,7 @@ describe('unstorable responses', () => {
     expect(unstorableReason(answer('', { finishReason: 'tool_calls', toolCalls: [{ ...call, arguments: '{"a":' }] }))).toBe('truncated-tool-call');
     expect(unstorableReason(answer(''))).toBe('empty');
     expect(unstorableReason(answer('', { finishReason: 'tool_calls', toolCalls: [call] }))).toBeNull();
-    expect(unstorableReason(answer('hi', { finishReason: 'length' }))).toBeNull();
+    // Cut at the token limit (or an Ollama answer that ended with done: false): not a whole answer.
+    expect(unstorableReason(answer('hi', { finishReason: 'length' }))).toBe('truncated');
   });
 });

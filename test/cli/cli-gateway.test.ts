@@ -28,7 +28,7 @@ describe('lynkr CLI against a running gateway', () => {
     expect(before.error).toBeUndefined();
     expect(before.out.join('\n')).toContain(`mode auto`);
     expect(before.out.join('\n')).toContain(`http://localhost:${gw.port}/v1`);
-    expect(before.out.join('\n')).toMatch(/openai \(cloud, ok\)/);
+    expect(before.out.join('\n')).toMatch(/openai \(cloud, up\)/);
 
     const switched = await runCli(['mode', 'cloud', ...args()]);
     expect(switched.error).toBeUndefined();

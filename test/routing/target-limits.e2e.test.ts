@@ -69,6 +69,19 @@ describe('a target that cannot take the request', () => {
   });
 });
 
+describe('what a target could not take', () => {
+  it('is named in x-lynkr-dropped and in the request-log row', async () => {
+    // llama2 has no thinking capability: Ollama would answer 400 to `think`, so it is left out and said so.
+    const r = await post('/v1/messages', { model: 'ollama/llama2:latest', max_tokens: 2048, thinking: { type: 'enabled', budget_tokens: 1024 }, messages: [{ role: 'user', content: 'hi' }] });
+    expect(r.res.status).toBe(200);
+    expect(r.res.headers.get('x-lynkr-dropped')).toBe('think');
+    expect(ollama.requests.at(-1)?.body).not.toHaveProperty('think');
+    const id = r.res.headers.get('x-request-id');
+    const rows = (await (await gw.admin('/admin/logs?limit=20')).json()) as { rows: Array<{ id: string; dropped?: string[] }> };
+    expect(rows.rows.find((row) => row.id === id)?.dropped).toEqual(['think']);
+  });
+});
+
 describe('OpenAI chat clients', () => {
   it('reasoning_effort turns on thinking for a thinking Ollama model; parallel_tool_calls reaches an OpenAI upstream with tools', async () => {
     const r = await post('/v1/chat/completions', { model: 'ollama/qwen3:8b', reasoning_effort: 'high', messages: [{ role: 'user', content: 'think' }] });

@@ -1,16 +1,12 @@
 // The desktop window's CSP and preload bridge against the real renderer bundle in Chromium: the header that
 // window.ts adds (emulated here with a route that adds it, as onHeadersReceived does) must not break the UI,
 // must really be enforced, and window.lynkr (what preload.cts exposes) must be enough to log in.
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contentSecurityPolicy } from '../../main/desktop/window-policy.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { ensureRendererBuilt, launchChromium, noBrowser } from '../e2e/browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const root = path.resolve(import.meta.dirname, '../..');
 let gw: TestGateway;
 let browser: Browser;
 
@@ -40,17 +36,11 @@ async function openWindow(bridge: { adminBase: string; token: string } | undefin
 }
 
 // Outside CI a machine without Chromium skips these; in CI (which installs it) a missing browser must fail.
-describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('window CSP and preload bridge in Chromium', () => {
+describe.skipIf(noBrowser)('window CSP and preload bridge in Chromium', () => {
   beforeAll(async () => {
-    if (!existsSync(path.join(root, 'dist/renderer/index.html'))) {
-      const built = spawnSync('npx', ['vite', 'build', 'renderer', '--logLevel', 'warn'], { cwd: root, encoding: 'utf8' });
-      if (built.status !== 0) throw new Error(`renderer build failed: ${built.stderr}`);
-    }
+    ensureRendererBuilt();
     gw = await startTestGateway({});
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    browser = await launchChromium();
   }, 120_000);
   afterAll(async () => {
     await browser?.close();

@@ -1,15 +1,14 @@
 // The first run in real Chromium: the user's model (OLLAMA_MODEL) is missing from a running Ollama, so the Overview
 // says so with the exact `ollama pull`, and its Pull button pulls with progress until the warning goes; a stopped
 // Ollama reads "down" in the providers' health and "Installed, stopped"/"Not found" in the panel, never a green dot.
-import { existsSync } from 'node:fs';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeOllama, type FakeOllama } from '../fakes/ollama.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { ensureRendererBuilt, launchChromium, noBrowser } from './browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 
-describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('first run in the window', () => {
+describe.skipIf(noBrowser)('first run in the window', () => {
   let ollama: FakeOllama;
   let gw: TestGateway;
   let browser: Browser;
@@ -19,7 +18,8 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('first run in the wind
     // The renderer bundle must be current: `npx vite build renderer` (ui.test.ts rebuilds it when stale).
     ollama = await startFakeOllama({ models: ['llama3.2:3b'], pullSteps: 10, pullDelayMs: 100 });
     gw = await startTestGateway({ cache: { exact: { enabled: false } }, providers: [{ id: 'ollama', kind: 'ollama', baseUrl: ollama.url }] }, { env: { OLLAMA_MODEL: 'qwen2.5-coder:7b' } });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] });
+    ensureRendererBuilt();
+    browser = await launchChromium();
     page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
     page.setDefaultTimeout(8000);
   }, 60_000);

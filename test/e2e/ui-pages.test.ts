@@ -2,21 +2,17 @@
 // (client app, alias, the fallback chain with its failure, x-lynkr-* values, tokens and cost, prompt), one-line
 // errors; the semantic cache switch, embedder choice with Pull, exact policy, "Saved"; reveal and copy of the
 // gateway key, where the gateway listens and why, the compose override only with Docker. Screenshots of the three.
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CacheStats, LibreChatSetup } from '../../main/admin/contract.js';
 import { closedPort } from '../fakes/fake-server.js';
 import { startFakeOllama, type FakeOllama } from '../fakes/ollama.js';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/openai.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { ensureRendererBuilt, launchChromium, noBrowser, screenshotOf } from './browser.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
-const shots = join(root, 'docs/screenshots');
-const CHROMIUM = '/usr/bin/chromium';
 
 let ollama: FakeOllama;
 let openai: FakeOpenAI;
@@ -42,28 +38,12 @@ const show = async (name: string): Promise<void> => {
   await page.waitForSelector(`[data-testid="${name}"]`);
 };
 
-const screenshot = (name: string) => {
-  const file = join(shots, `${name}.png`);
-  const write = process.env.UPDATE_SCREENSHOTS === '1' || !existsSync(file);
-  return page.screenshot({ path: write ? file : undefined, fullPage: true, animations: 'disabled' });
-};
+const screenshot = (name: string) => screenshotOf(page, name);
 
-function rendererBuildIsStale(): boolean {
-  const built = join(root, 'dist/renderer/index.html');
-  if (!existsSync(built)) return true;
-  const builtAt = statSync(built).mtimeMs;
-  const newest = (dir: string): number =>
-    Math.max(0, ...readdirSync(dir, { withFileTypes: true }).map((e) => (e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs)));
-  return newest(join(root, 'renderer')) > builtAt;
-}
 
-describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('Logs, Cache and LibreChat pages in Chromium', () => {
+describe.skipIf(noBrowser)('Logs, Cache and LibreChat pages in Chromium', () => {
   beforeAll(async () => {
-    if (rendererBuildIsStale()) {
-      const built = spawnSync('npx', ['vite', 'build', 'renderer', '--logLevel', 'warn'], { cwd: root, encoding: 'utf8' });
-      if (built.status !== 0) throw new Error(`renderer build failed: ${built.stderr}`);
-    }
-    mkdirSync(shots, { recursive: true });
+    ensureRendererBuilt();
     [ollama, openai] = await Promise.all([
       startFakeOllama({ models: ['qwen2.5-coder:7b', 'all-minilm:latest'], pullSteps: 6, pullDelayMs: 80 }),
       startFakeOpenAI({ models: ['gpt-4o-mini'] }),
@@ -83,10 +63,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('Logs, Cache and Libre
       modelMap: [{ pattern: 'claude-*', alias: 'chat-fast' }],
       fallback: { retries: 0 },
     });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1280, height: 860 }, colorScheme: 'light' });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: gw.baseUrl });
     page = await context.newPage();

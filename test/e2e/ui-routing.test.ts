@@ -1,19 +1,14 @@
 // The Routing page in real Chromium against a real gateway and fake upstreams: a provider added through the API
 // is routed to from the page and the next request goes there; an alias is created, renamed and deleted; the
 // model map is edited and its tester answers; an invalid target is refused beside its field; Cloud warns first.
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type Browser, type Page, chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AliasView, RoutingView } from '../../main/admin/contract.js';
 import { startFakeOllama, type FakeOllama } from '../fakes/ollama.js';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/openai.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { ensureRendererBuilt, launchChromium, noBrowser, screenshotOf } from './browser.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
-const CHROMIUM = '/usr/bin/chromium';
 
 let ollama: FakeOllama;
 let lan: FakeOpenAI;
@@ -34,21 +29,10 @@ const show = async (name: string) => {
   await page.waitForSelector(`[data-testid="${name}"]`);
 };
 
-function rendererBuildIsStale(): boolean {
-  const built = join(root, 'dist/renderer/index.html');
-  if (!existsSync(built)) return true;
-  const newest = (dir: string): number =>
-    Math.max(0, ...readdirSync(dir, { withFileTypes: true }).map((e) => (e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs)));
-  return newest(join(root, 'renderer')) > statSync(built).mtimeMs;
-}
 
-describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('the Routing page in Chromium', () => {
+describe.skipIf(noBrowser)('the Routing page in Chromium', () => {
   beforeAll(async () => {
-    if (rendererBuildIsStale()) {
-      const built = spawnSync('npx', ['vite', 'build', 'renderer', '--logLevel', 'warn'], { cwd: root, encoding: 'utf8' });
-      if (built.status !== 0) throw new Error(`renderer build failed: ${built.stderr}`);
-    }
-    mkdirSync(join(root, 'docs/screenshots'), { recursive: true });
+    ensureRendererBuilt();
     [ollama, lan] = await Promise.all([
       startFakeOllama({ models: ['llama3.2:3b'], script: { text: 'from ollama' } }),
       startFakeOpenAI({ models: ['m-large', 'm-small'], script: { text: 'from the lan box' } }),
@@ -62,10 +46,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('the Routing page in C
         'chat-quality': { description: 'Best answers', targets: ['ollama/llama3.2:3b'] },
       },
     });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    browser = await launchChromium();
     page = await (await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: 'light' })).newPage();
     page.setDefaultTimeout(8000);
     page.on('pageerror', (e) => console.log('page error:', e.message));
@@ -180,13 +161,11 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('the Routing page in C
     await page.locator('[data-testid="tier-COMPLEX"]').selectOption('lan/m-large');
     await page.locator('button:has-text("Save tiers")').click();
     await expect.poll(async () => (await routing()).tiers.COMPLEX).toBe('lan/m-large');
-    if (process.env.UPDATE_SCREENSHOTS === '1' || !existsSync(join(root, 'docs/screenshots/routing.png'))) {
-      await page.locator('#tester-name').fill('my-editor-model');
-      await page.locator('[data-testid="tester-result"]').waitFor();
-      await page.locator('#tester-name').blur();
-      await page.evaluate('window.scrollTo(0, 0)');
-      await page.screenshot({ path: join(root, 'docs/screenshots/routing.png'), fullPage: true, animations: 'disabled' });
-    }
+    await page.locator('#tester-name').fill('my-editor-model');
+    await page.locator('[data-testid="tester-result"]').waitFor();
+    await page.locator('#tester-name').blur();
+    await page.evaluate('window.scrollTo(0, 0)');
+    await screenshotOf(page, 'routing');
   });
 
   it('Cloud warns first, naming the aliases it would leave without a target, and offers to add one', async () => {

@@ -1,21 +1,17 @@
 // The window in real Chromium against a real headless gateway and fake upstreams: mode switch, providers,
 // LibreChat setup, the live log, cache stats, first-render time, and a screenshot of every page.
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import OpenAI from 'openai';
-import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { closedPort } from '../fakes/fake-server.js';
 import { startFakeOllama, type FakeOllama } from '../fakes/ollama.js';
 import { closedPortUrl, startFakeOpenAI, type FakeOpenAI } from '../fakes/openai.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { ensureRendererBuilt, launchChromium, noBrowser, screenshotOf } from './browser.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
-const shots = join(root, 'docs/screenshots');
-const CHROMIUM = '/usr/bin/chromium';
 
 let ollama: FakeOllama;
 let openai: FakeOpenAI;
@@ -39,31 +35,13 @@ const show = async (name: string): Promise<void> => {
 // Browser-side expressions as strings: the test tsconfig has no DOM types.
 const readClipboard = () => page.evaluate<string>('navigator.clipboard.readText()');
 
-/** Captured on every run; written to docs/screenshots when missing or with UPDATE_SCREENSHOTS=1 (no churn per run). */
-const screenshot = (name: string) => {
-  const file = join(shots, `${name}.png`);
-  const write = process.env.UPDATE_SCREENSHOTS === '1' || !existsSync(file);
-  return page.screenshot({ path: write ? file : undefined, fullPage: true, animations: 'disabled' });
-};
+const screenshot = (name: string) => screenshotOf(page, name);
 
-/** dist/renderer is missing or older than a renderer source file (the test must see the current UI). */
-function rendererBuildIsStale(): boolean {
-  const built = join(root, 'dist/renderer/index.html');
-  if (!existsSync(built)) return true;
-  const builtAt = statSync(built).mtimeMs;
-  const newest = (dir: string): number =>
-    Math.max(0, ...readdirSync(dir, { withFileTypes: true }).map((e) => (e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs)));
-  return newest(join(root, 'renderer')) > builtAt;
-}
 
 // Outside CI a machine without Chromium skips these; in CI (which installs it) a missing browser must fail.
-describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('the window in Chromium', () => {
+describe.skipIf(noBrowser)('the window in Chromium', () => {
   beforeAll(async () => {
-    if (rendererBuildIsStale()) {
-      const built = spawnSync('npx', ['vite', 'build', 'renderer', '--logLevel', 'warn'], { cwd: root, encoding: 'utf8' });
-      if (built.status !== 0) throw new Error(`renderer build failed: ${built.stderr}`);
-    }
-    mkdirSync(shots, { recursive: true });
+    ensureRendererBuilt();
     [ollama, openai] = await Promise.all([
       startFakeOllama({ models: ['qwen2.5-coder:7b'], pullSteps: 10, pullDelayMs: 120 }),
       startFakeOpenAI({ models: ['gpt-4o-mini', 'gpt-4o'] }),
@@ -83,10 +61,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('the window in Chromiu
       },
     });
     client = new OpenAI({ baseURL: `${gw.baseUrl}/v1`, apiKey: 'unused-on-loopback', maxRetries: 0 });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1280, height: 860 }, colorScheme: 'light', acceptDownloads: true });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: gw.baseUrl });
     page = await context.newPage();
@@ -271,7 +246,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('the window in Chromiu
       expect.stringContaining('openai/gpt-4o-mini'),
     ]);
     await expect(fast.locator('li.skipped').textContent()).resolves.toContain('skipped in this mode'); // cloud mode
-    await screenshot('routing');
+    // The Routing page's screenshot is ui-routing.test.ts's, taken with the model-map tester showing.
 
     // Reorder: saved through PUT /admin/aliases/:name where the gateway has it, else the page says it is read-only.
     await fast.locator('button[aria-label="Move ollama/qwen2.5-coder:7b down"]').click();

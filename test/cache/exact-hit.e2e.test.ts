@@ -139,10 +139,12 @@ describe('exact hits with a short TTL', () => {
     const ttlMs = 1500;
     gw = await startTestGateway({ ...settings, cache: { ...settings.cache, exact: { ...settings.cache.exact, ttlMs } } });
     openai = new OpenAI({ baseURL: `${gw.baseUrl}/v1`, apiKey: 'unused', maxRetries: 0 });
-    const before = Date.now();
     await ask('What is a futex?');
+    // The entry is stored as the first answer completes (off the client's path, a little later): its TTL runs from
+    // then, so the wait starts from the answer, with a margin for a loaded machine.
+    const stored = Date.now();
     expect(cacheOf(await ask('What is a futex?'))).toBe('hit-exact');
-    await new Promise((r) => setTimeout(r, before + ttlMs + 100 - Date.now()));
+    await new Promise((r) => setTimeout(r, stored + ttlMs + 500 - Date.now()));
     expect(cacheOf(await ask('What is a futex?'))).toBe('miss');
   });
 });

@@ -36,10 +36,11 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
-/** Captured on every run; written to docs/screenshots when missing or with UPDATE_SCREENSHOTS=1 (no churn per run). */
+/** docs/screenshots gets a picture when it has none yet, or with UPDATE_SCREENSHOTS=1 (no churn per run). */
+export const screenshotWanted = (name: string): boolean => process.env.UPDATE_SCREENSHOTS === '1' || !existsSync(join(shots, `${name}.png`));
+
+/** Captured on every run (a rendering failure shows); written to docs/screenshots when wanted. */
 export function screenshotOf(page: Page, name: string): Promise<Buffer> {
   mkdirSync(shots, { recursive: true });
-  const file = join(shots, `${name}.png`);
-  const write = process.env.UPDATE_SCREENSHOTS === '1' || !existsSync(file);
-  return page.screenshot({ path: write ? file : undefined, fullPage: true, animations: 'disabled' });
+  return page.screenshot({ path: screenshotWanted(name) ? join(shots, `${name}.png`) : undefined, fullPage: true, animations: 'disabled' });
 }

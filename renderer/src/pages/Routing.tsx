@@ -66,7 +66,7 @@ export function RoutingPage() {
       )}
       <Card title="How a request is routed">
         <ol class="explain">
-          <li>The name is an alias, or the model map turns it into one (first matching pattern), or it names a model directly.</li>
+          <li>The name is an alias; or a pattern you added to the model map turns it into one; or it names a model a provider serves; or a built-in pattern (claude-*, gpt-*) maps it.</li>
           <li>The mode (Local / Cloud / Auto) filters targets: greyed-out ones are skipped in the current mode.</li>
           <li>Tiered aliases score each request (SIMPLE → REASONING) and try the tier's model first.</li>
           <li>Targets are tried top to bottom; a failure (timeout, 5xx, 429, open breaker) falls back to the next one.</li>

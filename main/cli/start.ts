@@ -130,7 +130,6 @@ export async function startGateway(opts: StartOptions = {}): Promise<RunningGate
     renderError: (err, req) => renderByPath(req.url ?? '').renderError(err),
     log: (msg, data) => logger.info(data ?? {}, msg),
   });
-  // Providers without a concurrency limit share one settled promise: no extra turn of the microtask queue.
   const unlimited = Promise.resolve((): void => {});
   const limiters = createProviderLimiters(current().providers);
   const pipeline = new Pipeline({

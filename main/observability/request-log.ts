@@ -145,13 +145,15 @@ export function createRequestLog(dataDir: string, settings: () => Settings, logg
   };
 
   function stored(r: RequestRecord): RequestRecord {
-    // Fields assigned after the copy, not listed in it or deleted: both leave a slow object on Node 20's V8. New
-    // fields go before the spread, so a record that already has them keeps its own.
-    const copy = { client: clientOf(r.userAgent), costUsd: costOf(r), ...r };
-    copy.fallbackFrom = [...r.fallbackFrom];
-    if (!settings().log.storePrompts) copy.prompt = undefined;
-    if (copy.error) copy.error = scrub(copy.error);
-    return copy;
+    // A record that already names its client or cost keeps its own; prompts only when the user stores them.
+    return {
+      client: clientOf(r.userAgent),
+      costUsd: costOf(r),
+      ...r,
+      fallbackFrom: [...r.fallbackFrom],
+      prompt: settings().log.storePrompts ? r.prompt : undefined,
+      error: r.error && scrub(r.error),
+    };
   }
 
   return {

@@ -1,11 +1,11 @@
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execProgram, readExecProgram } from '../../main/server/openai-responses/code-mode.js';
 import { openaiResponsesFormat } from '../../main/server/openai-responses/index.js';
 import { parseToolDeclaration } from '../../main/server/openai-responses/ts-schema.js';
-import { startFakeOllama, type FakeOllama } from '../fakes/ollama.js';
-import { startFakeOpenAI, type FakeOpenAI } from '../fakes/openai.js';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import type { FakeOllama } from '../fakes/ollama.js';
+import type { FakeOpenAI } from '../fakes/openai.js';
+import { startResponsesWorld, type ResponsesWorld } from './responses-world.js';
 
 // Codex 0.171 with its default model (gpt-6.2-sol, `tool_mode: "code_mode_only"` in its bundled catalog) sends no
 // `tools`: an `additional_tools` input item holds a `functions` namespace with the free-form `exec` tool (JavaScript)
@@ -208,27 +208,16 @@ describe('exec programs and TypeScript declarations', () => {
 // ---------------------------------------------------------------------------------------------------------------
 // Through a real gateway: the upstream calls plain functions; Codex gets `exec` programs and namespaced calls.
 
-let gw: TestGateway;
+let world: ResponsesWorld;
 let oai: FakeOpenAI;
 let ollama: FakeOllama;
 let client: OpenAI;
 
 beforeAll(async () => {
-  [oai, ollama] = await Promise.all([startFakeOpenAI(), startFakeOllama({ models: ['qwen2.5-coder:7b'] })]);
-  gw = await startTestGateway({
-    providers: [
-      { id: 'oai', kind: 'openai-compatible', baseUrl: oai.url },
-      { id: 'ollama', kind: 'ollama', baseUrl: ollama.url },
-    ],
-    cache: { exact: { enabled: false } },
-    fallback: { enabled: false, retries: 0 },
-  });
-  client = new OpenAI({ apiKey: 'k', baseURL: `${gw.baseUrl}/v1`, maxRetries: 0 });
+  world = await startResponsesWorld();
+  ({ oai, ollama, client } = world);
 });
-afterAll(async () => {
-  await gw?.close();
-  await Promise.all([oai?.close(), ollama?.close()]);
-});
+afterAll(() => world?.close());
 
 type StreamEvent = { type: string; item?: Record<string, unknown>; delta?: string; input?: string };
 type SentTools = { tools?: Array<{ function: { name: string; parameters?: Record<string, unknown> } }> };

@@ -1,11 +1,12 @@
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GatewayError } from '../../main/core/errors.js';
 import type { ChatRequest } from '../../main/core/types.js';
 import { openaiResponsesFormat } from '../../main/server/openai-responses/index.js';
-import { startFakeOllama, type FakeOllama } from '../fakes/ollama.js';
-import { startFakeOpenAI, type FakeOpenAI } from '../fakes/openai.js';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import type { FakeOllama } from '../fakes/ollama.js';
+import type { FakeOpenAI } from '../fakes/openai.js';
+import type { TestGateway } from '../helpers/gateway.js';
+import { startResponsesWorld, type ResponsesWorld } from './responses-world.js';
 
 // A request shaped like the ones Codex CLI 0.171 sends (captured from `codex exec` against a recording server with
 // `wire_api = "responses"`; trimmed): reasoning.effort, parallel_tool_calls, text.verbosity, prompt_cache_key,
@@ -122,27 +123,17 @@ describe('tool_choice and free-form descriptions', () => {
 // ---------------------------------------------------------------------------------------------------------------
 // Through a real gateway, with the openai SDK and raw fetch (Codex itself speaks raw HTTP).
 
+let world: ResponsesWorld;
 let gw: TestGateway;
 let oai: FakeOpenAI;
 let ollama: FakeOllama;
 let client: OpenAI;
 
 beforeAll(async () => {
-  [oai, ollama] = await Promise.all([startFakeOpenAI(), startFakeOllama({ models: ['qwen2.5-coder:7b'] })]);
-  gw = await startTestGateway({
-    providers: [
-      { id: 'oai', kind: 'openai-compatible', baseUrl: oai.url },
-      { id: 'ollama', kind: 'ollama', baseUrl: ollama.url },
-    ],
-    cache: { exact: { enabled: false } },
-    fallback: { enabled: false, retries: 0 },
-  });
-  client = new OpenAI({ apiKey: 'k', baseURL: `${gw.baseUrl}/v1`, maxRetries: 0 });
+  world = await startResponsesWorld();
+  ({ gw, oai, ollama, client } = world);
 });
-afterAll(async () => {
-  await gw?.close();
-  await Promise.all([oai?.close(), ollama?.close()]);
-});
+afterAll(() => world?.close());
 
 const PATCH = '*** Begin Patch\n*** Update File: a.txt\n@@\n-old "line"\n+new \\ line\n*** End Patch';
 type Sent = { messages: Array<{ role: string; content: unknown; tool_call_id?: string }>; tools: Array<{ function: { name: string; description?: string } }> } & Record<string, unknown>;

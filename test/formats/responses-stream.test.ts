@@ -1,11 +1,12 @@
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StreamEvent } from '../../main/core/types.js';
 import { openaiResponsesFormat } from '../../main/server/openai-responses/index.js';
 import { FakeServer, sendJson, writeFrames, type FakeCall } from '../fakes/fake-server.js';
-import { startFakeOllama, type FakeOllama } from '../fakes/ollama.js';
-import { startFakeOpenAI, type FakeOpenAI } from '../fakes/openai.js';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import type { FakeOllama } from '../fakes/ollama.js';
+import type { FakeOpenAI } from '../fakes/openai.js';
+import type { TestGateway } from '../helpers/gateway.js';
+import { startResponsesWorld, type ResponsesWorld } from './responses-world.js';
 
 // The Responses stream as Codex reads it: parallel tool calls whose argument chunks arrive interleaved (OpenAI chat
 // streams key tool-call deltas by `index`, and providers may interleave them), and answers cut by the length limit
@@ -147,6 +148,7 @@ function interleavingHandler(call: FakeCall): Promise<void> | void {
   return writeFrames(call, frames).then(() => void call.res.end());
 }
 
+let world: ResponsesWorld;
 let gw: TestGateway;
 let interleaving: FakeServer;
 let oai: FakeOpenAI;
@@ -156,21 +158,12 @@ let client: OpenAI;
 beforeAll(async () => {
   interleaving = new FakeServer(interleavingHandler);
   await interleaving.listen();
-  [oai, ollama] = await Promise.all([startFakeOpenAI(), startFakeOllama({ models: ['qwen2.5-coder:7b'] })]);
-  gw = await startTestGateway({
-    providers: [
-      { id: 'il', kind: 'openai-compatible', baseUrl: `http://127.0.0.1:${interleaving.port}/v1` },
-      { id: 'oai', kind: 'openai-compatible', baseUrl: oai.url },
-      { id: 'ollama', kind: 'ollama', baseUrl: ollama.url },
-    ],
-    cache: { exact: { enabled: false } },
-    fallback: { enabled: false, retries: 0 },
-  });
-  client = new OpenAI({ apiKey: 'k', baseURL: `${gw.baseUrl}/v1`, maxRetries: 0 });
+  world = await startResponsesWorld([{ id: 'il', kind: 'openai-compatible', baseUrl: `http://127.0.0.1:${interleaving.port}/v1` }]);
+  ({ gw, oai, ollama, client } = world);
 });
 afterAll(async () => {
-  await gw?.close();
-  await Promise.all([interleaving?.close(), oai?.close(), ollama?.close()]);
+  await world?.close();
+  await interleaving?.close();
 });
 
 const shellTool = { type: 'function' as const, name: 'shell', parameters: { type: 'object', properties: { cmd: { type: 'array', items: { type: 'string' } } } }, strict: false };

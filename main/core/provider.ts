@@ -1,4 +1,3 @@
-import type { AbortLike } from './client-abort.js';
 import type {
   ChatResponse,
   ClientFormat,
@@ -33,7 +32,7 @@ export interface FittedRequest {
 /** Per-call context handed to adapters by the pipeline. */
 export interface CallContext {
   /** Aborts when the client disconnects or a deadline passes; adapters must pass it to the upstream request. */
-  signal: AbortLike;
+  signal: AbortSignal;
   requestId: string;
 }
 

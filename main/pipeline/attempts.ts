@@ -1,4 +1,3 @@
-import type { AbortLike } from '../core/client-abort.js';
 import { GatewayError, isFallbackTrigger, isTargetLimit, toGatewayError } from '../core/errors.js';
 import type { RoutePlan, RouteTarget, Router } from '../core/ports.js';
 import { formatRouteHeader } from '../routing/route-header.js';
@@ -121,7 +120,7 @@ export function noteRoute(err: GatewayError, plan: RoutePlan | undefined, failur
 
 export const routeOf = (err: unknown): FailedRoute | undefined => (err instanceof GatewayError ? failedRoutes.get(err) : undefined);
 
-function sleep(ms: number, signal: AbortLike): Promise<void> {
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason);
     const timer = setTimeout(() => {
@@ -144,7 +143,7 @@ function sleep(ms: number, signal: AbortLike): Promise<void> {
 export async function attemptTargets<T>(
   router: Router,
   plan: RoutePlan,
-  signal: AbortLike,
+  signal: AbortSignal,
   run: (target: RouteTarget) => Promise<T>,
   failures: Failure[],
 ): Promise<AttemptResult<T>> {

@@ -1,4 +1,3 @@
-import type { AbortLike, ClientAbort } from '../core/client-abort.js';
 import { GatewayError, toGatewayError } from '../core/errors.js';
 import type { CacheContext, CacheLookup, CacheStatus, RequestRecord, RequestSink, ResponseCache, RoutePlan, RouteTarget, Router } from '../core/ports.js';
 import type { CallContext, FittedRequest } from '../core/provider.js';
@@ -11,7 +10,7 @@ import { fromArray, replayAsChunks } from './replay.js';
 
 export interface Limiter {
   /** Resolves with a release function, or rejects with a 429 `overloaded` GatewayError. */
-  acquire(providerId: string, signal: AbortLike): Promise<() => void>;
+  acquire(providerId: string, signal: AbortSignal): Promise<() => void>;
 }
 
 export interface PipelineDeps {
@@ -28,7 +27,7 @@ export interface InboundCall {
   native: NativeBody;
   requestId: string;
   /** Aborted when the client goes away; it is the abort signal of every upstream call for this request. */
-  clientAbort: ClientAbort;
+  clientAbort: AbortController;
   /** Epoch ms at arrival. */
   receivedAt: number;
   /** performance.now() at arrival. */
@@ -105,14 +104,14 @@ export class Pipeline {
       };
 
       if (!call.request.stream) {
-        const { value, target } = await attemptTargets(this.deps.router, plan, call.clientAbort, (t) => this.chat(call, t), failures);
+        const { value, target } = await attemptTargets(this.deps.router, plan, call.clientAbort.signal, (t) => this.chat(call, t), failures);
         const m = meta(target, value.dropped);
         onComplete(target, value.response);
         this.record(call, plan, m, { status: 200, usage: value.response.usage, ttfbMs: this.elapsed(call) });
         return { kind: 'response', meta: m, response: value.response };
       }
 
-      const { value, target } = await attemptTargets(this.deps.router, plan, call.clientAbort, (t) => this.start(call, t), failures);
+      const { value, target } = await attemptTargets(this.deps.router, plan, call.clientAbort.signal, (t) => this.start(call, t), failures);
       const m = meta(target, value.dropped);
       return { kind: 'stream', meta: m, chunks: this.observe(call, plan, m, value, (res) => onComplete(target, res)) };
     } catch (e) {
@@ -167,9 +166,9 @@ export class Pipeline {
   }
 
   private async chat(call: InboundCall, target: RouteTarget): Promise<{ response: ChatResponse; dropped: string[] }> {
-    const release = (await this.deps.limiter?.acquire(target.provider.id, call.clientAbort)) ?? noop;
+    const release = (await this.deps.limiter?.acquire(target.provider.id, call.clientAbort.signal)) ?? noop;
     try {
-      const ctx: CallContext = { signal: call.clientAbort, requestId: call.requestId };
+      const ctx: CallContext = { signal: call.clientAbort.signal, requestId: call.requestId };
       const { request, dropped } = await this.fitted(call, target, ctx);
       return { response: await target.provider.chat(request, ctx), dropped };
     } finally {
@@ -179,9 +178,9 @@ export class Pipeline {
 
   /** Starts the upstream stream and waits for its first chunk, so that a failure before it can fall back. */
   private async start(call: InboundCall, target: RouteTarget): Promise<Started> {
-    const release = (await this.deps.limiter?.acquire(target.provider.id, call.clientAbort)) ?? noop;
+    const release = (await this.deps.limiter?.acquire(target.provider.id, call.clientAbort.signal)) ?? noop;
     try {
-      const ctx: CallContext = { signal: call.clientAbort, requestId: call.requestId };
+      const ctx: CallContext = { signal: call.clientAbort.signal, requestId: call.requestId };
       const { request, dropped } = await this.fitted(call, target, ctx);
       const it = target.provider.stream(request, ctx)[Symbol.asyncIterator]();
       const first = await it.next();

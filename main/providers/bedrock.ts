@@ -3,7 +3,6 @@
 // goes as `Authorization: Bearer`; without one the SDK's standard credential chain (env, profile, SSO, role)
 // signs with SigV4. `baseUrl` overrides the endpoint (VPC endpoints, tests).
 import type { BedrockRuntimeClient, BedrockRuntimeClientConfig } from '@aws-sdk/client-bedrock-runtime';
-import { type AbortLike, toAbortSignal } from '../core/client-abort.js';
 import { GatewayError } from '../core/errors.js';
 import type { CallContext, Locality, Provider } from '../core/provider.js';
 import type { ChatResponse, ModelInfo, ProviderRequest, StreamChunk } from '../core/types.js';
@@ -110,7 +109,7 @@ export class BedrockProvider implements Provider {
     let state: ConverseStreamState;
     try {
       const { client, ConverseStreamCommand } = await this.sdk();
-      const out = await client.send(new ConverseStreamCommand(input), { abortSignal: toAbortSignal(ctx.signal) });
+      const out = await client.send(new ConverseStreamCommand(input), { abortSignal: ctx.signal });
       if (!out.stream) throw protocolError(this.who, 'returned no event stream');
       state = new ConverseStreamState(`bedrock-${out.$metadata.requestId ?? Date.now()}`, req.upstreamModel);
       for await (const ev of out.stream) {
@@ -134,7 +133,7 @@ export class BedrockProvider implements Provider {
     if (this.client) (await this.client).client.destroy();
   }
 
-  private mapError(err: unknown, signal: AbortLike, deadlineMs?: number): GatewayError {
+  private mapError(err: unknown, signal: AbortSignal, deadlineMs?: number): GatewayError {
     if (err instanceof GatewayError) return err;
     const e = err as { name?: string; message?: string; $metadata?: { httpStatusCode?: number }; $response?: { headers?: Record<string, string> } };
     const status = e.$metadata?.httpStatusCode ?? (e.name ? STREAM_EXCEPTION_STATUS[e.name] : undefined);

@@ -6,7 +6,6 @@
 // ends any call (DeadlineExceeded).
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
-import type { AbortLike } from '../core/client-abort.js';
 
 interface CallEvents {
   start(statusCode: number, headers: IncomingHttpHeaders): void;
@@ -22,10 +21,10 @@ interface Call {
   resume(): void;
 }
 
-const abortReason = (signal: AbortLike): Error =>
+const abortReason = (signal: AbortSignal): Error =>
   signal.reason instanceof Error ? signal.reason : new DOMException('This operation was aborted', 'AbortError');
 
-function dispatchCall(dispatcher: Dispatcher, opts: Dispatcher.DispatchOptions, signal: AbortLike, on: CallEvents): Call {
+function dispatchCall(dispatcher: Dispatcher, opts: Dispatcher.DispatchOptions, signal: AbortSignal, on: CallEvents): Call {
   let controller: Dispatcher.DispatchController | undefined;
   let pendingAbort: Error | undefined;
   let done = false;
@@ -94,7 +93,7 @@ export class BodyTooLarge extends Error {
 
 export interface BufferedOptions {
   /** Aborts the call (the client went away); it rejects with the signal's reason. */
-  signal: AbortLike;
+  signal: AbortSignal;
   /** Whole-call deadline; it rejects with DeadlineExceeded. */
   deadlineMs: number;
   /** Error bodies (status >= 400) are read up to this many bytes; then the call is closed. */
@@ -171,7 +170,7 @@ const HIGH_WATER = 64 * 1024;
  * most about HIGH_WATER bytes wait in memory). `deadlineMs`: the whole call, body included, is aborted with
  * DeadlineExceeded after that long.
  */
-export function streamingRequest(dispatcher: Dispatcher, opts: Dispatcher.DispatchOptions, signal: AbortLike, deadlineMs?: number): Promise<StreamingResponse> {
+export function streamingRequest(dispatcher: Dispatcher, opts: Dispatcher.DispatchOptions, signal: AbortSignal, deadlineMs?: number): Promise<StreamingResponse> {
   return new Promise((resolve, reject) => {
     const queue: Buffer[] = [];
     let head = 0;

@@ -5,7 +5,6 @@
 // of streams are applied by their readers (sse.ts, ndjson.ts) with the same `maxEventBytes`.
 // undici sets TCP_NODELAY on its sockets (lib/core/connect.js: socket.setNoDelay(true)).
 import { Pool, type Dispatcher } from 'undici';
-import type { AbortLike } from '../core/client-abort.js';
 import { bufferedRequest, streamingRequest, type BufferedResponse, type StreamingResponse } from './dispatch.js';
 import { displayUrl, httpError, parseJsonBody, protocolError, transportError, type UpstreamIdentity } from './http-errors.js';
 
@@ -66,7 +65,7 @@ const JSON_CONTENT = { 'content-type': 'application/json' } as const;
 const ACCEPT_IDENTITY = { 'accept-encoding': 'identity' } as const;
 
 /** Joins a client signal with a deadline; `fired()` says whether the deadline (not the client) aborted. */
-export function withDeadline(signal: AbortLike, ms: number): { signal: AbortSignal; fired(): boolean; clear(): void } {
+export function withDeadline(signal: AbortSignal, ms: number): { signal: AbortSignal; fired(): boolean; clear(): void } {
   const ac = new AbortController();
   let fired = false;
   const onAbort = (): void => ac.abort(signal.reason);
@@ -104,7 +103,7 @@ export interface SendOptions {
   /** Relative to the base URL path, starting with '/'. */
   path: string;
   body?: unknown;
-  signal: AbortLike;
+  signal: AbortSignal;
   headers?: Record<string, string>;
   /** Replaces the whole-call deadline (upstreamTimeoutMs for json(), streamTimeoutMs for send()). */
   deadlineMs?: number;
@@ -194,7 +193,7 @@ export class HttpUpstream implements UpstreamIdentity {
   }
 
   /** The rest of a streamed response read whole (an upstream that answered a stream request with JSON), capped. */
-  async readWhole(res: StreamingResponse, signal: AbortLike): Promise<string> {
+  async readWhole(res: StreamingResponse, signal: AbortSignal): Promise<string> {
     try {
       return await res.body.text(this.timeouts.maxResponseBytes, 'fail');
     } catch (err) {

@@ -1,6 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ClientAbort } from '../core/client-abort.js';
 import { GatewayError } from '../core/errors.js';
 import type { ChatRequest } from '../core/types.js';
 import { routeOf } from '../pipeline/attempts.js';
@@ -115,7 +114,7 @@ export function chatHandler(format: InboundFormat, deps: ChatHandlerDeps) {
         const value = req.headers[name];
         if (typeof value === 'string') native.headers = { ...native.headers, [name]: value };
       }
-      const clientAbort = new ClientAbort();
+      const clientAbort = new AbortController();
       // The client going away aborts the upstream request.
       res.on('close', () => {
         if (!res.writableFinished) clientAbort.abort(new GatewayError({ kind: 'aborted', status: 499, message: 'client closed request' }));

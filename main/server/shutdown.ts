@@ -41,7 +41,7 @@ export interface Shutdown {
   registerStream(res: ServerResponse, abortWithError: AbortWithError): void;
   /**
    * Work that can outlive its response: a pipeline call whose row reaches the request log only when its upstream
-   * call ends. At the deadline `work.abort` stops it (a ClientAbort will do); the close hooks wait (up to flushMs)
+   * call ends. At the deadline `work.abort` stops it (an AbortController will do); the close hooks wait (up to flushMs)
    * until `endWork(key)`, which says whether the shutdown was what stopped it.
    */
   beginWork(key: string, work: Abortable): void;

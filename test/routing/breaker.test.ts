@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { ClientAbort } from '../../main/core/client-abort.js';
 import { GatewayError } from '../../main/core/errors.js';
 import { attemptTargets, type Failure } from '../../main/pipeline/attempts.js';
 import { BreakerSet, isUpstreamFault } from '../../main/routing/breaker.js';
@@ -213,7 +212,7 @@ describe('every target open: the first one is still tried, as a half-open probe'
     const tried: string[] = [];
     const failures: Failure[] = [];
     try {
-      const { value } = await attemptTargets(router, plan(), new ClientAbort(), async (t) => (tried.push(t.label), answer(t.label)), failures);
+      const { value } = await attemptTargets(router, plan(), new AbortController().signal, async (t) => (tried.push(t.label), answer(t.label)), failures);
       return { tried, value, skipped: failures.map((f) => `${f.target} (${f.reason})`) };
     } catch (e) {
       return { tried, error: e as GatewayError, skipped: failures.map((f) => `${f.target} (${f.reason})`) };

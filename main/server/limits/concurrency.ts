@@ -1,6 +1,5 @@
 // Per-provider concurrency: at most `max` upstream requests at once, then a short FIFO queue with a wait
 // timeout. Overflow is a fast 429 with Retry-After, never an unbounded queue.
-import type { AbortLike } from '../../core/client-abort.js';
 import { GatewayError } from '../../core/errors.js';
 
 export interface LimiterOptions {
@@ -17,7 +16,7 @@ export interface LimiterOptions {
 export type Release = () => void;
 
 export interface Limiter {
-  acquire(signal?: AbortLike): Promise<Release>;
+  acquire(signal?: AbortSignal): Promise<Release>;
   stats(): { active: number; queued: number; max: number; queue: number };
 }
 
@@ -95,7 +94,7 @@ export function createLimiter(opts: LimiterOptions): Limiter {
   };
 }
 
-function abortError(signal: AbortLike | undefined): GatewayError {
+function abortError(signal: AbortSignal | undefined): GatewayError {
   return new GatewayError({ kind: 'aborted', status: 499, message: 'client closed request', cause: signal?.reason });
 }
 

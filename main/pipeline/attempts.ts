@@ -135,18 +135,17 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+/** What trying the targets gave: the value and the target that gave it, or the error; and every failure on the way. */
+export type Attempt<T> =
+  | { ok: true; value: T; target: RouteTarget; failures: Failure[] }
+  | { ok: false; error: GatewayError; failures: Failure[] };
+
 /**
  * Tries each target of the plan in order. A fallback trigger moves on (after the router's retries); any other
- * error is the client's own and is returned at once. Breakers are consulted before each target. Each failure is
- * appended to `failures` (owned by the caller, so that it is known whether the call succeeds or not).
+ * error is the client's own and ends the attempts at once. Breakers are consulted before each target.
  */
-export async function attemptTargets<T>(
-  router: Router,
-  plan: RoutePlan,
-  signal: AbortSignal,
-  run: (target: RouteTarget) => Promise<T>,
-  failures: Failure[],
-): Promise<AttemptResult<T>> {
+export async function attemptTargets<T>(router: Router, plan: RoutePlan, signal: AbortSignal, run: (target: RouteTarget) => Promise<T>): Promise<Attempt<T>> {
+  const failures: Failure[] = [];
   for (const target of plan.targets) {
     if (!router.admit(target)) {
       const error = new GatewayError({ kind: 'unavailable', status: 503, provider: target.provider.id, message: `${target.provider.id}: circuit open` });
@@ -157,26 +156,30 @@ export async function attemptTargets<T>(
       try {
         const value = await run(target);
         router.recordSuccess(target);
-        return { value, target };
+        return { ok: true, value, target, failures };
       } catch (e) {
         const err = toGatewayError(e, target.provider.id);
-        if (signal.aborted || err.kind === 'aborted') throw err;
+        if (signal.aborted || err.kind === 'aborted') return { ok: false, error: err, failures };
         // This target can't take it (its limits, or its own concurrency limit is full): the next one may. Neither
         // is the target's fault, so nothing counts against it and it is not retried.
         if (isTargetLimit(err) || err.kind === 'overloaded') {
           failures.push({ target: target.label, reason: err.kind === 'overloaded' ? 'busy' : (err.code ?? err.kind), error: err });
           break;
         }
-        if (!isFallbackTrigger(err)) throw err;
+        if (!isFallbackTrigger(err)) return { ok: false, error: err, failures };
         router.recordFailure(target, err);
         const delay = router.retryDelayMs(target, err, attempt);
         if (delay === null) {
           failures.push({ target: target.label, reason: failureReason(err), error: err });
           break;
         }
-        await sleep(delay, signal);
+        try {
+          await sleep(delay, signal);
+        } catch (abort) {
+          return { ok: false, error: toGatewayError(abort, target.provider.id), failures };
+        }
       }
     }
   }
-  throw allFailed(failures);
+  return { ok: false, error: allFailed(failures), failures };
 }

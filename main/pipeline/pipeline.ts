@@ -81,45 +81,50 @@ export class Pipeline {
   constructor(private readonly deps: PipelineDeps) {}
 
   async handle(call: InboundCall): Promise<Outcome> {
-    const failures: Failure[] = [];
     let plan: RoutePlan | undefined;
     try {
       plan = this.deps.router.plan(call.request);
-      const cacheCtx = this.cacheContext(call, plan);
-      const lookup = cacheCtx ? await this.lookup(call.request, cacheCtx) : undefined;
-      if (lookup?.response) return this.serveHit(call, plan, lookup, lookup.response);
-
-      const meta = (target: RouteTarget, dropped: string[]): RouteMeta => ({
-        provider: target.provider.id,
-        model: target.upstreamModel,
-        alias: plan!.alias,
-        mappedFrom: plan!.mappedFrom,
-        route: formatRouteHeader(plan!),
-        cache: lookup?.status ?? 'off',
-        fallbackFrom: failures.map((f) => `${f.target} (${f.reason})`),
-        dropped: dropped.length ? dropped : undefined,
-      });
-      const onComplete = (target: RouteTarget, res: ChatResponse): void => {
-        if (cacheCtx && lookup) this.deps.cache!.store(call.request, cacheCtx, lookup, res, target);
-      };
-
-      if (!call.request.stream) {
-        const { value, target } = await attemptTargets(this.deps.router, plan, call.clientAbort.signal, (t) => this.chat(call, t), failures);
-        const m = meta(target, value.dropped);
-        onComplete(target, value.response);
-        this.record(call, plan, m, { status: 200, usage: value.response.usage, ttfbMs: this.elapsed(call) });
-        return { kind: 'response', meta: m, response: value.response };
-      }
-
-      const { value, target } = await attemptTargets(this.deps.router, plan, call.clientAbort.signal, (t) => this.start(call, t), failures);
-      const m = meta(target, value.dropped);
-      return { kind: 'stream', meta: m, chunks: this.observe(call, plan, m, value, (res) => onComplete(target, res)) };
     } catch (e) {
-      const err = toGatewayError(e);
-      const { fallbackFrom } = noteRoute(err, plan, failures);
-      this.record(call, plan, undefined, { status: err.status, error: err.message, fallbackFrom });
-      throw err;
+      throw this.failed(call, undefined, toGatewayError(e), []);
     }
+    const cacheCtx = this.cacheContext(call, plan);
+    const lookup = cacheCtx ? await this.lookup(call.request, cacheCtx) : undefined;
+    if (lookup?.response) return this.serveHit(call, plan, lookup, lookup.response);
+    // The cache is written off the client's path: the answer (or the stream's last event) leaves first.
+    const store = (target: RouteTarget, res: ChatResponse): void => {
+      if (cacheCtx && lookup) setImmediate(() => this.storeQuietly(call.request, cacheCtx, lookup, res, target));
+    };
+    const meta = (target: RouteTarget, dropped: string[], failures: Failure[]): RouteMeta => ({
+      ...routeFields(plan),
+      provider: target.provider.id,
+      model: target.upstreamModel,
+      cache: lookup?.status ?? 'off',
+      fallbackFrom: failures.map((f) => `${f.target} (${f.reason})`),
+      dropped: dropped.length ? dropped : undefined,
+    });
+
+    const signal = call.clientAbort.signal;
+    if (!call.request.stream) {
+      const attempt = await attemptTargets(this.deps.router, plan, signal, (t) => this.chat(call, t));
+      if (!attempt.ok) throw this.failed(call, plan, attempt.error, attempt.failures);
+      const { value, target, failures } = attempt;
+      const m = meta(target, value.dropped, failures);
+      store(target, value.response);
+      this.record(call, plan, m, { status: 200, usage: value.response.usage, ttfbMs: this.elapsed(call) });
+      return { kind: 'response', meta: m, response: value.response };
+    }
+    const attempt = await attemptTargets(this.deps.router, plan, signal, (t) => this.start(call, t));
+    if (!attempt.ok) throw this.failed(call, plan, attempt.error, attempt.failures);
+    const { value, target, failures } = attempt;
+    const m = meta(target, value.dropped, failures);
+    return { kind: 'stream', meta: m, chunks: this.observe(call, plan, m, value, (res) => store(target, res)) };
+  }
+
+  /** Records a failed call and returns its error, with the route it ended noted for the response headers. */
+  private failed(call: InboundCall, plan: RoutePlan | undefined, err: GatewayError, failures: Failure[]): GatewayError {
+    const { fallbackFrom } = noteRoute(err, plan, failures);
+    this.record(call, plan, undefined, { status: err.status, error: err.message, fallbackFrom });
+    return err;
   }
 
   private cacheContext(call: InboundCall, plan: RoutePlan): CacheContext | undefined {
@@ -137,17 +142,17 @@ export class Pipeline {
     }
   }
 
+  /** A cache problem never fails a request. */
+  private storeQuietly(...args: Parameters<ResponseCache['store']>): void {
+    try {
+      this.deps.cache!.store(...args);
+    } catch {
+      // The answer was delivered; the cache simply misses next time.
+    }
+  }
+
   private serveHit(call: InboundCall, plan: RoutePlan, lookup: CacheLookup, res: ChatResponse): Outcome {
-    const meta: RouteMeta = {
-      provider: 'cache',
-      model: res.model,
-      alias: plan.alias,
-      mappedFrom: plan.mappedFrom,
-      route: formatRouteHeader(plan),
-      cache: lookup.status,
-      similarity: lookup.similarity,
-      fallbackFrom: [],
-    };
+    const meta: RouteMeta = { ...routeFields(plan), provider: 'cache', model: res.model, cache: lookup.status, similarity: lookup.similarity, fallbackFrom: [] };
     this.record(call, plan, meta, { status: 200, usage: res.usage, ttfbMs: this.elapsed(call) });
     if (call.request.stream) return { kind: 'stream', meta, chunks: fromArray(replayAsChunks(res, call.requestId)) };
     const response = { ...res };
@@ -268,6 +273,11 @@ export class Pipeline {
       // The request log never fails a request.
     }
   }
+}
+
+/** The route fields every RouteMeta of a plan shares. */
+function routeFields(plan: RoutePlan): Pick<RouteMeta, 'alias' | 'mappedFrom' | 'route'> {
+  return { alias: plan.alias, mappedFrom: plan.mappedFrom, route: formatRouteHeader(plan) };
 }
 
 function lastUserText(req: ChatRequest): string | undefined {

@@ -50,7 +50,7 @@ export function embeddingsHandler(deps: EmbeddingsDeps) {
     let json: unknown;
     const logged = () => loggedCall('embeddings', json, { requestId, receivedAt, startedAt, userAgent: clientLabel(req) });
     let plan: RoutePlan | undefined;
-    const failures: Failure[] = [];
+    let failures: Failure[] = [];
     try {
       json = await readJsonBody(req, deps.settings().server.bodyLimitBytes);
       const body = validateBody(embeddingsSchema, json);
@@ -65,13 +65,12 @@ export function embeddingsHandler(deps: EmbeddingsDeps) {
         throw new GatewayError({ kind: 'invalid_request', status: 400, param: 'model', message: `no provider for model "${model}" can create embeddings` });
       }
       const signal = AbortSignal.timeout(deps.settings().server.upstreamTimeoutMs);
-      const { value, target } = await attemptTargets(
-        deps.router,
-        plan,
-        signal,
-        (t) => t.provider.embed!({ upstreamModel: t.upstreamModel, input, dimensions: body.dimensions }, { signal, requestId }),
-        failures,
+      const attempt = await attemptTargets(deps.router, plan, signal, (t) =>
+        t.provider.embed!({ upstreamModel: t.upstreamModel, input, dimensions: body.dimensions }, { signal, requestId }),
       );
+      failures = attempt.failures;
+      if (!attempt.ok) throw attempt.error;
+      const { value, target } = attempt;
       const meta: RouteMeta = {
         provider: target.provider.id,
         model: target.upstreamModel,

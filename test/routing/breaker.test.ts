@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../../main/core/errors.js';
-import { attemptTargets, type Failure } from '../../main/pipeline/attempts.js';
+import { attemptTargets } from '../../main/pipeline/attempts.js';
 import { BreakerSet, isUpstreamFault } from '../../main/routing/breaker.js';
 import { createRouter } from '../../main/routing/router.js';
 import type { Settings } from '../../main/settings/schema.js';
@@ -210,13 +210,9 @@ describe('every target open: the first one is still tried, as a half-open probe'
   /** One request through the real fallback loop (pipeline/attempts.ts); `answer` plays each target. */
   async function request(router: ReturnType<typeof setup>['router'], plan: ReturnType<typeof setup>['plan'], answer: (label: string) => string) {
     const tried: string[] = [];
-    const failures: Failure[] = [];
-    try {
-      const { value } = await attemptTargets(router, plan(), new AbortController().signal, async (t) => (tried.push(t.label), answer(t.label)), failures);
-      return { tried, value, skipped: failures.map((f) => `${f.target} (${f.reason})`) };
-    } catch (e) {
-      return { tried, error: e as GatewayError, skipped: failures.map((f) => `${f.target} (${f.reason})`) };
-    }
+    const attempt = await attemptTargets(router, plan(), new AbortController().signal, async (t) => (tried.push(t.label), answer(t.label)));
+    const skipped = attempt.failures.map((f) => `${f.target} (${f.reason})`);
+    return attempt.ok ? { tried, value: attempt.value, skipped } : { tried, error: attempt.error, skipped };
   }
   const fail = (): never => {
     throw refused;

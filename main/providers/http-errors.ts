@@ -2,8 +2,29 @@
 // upstream's own message, bytes we cannot understand, and bodies over their caps. Messages name the provider and
 // never carry a secret.
 import { GatewayError, isAbortError } from '../core/errors.js';
-import { BodyTooLarge, DeadlineExceeded } from './dispatch.js';
-import type { HttpTimeouts } from './http.js';
+
+/** The call's whole-call deadline passed before it finished (the abort reason of its signal). */
+export class DeadlineExceeded extends Error {
+  constructor(readonly ms: number) {
+    super(`deadline of ${ms} ms exceeded`);
+    this.name = 'TimeoutError';
+  }
+}
+
+/** A response body went over its byte cap; the call was closed there. */
+export class BodyTooLarge extends Error {
+  constructor(readonly limit: number) {
+    super(`response body over ${limit} bytes`);
+    this.name = 'BodyTooLarge';
+  }
+}
+
+/** The per-phase timeouts named in timeout messages (a subset of http.ts's HttpTimeouts). */
+export interface PhaseTimeouts {
+  connectTimeoutMs: number;
+  firstByteTimeoutMs: number;
+  idleChunkTimeoutMs: number;
+}
 
 /** A URL fit for messages: no credentials, no query string, no trailing slash. */
 export function displayUrl(url: string): string {
@@ -62,7 +83,7 @@ function errCode(err: unknown): string | undefined {
 export function transportError(
   err: unknown,
   who: UpstreamIdentity,
-  why: { deadlineMs?: number; clientAborted?: boolean; timeouts?: HttpTimeouts } = {},
+  why: { deadlineMs?: number; clientAborted?: boolean; timeouts?: PhaseTimeouts } = {},
 ): GatewayError {
   const at = `${who.provider} (${who.endpoint})`;
   const base = { provider: who.provider, cause: err };

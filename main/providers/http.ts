@@ -1,14 +1,19 @@
 // The one HTTP layer every HTTP-speaking adapter shares (Bedrock alone goes through the AWS SDK): one keep-alive
-// undici Pool per upstream, and every call bounded — connect, first-byte, idle and whole-call timeouts, a cap on
-// non-streamed bodies, error bodies read only up to ERROR_BODY_BYTES, and no compressed bodies (see
-// ACCEPT_IDENTITY). Streams are pulled with backpressure and never collected; the per-event and per-line caps
-// of streams are applied by their readers (sse.ts, ndjson.ts) with the same `maxEventBytes`.
+// undici Pool per upstream, called through undici's public `request()`, and every call bounded — connect,
+// first-byte, idle and whole-call timeouts, a cap on non-streamed bodies, error bodies read only up to
+// ERROR_BODY_BYTES, and no compressed bodies (see ACCEPT_IDENTITY). A streamed body is undici's response body, a
+// Node Readable: adapters iterate it chunk by chunk, and while they are busy undici stops reading the socket
+// (backpressure). The per-event and per-line caps of streams are applied by their readers (sse.ts, ndjson.ts)
+// with the same `maxEventBytes`.
 // undici sets TCP_NODELAY on its sockets (lib/core/connect.js: socket.setNoDelay(true)).
+import type { IncomingHttpHeaders } from 'node:http';
 import { Pool, type Dispatcher } from 'undici';
-import { bufferedRequest, streamingRequest, type BufferedResponse, type StreamingResponse } from './dispatch.js';
-import { displayUrl, httpError, parseJsonBody, protocolError, transportError, type UpstreamIdentity } from './http-errors.js';
+import type { GatewayError } from '../core/errors.js';
+import { BodyTooLarge, DeadlineExceeded, displayUrl, httpError, parseJsonBody, protocolError, transportError, type UpstreamIdentity } from './http-errors.js';
 
 export {
+  BodyTooLarge,
+  DeadlineExceeded,
   displayUrl,
   httpError,
   parseJsonBody,
@@ -64,7 +69,10 @@ const JSON_CONTENT = { 'content-type': 'application/json' } as const;
  */
 const ACCEPT_IDENTITY = { 'accept-encoding': 'identity' } as const;
 
-/** Joins a client signal with a deadline; `fired()` says whether the deadline (not the client) aborted. */
+/**
+ * Joins a client signal with a deadline: the joined signal aborts with the client's reason, or with
+ * DeadlineExceeded when `ms` pass first (`fired()` says which). `clear()` once the call is over.
+ */
 export function withDeadline(signal: AbortSignal, ms: number): { signal: AbortSignal; fired(): boolean; clear(): void } {
   const ac = new AbortController();
   let fired = false;
@@ -73,7 +81,7 @@ export function withDeadline(signal: AbortSignal, ms: number): { signal: AbortSi
   else signal.addEventListener('abort', onAbort, { once: true });
   const timer = setTimeout(() => {
     fired = true;
-    ac.abort(new DOMException('deadline exceeded', 'TimeoutError'));
+    ac.abort(new DeadlineExceeded(ms));
   }, ms);
   timer.unref?.();
   return {
@@ -84,6 +92,48 @@ export function withDeadline(signal: AbortSignal, ms: number): { signal: AbortSi
       signal.removeEventListener('abort', onAbort);
     },
   };
+}
+
+/**
+ * A response body read as it arrives: undici's response body (a Node Readable). One consumer; leaving a
+ * `for await` over it early, or `destroy()`, closes the upstream connection unless the body already ended.
+ */
+export interface UpstreamBody extends AsyncIterable<Buffer> {
+  destroy(err?: Error): void;
+}
+
+export interface StreamingResponse {
+  statusCode: number;
+  headers: IncomingHttpHeaders;
+  body: UpstreamBody;
+}
+
+const ignore = (): void => {};
+
+/**
+ * Reads a body into memory up to `limit` bytes. Past it the call is closed, and either the head is kept
+ * ('truncate', for error messages) or BodyTooLarge is thrown ('fail'; a declared content-length over the limit
+ * fails before a byte is read).
+ */
+async function readCapped(res: StreamingResponse, limit: number, overLimit: 'truncate' | 'fail'): Promise<Buffer> {
+  if (overLimit === 'fail' && Number(res.headers['content-length']) > limit) {
+    res.body.destroy();
+    throw new BodyTooLarge(limit);
+  }
+  const parts: Buffer[] = [];
+  let size = 0;
+  // Leaving the loop early (break or throw) destroys the Readable, and undici closes the connection with it.
+  for await (const chunk of res.body) {
+    if (size + chunk.length > limit) {
+      if (overLimit === 'fail') throw new BodyTooLarge(limit);
+      parts.push(chunk.subarray(0, limit - size));
+      size = limit;
+      break;
+    }
+    parts.push(chunk);
+    size += chunk.length;
+  }
+  return parts.length === 1 ? parts[0] : Buffer.concat(parts, size);
 }
 
 export interface UpstreamOptions {
@@ -146,10 +196,16 @@ export class HttpUpstream implements UpstreamIdentity {
     });
   }
 
-  /** `phaseTimeoutMs` replaces the per-phase timeouts (json(): the whole-call deadline governs). */
-  private dispatchOptions(o: SendOptions, phaseTimeoutMs?: number): Dispatcher.DispatchOptions {
+  /**
+   * One call through undici's `request()` (node_modules/undici/types/dispatcher.d.ts, RequestOptions): it
+   * resolves at the response headers, and `signal` aborts it connecting or mid-body (the body is destroyed with
+   * the signal's reason: lib/api/api-request.js). The body's Readable holds at most its 64 KiB highWaterMark
+   * before undici pauses the socket. `phaseTimeoutMs` replaces the per-phase timeouts.
+   */
+  private request(o: SendOptions, signal: AbortSignal, phaseTimeoutMs?: number): Promise<Dispatcher.ResponseData> {
+    if (signal.aborted) return Promise.reject(signal.reason as Error);
     const headers = Object.assign({}, this.headers, o.body !== undefined ? JSON_CONTENT : undefined, o.headers);
-    return {
+    const call = this.pool.request({
       origin: this.origin,
       path: this.basePath + o.path + this.query,
       method: o.method,
@@ -157,13 +213,44 @@ export class HttpUpstream implements UpstreamIdentity {
       body: o.body === undefined ? undefined : typeof o.body === 'string' ? o.body : JSON.stringify(o.body),
       headersTimeout: phaseTimeoutMs,
       bodyTimeout: phaseTimeoutMs,
-    };
+      signal,
+    });
+    // undici acts on an abort only once the call has a socket (api-request.js: onConnect); a call still waiting
+    // for its connection is rejected here at once, and undici drops it when its turn comes.
+    return new Promise((resolve, reject) => {
+      const onAbort = (): void => reject(signal.reason as Error);
+      signal.addEventListener('abort', onAbort, { once: true });
+      call.then(
+        (res) => {
+          signal.removeEventListener('abort', onAbort);
+          // Errors reach readers through their iteration; this listener only keeps a destroy() of a body nobody
+          // iterates (a refused encoding, an unread stream) from becoming an uncaught 'error' event.
+          res.body.on('error', ignore);
+          resolve(res);
+        },
+        (err: unknown) => {
+          signal.removeEventListener('abort', onAbort);
+          reject(err as Error);
+        },
+      );
+    });
+  }
+
+  private failure(err: unknown, signal: AbortSignal): GatewayError {
+    return transportError(err, this, { clientAborted: signal.aborted, timeouts: this.timeouts });
+  }
+
+  /** An error status, with the head of its body for the message (the rest is not read). */
+  private async statusError(res: StreamingResponse): Promise<GatewayError> {
+    const text = await readCapped(res, ERROR_BODY_BYTES, 'truncate').then((b) => b.toString('utf8'), () => '');
+    return httpError(this, res.statusCode, text, res.headers);
   }
 
   /** A compressed body (sent although ACCEPT_IDENTITY asked for none) is refused, not inflated. */
-  private checkEncoding(headers: BufferedResponse['headers']): void {
-    const encoding = String(headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+  private checkEncoding(res: StreamingResponse): void {
+    const encoding = String(res.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
     if (encoding !== 'identity' && encoding !== '') {
+      res.body.destroy();
       throw protocolError(this, `sent a ${encoding}-encoded body although it was asked for an uncompressed one (accept-encoding: identity)`);
     }
   }
@@ -173,31 +260,27 @@ export class HttpUpstream implements UpstreamIdentity {
    * else. The body is bounded by the idle and whole-call (streamTimeoutMs) timeouts; the reader caps each event.
    */
   async send(o: SendOptions): Promise<StreamingResponse> {
-    let res: StreamingResponse;
+    const deadline = withDeadline(o.signal, o.deadlineMs ?? this.timeouts.streamTimeoutMs);
+    let res: Dispatcher.ResponseData;
     try {
-      res = await streamingRequest(this.pool, this.dispatchOptions(o), o.signal, o.deadlineMs ?? this.timeouts.streamTimeoutMs);
+      res = await this.request(o, deadline.signal);
     } catch (err) {
-      throw transportError(err, this, { clientAborted: o.signal.aborted, timeouts: this.timeouts });
+      deadline.clear();
+      throw this.failure(err, o.signal);
     }
-    if (res.statusCode >= 400) {
-      const text = await res.body.text(ERROR_BODY_BYTES).catch(() => '');
-      throw httpError(this, res.statusCode, text, res.headers);
-    }
-    try {
-      this.checkEncoding(res.headers);
-    } catch (err) {
-      res.body.destroy();
-      throw err;
-    }
+    // The deadline lasts until the body ends or is destroyed.
+    res.body.once('close', deadline.clear);
+    if (res.statusCode >= 400) throw await this.statusError(res);
+    this.checkEncoding(res);
     return res;
   }
 
   /** The rest of a streamed response read whole (an upstream that answered a stream request with JSON), capped. */
   async readWhole(res: StreamingResponse, signal: AbortSignal): Promise<string> {
     try {
-      return await res.body.text(this.timeouts.maxResponseBytes, 'fail');
+      return (await readCapped(res, this.timeouts.maxResponseBytes, 'fail')).toString('utf8');
     } catch (err) {
-      throw transportError(err, this, { clientAborted: signal.aborted, timeouts: this.timeouts });
+      throw this.failure(err, signal);
     }
   }
 
@@ -207,22 +290,22 @@ export class HttpUpstream implements UpstreamIdentity {
    */
   async json<T>(o: SendOptions): Promise<T> {
     const deadlineMs = o.deadlineMs ?? this.timeouts.upstreamTimeoutMs;
-    let res: BufferedResponse;
+    const deadline = withDeadline(o.signal, deadlineMs);
+    let res: StreamingResponse;
+    let body: Buffer;
     try {
       // A non-streaming answer sends its headers only when it is complete, so the first-byte timeout must not
       // cut it short: the per-phase timeouts are stretched to the whole-call deadline.
-      res = await bufferedRequest(this.pool, this.dispatchOptions(o, deadlineMs), {
-        signal: o.signal,
-        deadlineMs,
-        errorBodyLimit: ERROR_BODY_BYTES,
-        maxBodyBytes: this.timeouts.maxResponseBytes,
-      });
+      res = await this.request(o, deadline.signal, deadlineMs);
+      if (res.statusCode >= 400) throw await this.statusError(res);
+      this.checkEncoding(res);
+      body = await readCapped(res, this.timeouts.maxResponseBytes, 'fail');
     } catch (err) {
-      throw transportError(err, this, { clientAborted: o.signal.aborted, timeouts: this.timeouts });
+      throw this.failure(err, o.signal);
+    } finally {
+      deadline.clear();
     }
-    if (res.statusCode >= 400) throw httpError(this, res.statusCode, res.body.toString('utf8'), res.headers);
-    this.checkEncoding(res.headers);
-    return parseJsonBody<T>(this, res.body.toString('utf8'), String(res.headers['content-type'] ?? ''));
+    return parseJsonBody<T>(this, body.toString('utf8'), String(res.headers['content-type'] ?? ''));
   }
 
   close(): Promise<void> {

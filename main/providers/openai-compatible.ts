@@ -4,7 +4,7 @@
 import { GatewayError } from '../core/errors.js';
 import type { CallContext, FittedRequest, Locality, Provider, ProviderKind } from '../core/provider.js';
 import type { ChatResponse, EmbedRequest, EmbedResult, ModelInfo, ProviderRequest, StreamChunk } from '../core/types.js';
-import type { StreamingResponse } from './dispatch.js';
+import type { StreamingResponse } from './http.js';
 import type { CommonProviderOptions } from './factories.js';
 import { HttpUpstream, protocolError } from './http.js';
 import { fitOpenAIRequest, wireRules, type OpenAIWireRules } from './openai-fit.js';

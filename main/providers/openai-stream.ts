@@ -2,7 +2,7 @@
 // from the upstream's bytes to the pipeline, and a complete response replayed as chunks.
 import type { CallContext } from '../core/provider.js';
 import type { ChatResponse, FinishReason, StreamChunk, StreamEvent } from '../core/types.js';
-import type { StreamingResponse } from './dispatch.js';
+import type { StreamingResponse } from './http.js';
 import { protocolError, transportError, type HttpUpstream, type UpstreamIdentity } from './http.js';
 import { SseReader, sseJson } from './sse.js';
 import {

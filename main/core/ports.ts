@@ -28,6 +28,8 @@ export interface RoutePlan {
 export interface Router {
   /** Throws GatewayError: 404 model_not_found (listing models) or 503 when the mode leaves no target. */
   plan(req: ChatRequest): RoutePlan;
+  /** The same for an embeddings call ('' → the default embedding model): only targets that can embed; 400 for a chat model. */
+  planEmbedding(model: string): RoutePlan;
   /** False while the provider's breaker is open: skip it without trying. */
   admit(target: RouteTarget): boolean;
   /** Delay before retrying the same target after `error`, or null to move on to the next target. */

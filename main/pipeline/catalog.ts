@@ -26,7 +26,8 @@ export class ModelCatalog {
 
   constructor(
     private readonly providers: () => Provider[],
-    private readonly onDiscovered: (providerId: string, models: string[]) => void = () => {},
+    /** With each model's kind and capabilities: the router learns which models embed. */
+    private readonly onDiscovered: (providerId: string, models: ModelInfo[]) => void = () => {},
   ) {}
 
   probeAll(opts: { force?: boolean; localOnly?: boolean } = {}): Promise<ProviderProbe[]> {
@@ -48,7 +49,7 @@ export class ModelCatalog {
     try {
       const models: ModelInfo[] = await p.listModels({ signal: AbortSignal.timeout(PROBE_TIMEOUT_MS), requestId: 'probe' });
       const ids = models.map((m) => m.id);
-      this.onDiscovered(p.id, ids);
+      this.onDiscovered(p.id, models);
       const embeddingModels = models.filter((m) => m.kind === 'embedding').map((m) => m.id);
       return { ...base, reachable: true, latencyMs: performance.now() - started, models: ids, embeddingModels };
     } catch (e) {

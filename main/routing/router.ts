@@ -1,12 +1,14 @@
 // The Router port (core/ports.ts) and the BreakerBoard (breaker.ts) in one object: plan() resolves the name,
 // scores tiered aliases, filters by mode and adds the last-resort target; the rest is the fallback policy.
 import { GatewayError } from '../core/errors.js';
-import type { RouteTarget, Router, Tier } from '../core/ports.js';
-import type { ChatRequest } from '../core/types.js';
+import type { RoutePlan, RouteTarget, Router, Tier } from '../core/ports.js';
+import type { Provider } from '../core/provider.js';
+import type { ChatRequest, ModelInfo } from '../core/types.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import { tierNames, type Settings } from '../settings/schema.js';
 import { BreakerSet, isKeyProblem, type BreakerBoard } from './breaker.js';
 import { aliasViews, concreteModels, effectiveAliases, modeAllows, splitTarget } from './catalog.js';
+import { cannotEmbed, defaultEmbeddingModel, EmbeddingAbilities, noEmbeddingModel } from './embedding.js';
 import { resolveModel } from './resolve.js';
 import { retryDelayMs } from './retry.js';
 import type { ScoredPlan } from './route-header.js';
@@ -37,8 +39,11 @@ export interface ModelCatalog {
 
 export interface GatewayRouter extends Router, BreakerBoard {
   plan(req: ChatRequest): ScoredPlan;
-  /** Fill the model list a provider reports (e.g. Ollama's /api/tags), so bare names resolve without I/O in plan(). */
-  setDiscoveredModels(providerId: string, models: string[]): void;
+  /**
+   * Fill the model list a provider reports (e.g. Ollama's /api/tags), so bare names resolve without I/O in plan();
+   * with ModelInfo, what each model can do (embedding or chat) is learned too.
+   */
+  setDiscoveredModels(providerId: string, models: readonly (string | ModelInfo)[]): void;
   /** Ask every local provider for its models (short timeout; failures keep the previous list). */
   refreshDiscoveredModels(opts?: { timeoutMs?: number }): Promise<void>;
   /** For GET /v1/models. */
@@ -67,11 +72,36 @@ function unavailable(message: string): GatewayError {
   return new GatewayError({ kind: 'unavailable', status: 503, code: 'no_provider_available', message });
 }
 
+/** What collect() made of a plan's labels. */
+interface Found {
+  targets: RouteTarget[];
+  /** `label (why)` of targets that are down, disabled or outside the mode. */
+  skipped: string[];
+  /** `label: why` of targets that can't do what was asked (embeddings from a chat model). */
+  refused: string[];
+  modeFiltered: boolean;
+}
+
+/** The 503 of a plan left without targets, naming each one and why. */
+function noTarget(s: Settings, what: string, alias: string | undefined, found: Found): GatewayError {
+  const all = [...found.skipped, ...found.refused];
+  const targets = all.length > 0 ? all.join(', ') : 'none configured';
+  return unavailable(
+    found.modeFiltered
+      ? `mode ${s.mode} has no provider for ${what} (targets: ${targets}). ${modeFix(s.mode, alias)}`
+      : `no provider is available for ${what} (targets: ${targets})`,
+  );
+}
+
 export function createRouter(deps: RouterDeps): GatewayRouter {
   const now = deps.now ?? Date.now;
   const random = deps.random ?? Math.random;
   const discovered = new Map<string, string[]>();
-  const setDiscovered = (providerId: string, models: string[]): void => void discovered.set(providerId, [...models]);
+  const abilities = new EmbeddingAbilities();
+  const setDiscovered = (providerId: string, models: readonly (string | ModelInfo)[]): void => {
+    discovered.set(providerId, models.map((m) => (typeof m === 'string' ? m : m.id)));
+    abilities.note(providerId, models);
+  };
   const breakers = new BreakerSet(() => {
     const f = deps.settings().fallback;
     return { threshold: f.breakerThreshold, cooldownMs: f.breakerCooldownMs };
@@ -122,8 +152,19 @@ export function createRouter(deps: RouterDeps): GatewayRouter {
       }
     }
 
-    const skipped: string[] = [];
-    let modeFiltered = false;
+    const found = collect(labels, s, { lastResort: true });
+    out.targets = found.targets;
+    if (out.targets.length === 0) throw noTarget(s, alias ? `alias ${alias.name}` : `model ${req.model.trim() || s.defaultModel}`, alias?.name, found);
+    if (allOpen(out.targets)) probeAnyway.add(out.targets[0]);
+    return out;
+  }
+
+  /**
+   * The targets for `labels`, in order: those whose provider is enabled, running and allowed by the mode (and, for
+   * embeddings, can embed). The last-resort fallback (FALLBACK_PROVIDER) is a chat model: chat plans only.
+   */
+  function collect(labels: readonly string[], s: Settings, opts: { lastResort: boolean; refusal?: (p: Provider, model: string) => string | undefined }): Found {
+    const found: Found = { targets: [], skipped: [], refused: [], modeFiltered: false };
     const seen = new Set<string>();
     const consider = (label: string): void => {
       if (seen.has(label)) return;
@@ -132,31 +173,46 @@ export function createRouter(deps: RouterDeps): GatewayRouter {
       const cfg = split && s.providers.find((p) => p.id === split[0]);
       const provider = split && cfg?.enabled ? deps.providers.get(split[0]) : undefined;
       if (!split || !provider) {
-        skipped.push(`${label} (${!cfg ? 'not configured' : cfg.enabled ? 'provider not running' : 'disabled'})`);
+        found.skipped.push(`${label} (${!cfg ? 'not configured' : cfg.enabled ? 'provider not running' : 'disabled'})`);
+        return;
+      }
+      const refusal = opts.refusal?.(provider, split[1]);
+      if (refusal) {
+        found.refused.push(`${label}: ${refusal}`);
         return;
       }
       if (!modeAllows(s.mode, provider.locality)) {
-        modeFiltered = true;
-        skipped.push(`${label} (${provider.locality})`);
+        found.modeFiltered = true;
+        found.skipped.push(`${label} (${provider.locality})`);
         return;
       }
-      out.targets.push({ provider, upstreamModel: split[1], label });
+      found.targets.push({ provider, upstreamModel: split[1], label });
     };
     for (const label of labels) consider(label);
-    if (!s.fallback.enabled) out.targets.splice(1);
-    else {
+    if (!s.fallback.enabled) found.targets.splice(1);
+    else if (opts.lastResort) {
       const last = lastResortLabel(s);
       if (last) consider(last);
     }
+    return found;
+  }
 
+  /** An embeddings plan: the client's name ('' → the default embedding model) routed to targets that can embed. */
+  function planEmbedding(model: string): RoutePlan {
+    const s = deps.settings();
+    const name = model.trim() || defaultEmbeddingModel(s);
+    if (!name) throw noEmbeddingModel();
+    const resolution = resolveModel(name, s, discovered);
+    const alias = resolution.alias;
+    // A tiered alias scores chat prompts; only its own targets may embed.
+    const found = collect(resolution.labels, s, { lastResort: false, refusal: (p, m) => abilities.refusal(p, m) });
+    const out: RoutePlan = { targets: found.targets };
+    if (alias) out.alias = alias.name;
+    if (resolution.mappedFrom) out.mappedFrom = resolution.mappedFrom;
     if (out.targets.length === 0) {
-      const what = alias ? `alias ${alias.name}` : `model ${req.model.trim() || s.defaultModel}`;
-      const targets = skipped.length > 0 ? skipped.join(', ') : 'none configured';
-      throw unavailable(
-        modeFiltered
-          ? `mode ${s.mode} has no provider for ${what} (targets: ${targets}). ${modeFix(s.mode, alias?.name)}`
-          : `no provider is available for ${what} (targets: ${targets})`,
-      );
+      // Nothing that could embed is merely down or filtered out: the name itself is the client's mistake.
+      if (found.skipped.length === 0) throw cannotEmbed(name, found.refused, abilities.known());
+      throw noTarget(s, alias ? `alias ${alias.name}` : `model ${name}`, alias?.name, found);
     }
     if (allOpen(out.targets)) probeAnyway.add(out.targets[0]);
     return out;
@@ -164,6 +220,7 @@ export function createRouter(deps: RouterDeps): GatewayRouter {
 
   return {
     plan,
+    planEmbedding,
     admit(t: RouteTarget) {
       if (breakers.admit(t.provider.id)) return true;
       if (!probeAnyway.delete(t)) return false;
@@ -200,7 +257,7 @@ export function createRouter(deps: RouterDeps): GatewayRouter {
           try {
             const signal = AbortSignal.timeout(opts.timeoutMs ?? 2_000);
             const models = await p.listModels({ signal, requestId: 'model-discovery' });
-            setDiscovered(p.id, models.map((m) => m.id));
+            setDiscovered(p.id, models);
           } catch {
             // Keep the previous list: a provider that is down now may be back by the next refresh.
           }

@@ -152,6 +152,8 @@ export async function startGateway(opts: StartOptions = {}): Promise<RunningGate
   // At the shutdown deadline, calls still waiting on their upstream are aborted (see shutdown.beginWork).
   const handle = pipeline.handle.bind(pipeline);
   pipeline.handle = (call) => (shutdown.beginWork(call.requestId, call.clientAbort), handle(call));
+  const embed = pipeline.embed.bind(pipeline);
+  pipeline.embed = (call) => (shutdown.beginWork(call.requestId, call.clientAbort), embed(call));
   // The manager re-checks every 30 s in the background; status reads never wait for a detection.
   const ollama = createOllamaManager({ endpoint: () => ollamaEndpointFrom(current()), maxAgeMs: 60_000 });
 

@@ -6,6 +6,7 @@ import type { Settings } from '../settings/schema.js';
 import { formatRouteHeader } from '../routing/route-header.js';
 import { ResponseAssembler } from './assemble.js';
 import { attemptTargets, noteRoute, type Failure } from './attempts.js';
+import { runEmbed, type EmbedCall, type EmbedOutcome } from './embed.js';
 import { fromArray, replayAsChunks } from './replay.js';
 
 export interface Limiter {
@@ -229,6 +230,11 @@ export class Pipeline {
       void s.rest.return?.();
       this.record(call, plan, meta, { status, error, usage: assembler.usage, ttfbMs });
     }
+  }
+
+  /** An embeddings call: the same routing (to embedding models), limiter and request log (pipeline/embed.ts). */
+  embed(call: EmbedCall): Promise<EmbedOutcome> {
+    return runEmbed({ router: this.deps.router, limiter: this.deps.limiter, record: (...row) => this.record(...row) }, call);
   }
 
   private elapsed(call: Pick<InboundCall, 'startedAt'>): number {

@@ -1,7 +1,6 @@
 // The composition root: builds every service from settings and starts the HTTP server. `lynkr start`, the
 // desktop shell and the tests all start the gateway through startGateway().
 import { createServer, type Server } from 'node:http';
-import express from 'express';
 import { createAdminRouter } from '../admin/index.js';
 import type { AdminDeps, ServerControl } from '../admin/deps.js';
 import { registerCacheRoutes } from '../admin/routes/cache.js';
@@ -19,11 +18,8 @@ import { ModelCatalog } from '../pipeline/catalog.js';
 import { Pipeline } from '../pipeline/pipeline.js';
 import { createProviderRegistry } from '../providers/registry.js';
 import { createRouter } from '../routing/router.js';
-import { anthropicMessagesFormat, countTokens } from '../server/anthropic-messages/index.js';
+import { anthropicMessagesFormat } from '../server/anthropic-messages/index.js';
 import { createRequestListener } from '../server/app.js';
-import { readJsonBody } from '../server/body.js';
-import { publicError } from '../server/public-error.js';
-import { sendJson } from '../server/headers.js';
 import { createProviderLimiters } from '../server/limits/concurrency.js';
 import { applyTimeouts, httpServerOptions } from '../server/limits/timeouts.js';
 import { openaiChatFormat } from '../server/openai-chat/index.js';
@@ -35,6 +31,7 @@ import { inboundAuth } from '../server/security/inbound-auth.js';
 import { listenAll } from '../server/security/listen.js';
 import { addressOf, switchListeners } from '../server/rebind.js';
 import { v1Cors } from '../server/security/origin.js';
+import { errorRendererOf, type Middleware } from '../server/security/render.js';
 import { createShutdown, shuttingDownError } from '../server/shutdown.js';
 import { loadOrCreateAdminToken } from '../settings/admin-token.js';
 import { securePrivateDir } from '../settings/paths.js';
@@ -114,7 +111,7 @@ export async function startGateway(opts: StartOptions = {}): Promise<RunningGate
   const router = createRouter({ settings: current, providers, logger });
   // The default aliases use an installed Ollama model when theirs is missing (routing/installed-model.ts).
   const chooser = createInstalledModelChooser({ settings, providers, logger, choices: () => ({ file: openSettingsFile(dataDir).read(), origins: loaded.origins }) });
-  const catalog = new ModelCatalog(() => providers.all(), (id, models) => (router.setDiscoveredModels(id, models), chooser.noteModels(id, models.map((m) => m.id))));
+  const catalog = new ModelCatalog(() => providers.all(), (id, models) => (router.setDiscoveredModels(id, models), chooser.noteModels(id, models)));
   // A provider added or changed in the window: learn its models now, so its bare model names resolve at once.
   settings.onChange((next, prev) => void (JSON.stringify(next.providers) !== JSON.stringify(prev.providers) && catalog.probeAll({ force: true })));
   // Ollama's model list changes outside the gateway too (`ollama pull` in a terminal).
@@ -124,10 +121,9 @@ export async function startGateway(opts: StartOptions = {}): Promise<RunningGate
   settings.onChange((next) => cache.applySettings(next));
   const requestLog = createRequestLog(dataDir, current, logger);
   const metrics = createMetrics();
-  const renderByPath = (path: string) => (path.includes('/messages') ? anthropicMessagesFormat : openaiChatFormat);
   const shutdown = createShutdown({
     graceMs: current().server.shutdownGraceMs,
-    renderError: (err, req) => renderByPath(req.url ?? '').renderError(err),
+    renderError: (err, req) => errorRendererOf(req)(err),
     log: (msg, data) => logger.info(data ?? {}, msg),
   });
   const unlimited = Promise.resolve((): void => {});
@@ -152,8 +148,6 @@ export async function startGateway(opts: StartOptions = {}): Promise<RunningGate
   // At the shutdown deadline, calls still waiting on their upstream are aborted (see shutdown.beginWork).
   const handle = pipeline.handle.bind(pipeline);
   pipeline.handle = (call) => (shutdown.beginWork(call.requestId, call.clientAbort), handle(call));
-  const embed = pipeline.embed.bind(pipeline);
-  pipeline.embed = (call) => (shutdown.beginWork(call.requestId, call.clientAbort), embed(call));
   // The manager re-checks every 30 s in the background; status reads never wait for a detection.
   const ollama = createOllamaManager({ endpoint: () => ollamaEndpointFrom(current()), maxAgeMs: 60_000 });
 
@@ -192,11 +186,10 @@ export async function startGateway(opts: StartOptions = {}): Promise<RunningGate
     ollamaModelChosenBy: chooser.chosenBy,
   };
 
-  const renderError = (req: express.Request, err: Parameters<typeof openaiChatFormat.renderError>[0]) => renderByPath(req.url ?? '').renderError(err);
   // Getters: the allowlists, the bind plan and the key policy follow live settings without a restart.
-  const hostGuard = hostCheck(() => ({ allowedHosts: current().server.allowedHosts, bridgeAddress: bind.bridgeAddress, listenAddresses: bind.addresses, renderError }));
-  const corsGuard = v1Cors({ origins: () => current().server.corsOrigins, renderError });
-  const keyGuard = inboundAuth({ key: () => current().server.apiKey, requireKeyOnLoopback: () => current().server.requireKeyOnLoopback, renderError });
+  const hostGuard = hostCheck(() => ({ allowedHosts: current().server.allowedHosts, bridgeAddress: bind.bridgeAddress, listenAddresses: bind.addresses }));
+  const corsGuard = v1Cors({ origins: () => current().server.corsOrigins });
+  const keyGuard = inboundAuth({ key: () => current().server.apiKey, requireKeyOnLoopback: () => current().server.requireKeyOnLoopback });
 
   const listener = createRequestListener({
     version,
@@ -205,16 +198,6 @@ export async function startGateway(opts: StartOptions = {}): Promise<RunningGate
     router,
     catalog,
     formats: [openaiChatFormat, anthropicMessagesFormat, openaiResponsesFormat],
-    extraPosts: {
-      '/messages/count_tokens': async (req, res) => {
-        try {
-          sendJson(res, 200, countTokens(await readJsonBody(req, current().server.bodyLimitBytes)));
-        } catch (e) {
-          const { status, body } = anthropicMessagesFormat.renderError(publicError(e));
-          sendJson(res, status, body);
-        }
-      },
-    },
     guards: [
       (req, res, next) => shutdown.track(req, res, next),
       hostGuard,
@@ -283,10 +266,9 @@ export async function startGateway(opts: StartOptions = {}): Promise<RunningGate
  * The admin API has its own stricter guard. `/`, `/health` and `/health/live` stay open so probes work without
  * a key; `/health/ready` names provider endpoints and errors, so it needs the key like /v1.
  */
-function keyExceptAdminAndLiveness(auth: express.RequestHandler): express.RequestHandler {
+function keyExceptAdminAndLiveness(auth: Middleware): Middleware {
   const open = new Set(['/', '/health', '/health/live']);
   return (req, res, next) => {
-    // req.url, not express's req.path: the hot routes run this guard without express.
     const path = (req.url ?? '/').split('?')[0];
     if (path.startsWith('/admin') || open.has(path)) return next();
     return auth(req, res, next);

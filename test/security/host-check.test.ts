@@ -1,7 +1,8 @@
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GatewayError } from '../../main/core/errors.js';
+import { anthropicMessagesFormat } from '../../main/server/anthropic-messages/index.js';
 import { hostCheck, hostnameOf } from '../../main/server/security/host-check.js';
+import { bindErrorRenderer } from '../../main/server/security/render.js';
 import { type Served, send, serve } from './http.js';
 
 describe('hostnameOf', () => {
@@ -27,13 +28,10 @@ describe('hostCheck middleware', () => {
     app.get('/ok', (_req, res) => void res.json({ ok: true }));
     plain = await serve(app);
 
-    // The lead passes a format-aware renderer; it must be used (here: an Anthropic-style envelope).
+    // The router binds each format's renderer to its routes; the guard must answer with it (here: Anthropic's).
     const app2 = express();
-    app2.use(
-      hostCheck({
-        renderError: (_req, err: GatewayError) => ({ status: err.status, body: { type: 'error', error: { type: 'permission_error', message: err.message } } }),
-      }),
-    );
+    app2.use((req, _res, next) => (bindErrorRenderer(req, anthropicMessagesFormat.renderError), next()));
+    app2.use(hostCheck({}));
     app2.get('/ok', (_req, res) => void res.json({ ok: true }));
     custom = await serve(app2);
   });
@@ -82,10 +80,10 @@ describe('hostCheck middleware', () => {
     }
   });
 
-  it('uses the renderer it is given', async () => {
+  it('answers with the renderer bound to the request', async () => {
     const r = await send(custom.port, { path: '/ok', headers: { host: 'evil.example' } });
     expect(r.status).toBe(403);
-    expect(r.json()).toMatchObject({ type: 'error', error: { type: 'permission_error' } });
+    expect(r.json()).toEqual({ type: 'error', error: { type: 'permission_error', message: expect.stringContaining('Host header not allowed') } });
     expect((await send(custom.port, { path: '/ok' })).status).toBe(200);
   });
 });

@@ -1,18 +1,16 @@
 // The admin API: loopback peers with the admin token only, never CORS, never from a browser on another
 // site. Even when /v1 listens on the docker bridge or the LAN, nothing there reaches /admin.
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { GatewayError } from '../../core/errors.js';
 import { isLoopback } from './bind-policy.js';
 import { hostnameOf } from './host-check.js';
 import { safeEqual } from './keys.js';
 import { isCrossSite } from './origin.js';
-import { type PeerOf, type RenderError, sendError, socketPeer } from './render.js';
+import { type Middleware, type PeerOf, sendError, socketPeer } from './render.js';
 
 export interface AdminGuardOptions {
   /** The current admin token (a getter so a new token applies at once). */
   token: () => string | undefined;
   peerOf?: PeerOf;
-  renderError?: RenderError;
 }
 
 // Docker Desktop delivers container traffic from loopback; those requests name host.docker.internal, so
@@ -23,9 +21,9 @@ function forbidden(code: string, message: string): GatewayError {
   return new GatewayError({ kind: 'permission', status: 403, code, message });
 }
 
-export function adminGuard(opts: AdminGuardOptions): RequestHandler {
+export function adminGuard(opts: AdminGuardOptions): Middleware {
   const peerOf = opts.peerOf ?? socketPeer;
-  return (req: Request, res: Response, next: NextFunction) => {
+  return (req, res, next) => {
     res.setHeader('Cache-Control', 'no-store');
     let err: GatewayError | undefined;
     const host = hostnameOf(req.headers.host);
@@ -41,6 +39,6 @@ export function adminGuard(opts: AdminGuardOptions): RequestHandler {
       }
     }
     if (!err) return next();
-    sendError(req, res, err, opts.renderError);
+    sendError(req, res, err);
   };
 }

@@ -1,8 +1,7 @@
 // DNS-rebinding defence: a page on evil.example whose name re-resolves to 127.0.0.1 still sends
 // `Host: evil.example`, so we answer only to names that mean "this machine". Any port is fine.
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { GatewayError } from '../../core/errors.js';
-import { type RenderError, sendError } from './render.js';
+import { type Middleware, sendError } from './render.js';
 
 export interface HostCheckOptions {
   /** Settings' `server.allowedHosts` (names or IPs, case-insensitive, no port). */
@@ -11,7 +10,6 @@ export interface HostCheckOptions {
   bridgeAddress?: string;
   /** Other addresses we listen on (an explicit HOST such as a LAN IP). Wildcards (0.0.0.0, ::) are ignored. */
   listenAddresses?: readonly string[];
-  renderError?: RenderError;
 }
 
 const BUILT_IN = ['localhost', '127.0.0.1', '::1', 'host.docker.internal'];
@@ -49,11 +47,11 @@ export function isHostAllowed(hostHeader: string | undefined, allowed: ReadonlyS
 }
 
 /** Pass a getter to follow live settings (allowedHosts edited, the gateway rebound to another bridge). */
-export function hostCheck(options: HostCheckOptions | (() => HostCheckOptions) = {}): RequestHandler {
+export function hostCheck(options: HostCheckOptions | (() => HostCheckOptions) = {}): Middleware {
   const current = typeof options === 'function' ? options : () => options;
   let built: HostCheckOptions | undefined;
   let allowed = new Set<string>();
-  return (req: Request, res: Response, next: NextFunction) => {
+  return (req, res, next) => {
     const opts = current();
     // Rebuilt when a field is a new value (settings replace their arrays when edited); a getter that builds fresh
     // arrays per call just rebuilds every time.
@@ -69,6 +67,6 @@ export function hostCheck(options: HostCheckOptions | (() => HostCheckOptions) =
       code: 'host_not_allowed',
       message: 'Host header not allowed; add the name to server.allowedHosts to use it',
     });
-    sendError(req, res, err, opts.renderError);
+    sendError(req, res, err);
   };
 }

@@ -1,21 +1,20 @@
 // The gateway key. Loopback clients may go without it (unless the user asks); everyone else must present it
 // as `Authorization: Bearer <key>` (OpenAI clients) or `x-api-key: <key>` (Anthropic clients).
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { IncomingMessage } from 'node:http';
 import { GatewayError } from '../../core/errors.js';
 import { isLoopback } from './bind-policy.js';
 import { safeEqual } from './keys.js';
-import { type PeerOf, type RenderError, sendError, socketPeer } from './render.js';
+import { type Middleware, type PeerOf, sendError, socketPeer } from './render.js';
 
 export interface InboundAuthOptions {
   /** The current key (a getter so rotation applies at once). */
   key: () => string | undefined;
   requireKeyOnLoopback?: boolean | (() => boolean);
   peerOf?: PeerOf;
-  renderError?: RenderError;
 }
 
 /** The keys a client presented, from `Authorization: Bearer` or `x-api-key`. */
-export function presentedKeys(req: Request): string[] {
+export function presentedKeys(req: IncomingMessage): string[] {
   const keys: string[] = [];
   const auth = req.headers.authorization;
   if (auth) {
@@ -27,9 +26,9 @@ export function presentedKeys(req: Request): string[] {
   return keys;
 }
 
-export function inboundAuth(opts: InboundAuthOptions): RequestHandler {
+export function inboundAuth(opts: InboundAuthOptions): Middleware {
   const peerOf = opts.peerOf ?? socketPeer;
-  return (req: Request, res: Response, next: NextFunction) => {
+  return (req, res, next) => {
     const strict = typeof opts.requireKeyOnLoopback === 'function' ? opts.requireKeyOnLoopback() : opts.requireKeyOnLoopback === true;
     const needed = strict || !isLoopback(peerOf(req));
     if (!needed) return next();
@@ -47,6 +46,6 @@ export function inboundAuth(opts: InboundAuthOptions): RequestHandler {
           : 'Missing or invalid gateway key: send it as "Authorization: Bearer <key>" or "x-api-key: <key>"',
     });
     if (expected !== undefined) res.setHeader('WWW-Authenticate', 'Bearer realm="lynkr"');
-    sendError(req, res, err, opts.renderError);
+    sendError(req, res, err);
   };
 }

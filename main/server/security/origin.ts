@@ -1,9 +1,9 @@
 // Browser origins. /v1: no CORS unless the user allowlists an Origin, and a cross-site browser request
 // from anywhere else is refused (so a web page cannot spend the user's cloud credits with a "simple"
 // no-preflight POST). The admin API never has CORS (see admin-guard.ts).
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GatewayError } from '../../core/errors.js';
-import { type RenderError, sendError } from './render.js';
+import { type Middleware, sendError } from './render.js';
 
 /** `https://App.example:443/` → `https://app.example`; undefined for wildcards, `null` and non-http(s). */
 export function normalizeOrigin(origin: string): string | undefined {
@@ -32,7 +32,7 @@ export function isSameOrigin(origin: string, hostHeader: string | undefined): bo
 }
 
 /** A browser told us the request comes from another site (or another port of this one). */
-export function isCrossSite(req: Request): boolean {
+export function isCrossSite(req: IncomingMessage): boolean {
   const site = req.headers['sec-fetch-site'];
   if (site === 'cross-site' || site === 'same-site') return true;
   const origin = req.headers.origin;
@@ -43,7 +43,6 @@ export interface CorsOptions {
   /** Settings' `server.corsOrigins` (or a getter, to follow live settings). Entries that are not exact
    *  http(s) origins (`*`, `null`) are ignored. */
   origins: readonly string[] | (() => readonly string[]);
-  renderError?: RenderError;
   /** Preflight cache lifetime in seconds. */
   maxAgeSeconds?: number;
   /** Path prefixes this middleware leaves alone when mounted app-wide (the admin API has its own guard and never CORS). */
@@ -52,19 +51,18 @@ export interface CorsOptions {
 
 const ALLOW_METHODS = 'GET, POST, OPTIONS';
 
-function refuse(req: Request, res: Response, render: RenderError | undefined, message: string): void {
-  sendError(req, res, new GatewayError({ kind: 'permission', status: 403, code: 'origin_not_allowed', message }), render);
+function refuse(req: IncomingMessage, res: ServerResponse, message: string): void {
+  sendError(req, res, new GatewayError({ kind: 'permission', status: 403, code: 'origin_not_allowed', message }));
 }
 
 /** Mount on /v1 before the routes. Handles preflights itself. */
-export function v1Cors(opts: CorsOptions): RequestHandler {
+export function v1Cors(opts: CorsOptions): Middleware {
   const originsNow = typeof opts.origins === 'function' ? opts.origins : () => opts.origins as readonly string[];
   let cachedKey: string | undefined;
   let allowed = new Set<string>();
   const maxAge = String(opts.maxAgeSeconds ?? 600);
   const except = opts.exceptPrefixes ?? ['/admin'];
-  return (req: Request, res: Response, next: NextFunction) => {
-    // Plain Node fields only (no req.originalUrl or res.vary): the hot routes run this without express.
+  return (req, res, next) => {
     const url = req.url ?? '';
     if (except.some((p) => url === p || url.startsWith(`${p}/`) || url.startsWith(`${p}?`))) return next();
     const vary = res.getHeader('vary');
@@ -96,7 +94,7 @@ export function v1Cors(opts: CorsOptions): RequestHandler {
     }
     if (origin !== undefined && isSameOrigin(origin, req.headers.host)) return next();
     if (origin !== undefined || isCrossSite(req)) {
-      return refuse(req, res, opts.renderError, 'Cross-origin requests to /v1 are refused; add the origin to server.corsOrigins');
+      return refuse(req, res, 'Cross-origin requests to /v1 are refused; add the origin to server.corsOrigins');
     }
     next();
   };

@@ -1,41 +1,39 @@
-// How the security and limit middleware answer when they refuse a request. The lead passes a format-aware
-// renderer (Anthropic clients get Anthropic's envelope); without one we answer in OpenAI's envelope.
-import type { Request, Response } from 'express';
+// How the guards, the router's 404 and its error handler answer: in the envelope of the inbound format whose routes
+// the request is on. The router (server/app.ts) binds that format's renderer to the request before any guard runs;
+// a request on no format's routes (/health, /v1/models, /admin) is answered in OpenAI's envelope.
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { GatewayError } from '../../core/errors.js';
+import type { InboundFormat } from '../format.js';
 import { retryAfterSeconds } from '../limits/retry-after.js';
+import { openaiChatFormat } from '../openai-chat/index.js';
 
-export type RenderError = (req: Request, err: GatewayError) => { status: number; body: unknown };
+export type ErrorRenderer = InboundFormat['renderError'];
+
+/**
+ * Middleware on Node's own request and response. The gateway's router is an express Router, which does not give them
+ * express's helpers (server/app.ts says why), so guards must not rely on them.
+ */
+export type Middleware = (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void;
 
 /** The peer address the security checks trust. Injectable for tests; never X-Forwarded-For. */
-export type PeerOf = (req: Request) => string | undefined;
+export type PeerOf = (req: IncomingMessage) => string | undefined;
 export const socketPeer: PeerOf = (req) => req.socket.remoteAddress;
 
-const openAiTypes: Partial<Record<GatewayError['kind'], string>> = {
-  auth: 'authentication_error',
-  permission: 'permission_error',
-  overloaded: 'rate_limit_error',
-  rate_limited: 'rate_limit_error',
-  too_large: 'invalid_request_error',
-  invalid_request: 'invalid_request_error',
-  not_found: 'invalid_request_error',
-};
+const bound = new WeakMap<IncomingMessage, ErrorRenderer>();
 
-export const renderOpenAiError: RenderError = (_req, err) => ({
-  status: err.status,
-  body: {
-    error: {
-      message: err.message,
-      type: openAiTypes[err.kind] ?? 'server_error',
-      param: err.param ?? null,
-      code: err.code ?? null,
-    },
-  },
-});
+/** From now on, errors on this request are answered with `render`. */
+export function bindErrorRenderer(req: IncomingMessage, render: ErrorRenderer): void {
+  bound.set(req, render);
+}
 
-export function sendError(req: Request, res: Response, err: GatewayError, render: RenderError = renderOpenAiError): void {
-  const { status, body } = render(req, err);
+/** The renderer bound to this request, else OpenAI's envelope. */
+export function errorRendererOf(req: IncomingMessage): ErrorRenderer {
+  return bound.get(req) ?? openaiChatFormat.renderError;
+}
+
+export function sendError(req: IncomingMessage, res: ServerResponse, err: GatewayError): void {
+  const { status, body } = errorRendererOf(req)(err);
   if (err.retryAfterMs !== undefined) res.setHeader('Retry-After', String(retryAfterSeconds(err.retryAfterMs)));
-  // Plain Node calls: the gateway's hot routes run these guards without express (server/app.ts).
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) }).end(text);
 }

@@ -70,18 +70,20 @@ export interface ChatRequest {
   stream: boolean;
   /** OpenAI `stream_options.include_usage`: emit a final usage chunk. Usage is recorded either way. */
   includeUsage?: boolean;
-  /** Anthropic-style extended thinking budget, where the client asked for it. */
+  /** Anthropic-style extended thinking budget, where the client asked for it. Every kind translates it. */
   thinkingBudget?: number;
-  /** OpenAI `reasoning_effort` / Responses `reasoning.effort` ('minimal' | 'low' | 'medium' | 'high' …, as sent). */
-  reasoningEffort?: string;
-  /** OpenAI `parallel_tool_calls`. Upstreams get it only together with tools (OpenAI refuses it without). */
-  parallelToolCalls?: boolean;
-  /** Sampling knobs beyond temperature/top_p that LibreChat and others send; Ollama takes them all in `options`. */
+  /** Sampling knobs beyond temperature/top_p that most kinds take (Ollama in `options`). */
   topK?: number;
-  minP?: number;
-  repeatPenalty?: number;
   frequencyPenalty?: number;
   presencePenalty?: number;
+  /**
+   * What only some upstreams understand, namespaced by who understands it (the Vercel AI SDK's `providerOptions`):
+   * `openai` holds OpenAI chat wire fields (`reasoning_effort`, `logit_bias`…), `anthropic` Messages fields
+   * (`output_config`, `container`…), `ollama` /api/chat fields (`options: { min_p }`, `keep_alive`). An adapter
+   * merges the namespaces its kind reads into the body it builds; the pipeline names the others as dropped
+   * (core/provider-options.ts).
+   */
+  providerOptions?: Record<string, Record<string, unknown>>;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { GatewayError, toGatewayError } from '../core/errors.js';
 import type { CacheContext, CacheLookup, CacheStatus, RequestRecord, RequestSink, ResponseCache, RoutePlan, RouteTarget, Router } from '../core/ports.js';
 import type { CallContext, FittedRequest } from '../core/provider.js';
+import { keepReadOptions, optionsReadBy } from '../core/provider-options.js';
 import type { ChatRequest, ChatResponse, ClientFormat, NativeBody, ProviderRequest, StreamChunk } from '../core/types.js';
 import type { Settings } from '../settings/schema.js';
 import { formatRouteHeader } from '../routing/route-header.js';
@@ -167,8 +168,11 @@ export class Pipeline {
 
   /** The request as this target can take it (Provider.fit), with what had to be dropped. */
   private async fitted(call: InboundCall, target: RouteTarget, ctx: CallContext): Promise<FittedRequest> {
-    const request = this.providerRequest(call, target);
-    return target.provider.fit ? target.provider.fit(request, ctx) : { request, dropped: [] };
+    // Options of a namespace this kind does not read are named, not lost silently (a fallback to another kind).
+    const { request, dropped } = keepReadOptions(this.providerRequest(call, target), optionsReadBy(target.provider.kind));
+    if (!target.provider.fit) return { request, dropped };
+    const fit = await target.provider.fit(request, ctx);
+    return { request: fit.request, dropped: [...dropped, ...fit.dropped] };
   }
 
   private async chat(call: InboundCall, target: RouteTarget): Promise<{ response: ChatResponse; dropped: string[] }> {

@@ -1,6 +1,7 @@
 // The Anthropic Messages wire, upstream side: internal request → request body, response body → internal
 // response, stream event → internal events. Pure functions; the adapter (anthropic.ts) does the I/O.
 import { GatewayError, invalidRequest } from '../core/errors.js';
+import { mergeOptions, optionsIn } from '../core/provider-options.js';
 import type { ChatResponse, ContentPart, FinishReason, Message, ProviderRequest, StreamEvent, Usage } from '../core/types.js';
 
 /** Anthropic requires max_tokens; used when the client gave none (e.g. an OpenAI client). */
@@ -53,7 +54,8 @@ export function toAnthropicBody(req: ProviderRequest, provider: string): Record<
   if (req.user) body.metadata = { user_id: req.user };
   if (req.thinkingBudget) body.thinking = { type: 'enabled', budget_tokens: req.thinkingBudget };
   if (req.stream) body.stream = true;
-  return body;
+  // The `anthropic` options (output_config.effort, container, service_tier…): what the request models wins.
+  return mergeOptions(body, optionsIn(req, 'anthropic'));
 }
 
 const textOf = (m: Message): string => m.content.map((p) => (p.type === 'text' ? p.text : '')).join('');

@@ -3,6 +3,7 @@
 import { contextLengthExceeded, invalidRequest } from '../core/errors.js';
 import type { ProviderRequest, ToolDef } from '../core/types.js';
 import type { OllamaModelFacts } from './ollama-capabilities.js';
+import { optionsIn, withOptions } from '../core/provider-options.js';
 import { estimatePromptTokens, planContext } from './ollama-context.js';
 
 /** A request fitted by `fitToModel`: what `toOllamaChatRequest` sends as `options.num_ctx`. */
@@ -26,9 +27,15 @@ export function toolsToSend(req: ProviderRequest): ToolDef[] {
  */
 const takesLevels = (model: string): boolean => /(^|\/)gpt-oss/i.test(model);
 
+/** OpenAI's `reasoning_effort`, the one option of another namespace that Ollama reads (core/provider-options.ts). */
+const effortOf = (req: ProviderRequest): string | undefined => {
+  const effort = optionsIn(req, 'openai').reasoning_effort;
+  return typeof effort === 'string' ? effort.toLowerCase() : undefined;
+};
+
 /** The `think` value for a request that asked for thinking (Anthropic budget or OpenAI effort), else undefined. */
 export function ollamaThink(req: ProviderRequest): OllamaThink | undefined {
-  const effort = req.reasoningEffort?.toLowerCase();
+  const effort = effortOf(req);
   const budget = req.thinkingBudget;
   if (effort === undefined && budget === undefined) return undefined;
   if (effort === 'none' || (effort === undefined && budget === 0)) return false;
@@ -51,7 +58,7 @@ export function fitToModel(req: ProviderRequest, facts: OllamaModelFacts, provid
   const model = req.upstreamModel;
   const caps = facts.capabilities;
   const dropped: string[] = [];
-  const request: OllamaFittedRequest = { ollamaNumCtx: undefined, ...req };
+  let request: OllamaFittedRequest = { ollamaNumCtx: undefined, ...req };
 
   if (caps && !caps.has('completion')) {
     throw invalidRequest(`${model} on ${provider} is an embedding model (Ollama reports no "completion" capability); it can't chat. Use a chat model.`, 'model', 'model_not_supported');
@@ -68,8 +75,7 @@ export function fitToModel(req: ProviderRequest, facts: OllamaModelFacts, provid
   }
   const think = ollamaThink(req);
   if (think !== undefined && think !== false && !caps?.has('thinking')) {
-    request.thinkingBudget = undefined;
-    request.reasoningEffort = undefined;
+    request = withOptions({ ...request, thinkingBudget: undefined }, 'openai', { ...optionsIn(req, 'openai'), reasoning_effort: undefined });
     dropped.push('think');
   }
 

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ChatRequest as OllamaChatRequest, ChatResponse as OllamaChatResponse, Message as OllamaMessage } from 'ollama';
 import { invalidRequest } from '../core/errors.js';
+import { mergeOptions, optionsIn } from '../core/provider-options.js';
 import type { ChatResponse, FinishReason, Message, ToolCall } from '../core/types.js';
 import { protocolError, type UpstreamIdentity } from './http.js';
 import { ollamaThink, toolsToSend, type OllamaFittedRequest } from './ollama-fit.js';
@@ -73,6 +74,8 @@ export function toOllamaChatRequest(req: OllamaFittedRequest, who: UpstreamIdent
   if (keepAlive !== undefined) body.keep_alive = keepAlive;
   const think = ollamaThink(req);
   if (think !== undefined) body.think = think;
+  // The `ollama` options (`options: { min_p, repeat_penalty… }`, `keep_alive`…): what the request models wins.
+  mergeOptions(body as Record<string, unknown>, optionsIn(req, 'ollama'));
   return body;
 }
 
@@ -82,8 +85,6 @@ function ollamaOptions(req: OllamaFittedRequest): Record<string, unknown> | unde
   if (req.temperature !== undefined) options.temperature = req.temperature;
   if (req.topP !== undefined) options.top_p = req.topP;
   if (req.topK !== undefined) options.top_k = req.topK;
-  if (req.minP !== undefined) options.min_p = req.minP;
-  if (req.repeatPenalty !== undefined) options.repeat_penalty = req.repeatPenalty;
   if (req.frequencyPenalty !== undefined) options.frequency_penalty = req.frequencyPenalty;
   if (req.presencePenalty !== undefined) options.presence_penalty = req.presencePenalty;
   if (req.stop?.length) options.stop = req.stop;

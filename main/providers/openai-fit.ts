@@ -4,37 +4,24 @@
 import type { FittedRequest, ProviderKind } from '../core/provider.js';
 import type { ProviderRequest } from '../core/types.js';
 import { isKnownOpenAIModel, isReasoningModel } from './openai-models.js';
-
-type ExtraSamplingField = 'topK' | 'minP' | 'repeatPenalty';
+import { optionsIn, withOptions } from '../core/provider-options.js';
 
 /** What one target (provider kind + model) takes on the wire. */
 export interface OpenAIWireRules {
   maxTokensField: 'max_tokens' | 'max_completion_tokens';
   /** A reasoning model: `max_tokens` is refused there, `max_completion_tokens` replaces it. */
   reasoningModel: boolean;
-  /** Whether `reasoning_effort` may be sent. */
+  /** Whether `reasoning_effort` (and `verbosity`, which the same models take) may be sent. */
   reasoningEffort: boolean;
-  /** Sampling knobs beyond OpenAI's that this server takes, with their wire names. */
-  extraSampling: ReadonlyArray<readonly [ExtraSamplingField, string]>;
+  /**
+   * Whether `top_k` may be sent: llama.cpp's server takes it on /v1/chat/completions as on /completion
+   * (ggml-org/llama.cpp tools/server/README.md, "POST /completion" options), and LM Studio lists it in its "Supported
+   * payload parameters" (lmstudio.ai/docs/developer/openai-compat/chat-completions). Their other llama.cpp knobs
+   * (min_p, repeat_penalty) reach them in a client's own body (openai-family.ts llamaServerFields).
+   */
+  topK: boolean;
   /** The model's output-token limit, where known (table or learned from a refusal). */
   outputLimit?: number;
-}
-
-const SAMPLING_WIRE_NAMES: ReadonlyArray<readonly [ExtraSamplingField, string]> = [
-  ['topK', 'top_k'],
-  ['minP', 'min_p'],
-  ['repeatPenalty', 'repeat_penalty'],
-];
-
-/**
- * llama.cpp's server takes `top_k`, `min_p` and `repeat_penalty` on /v1/chat/completions as on /completion
- * (ggml-org/llama.cpp tools/server/README.md, "POST /completion" options). LM Studio's "Supported payload
- * parameters" list `top_k` and `repeat_penalty`, not `min_p` (lmstudio.ai/docs/developer/openai-compat/chat-completions).
- */
-function extraSamplingFor(kind: ProviderKind): OpenAIWireRules['extraSampling'] {
-  if (kind === 'llamacpp') return SAMPLING_WIRE_NAMES;
-  if (kind === 'lmstudio') return SAMPLING_WIRE_NAMES.filter(([f]) => f !== 'minP');
-  return [];
 }
 
 /** OpenAI's own API (and Azure's copy of it): an unknown model may be one that refuses reasoning_effort. */
@@ -51,7 +38,7 @@ export function wireRules(kind: ProviderKind, model: string, outputLimit: number
     // reasoning_effort" (seen for gpt-4o-mini, davidmigloz/langchain_dart#712). Other servers (vLLM, llama.cpp,
     // Gemini's endpoint) take it or ignore it, so only OpenAI's known non-reasoning models lose it there.
     reasoningEffort: reasoningModel || (!openAIHosted(kind) && !isKnownOpenAIModel(model)),
-    extraSampling: extraSamplingFor(kind),
+    topK: kind === 'llamacpp' || kind === 'lmstudio',
     outputLimit,
   };
 }
@@ -72,21 +59,12 @@ export function fitOpenAIRequest(req: ProviderRequest, rules: OpenAIWireRules): 
     edit().maxTokens = limit;
     drop(clampName(limit));
   }
-  if (req.reasoningEffort !== undefined && !rules.reasoningEffort) {
-    edit().reasoningEffort = undefined;
-    drop('reasoning_effort');
-  }
-  // OpenAI: 400 "Invalid value for 'parallel_tool_calls': 'parallel_tool_calls' is only allowed when 'tools' are
-  // specified." (quoted in Upsonic/Upsonic#323 and router-for-me/CLIProxyAPI#3903).
-  if (req.parallelToolCalls !== undefined && !req.tools?.length) {
-    edit().parallelToolCalls = undefined;
-    drop('parallel_tool_calls');
-  }
-  for (const [field, wireName] of SAMPLING_WIRE_NAMES) {
-    if (req[field] !== undefined && !rules.extraSampling.some(([f]) => f === field)) {
-      edit()[field] = undefined;
-      drop(wireName);
-    }
+  const options = optionsIn(req, 'openai');
+  const fittedOptions = fitOpenAIOptions(options, rules, !!req.tools?.length, drop);
+  if (fittedOptions !== options) out = withOptions(out, 'openai', fittedOptions);
+  if (req.topK !== undefined && !rules.topK) {
+    edit().topK = undefined;
+    drop('top_k');
   }
   if (req.native?.format === 'openai-chat') {
     const body = fitNativeBody(req.native.body, rules, drop);
@@ -95,7 +73,33 @@ export function fitOpenAIRequest(req: ProviderRequest, rules: OpenAIWireRules): 
   return { request: out, dropped };
 }
 
-/** The same rules on a client's own OpenAI chat body (copied only when something changes). */
+/**
+ * OpenAI's rules on its fields that the internal request does not model, in the `openai` options or a client's own
+ * body (copied only when something changes). The wire builder applies them too, so no body breaks them unfitted.
+ */
+export function fitOpenAIOptions<T extends Readonly<Record<string, unknown>>>(fields: T, rules: OpenAIWireRules, hasTools: boolean, drop: (name: string) => void = () => {}): T {
+  let out = fields;
+  const edit = (): Record<string, unknown> => (out === fields ? (out = { ...fields }) : out);
+  if (fields.reasoning_effort != null && !rules.reasoningEffort) {
+    edit().reasoning_effort = undefined;
+    drop('reasoning_effort');
+  }
+  // OpenAI: 400 "Invalid value for 'parallel_tool_calls': 'parallel_tool_calls' is only allowed when 'tools' are
+  // specified." (quoted in Upsonic/Upsonic#323 and router-for-me/CLIProxyAPI#3903).
+  if (fields.parallel_tool_calls != null && !hasTools) {
+    edit().parallel_tool_calls = undefined;
+    drop('parallel_tool_calls');
+  }
+  // gpt-4o: 400 "Unsupported value: 'verbosity' does not support 'low' with this model. Supported values are:
+  // 'medium'." (google-deepmind/concordia#164); GPT-5's reasoning models take it.
+  if (fields.verbosity != null && !rules.reasoningEffort) {
+    edit().verbosity = undefined;
+    drop('verbosity');
+  }
+  return out;
+}
+
+/** The same rules on a client's own OpenAI chat body, with its output budget fitted too. */
 function fitNativeBody(body: Record<string, unknown>, rules: OpenAIWireRules, drop: (name: string) => void): Record<string, unknown> {
   let out = body;
   const edit = (): Record<string, unknown> => (out === body ? (out = { ...body }) : out);
@@ -113,13 +117,5 @@ function fitNativeBody(body: Record<string, unknown>, rules: OpenAIWireRules, dr
     o.max_completion_tokens ??= o.max_tokens;
     o.max_tokens = undefined;
   }
-  if (body.reasoning_effort != null && !rules.reasoningEffort) {
-    edit().reasoning_effort = undefined;
-    drop('reasoning_effort');
-  }
-  if (body.parallel_tool_calls != null && !(Array.isArray(body.tools) && body.tools.length > 0)) {
-    edit().parallel_tool_calls = undefined;
-    drop('parallel_tool_calls');
-  }
-  return out;
+  return fitOpenAIOptions(out, rules, Array.isArray(body.tools) && body.tools.length > 0, drop);
 }

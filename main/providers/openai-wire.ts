@@ -4,7 +4,8 @@
 import { GatewayError } from '../core/errors.js';
 import type { ChatResponse, ContentPart, FinishReason, Message, ProviderRequest, ToolCall, Usage } from '../core/types.js';
 import { protocolError, redact, type UpstreamIdentity } from './http.js';
-import type { OpenAIWireRules } from './openai-fit.js';
+import { fitOpenAIOptions, type OpenAIWireRules } from './openai-fit.js';
+import { mergeOptions, optionsIn } from '../core/provider-options.js';
 
 // ---------------------------------------------------------------------------------------------------------
 // Wire shapes (the parts we read or write)
@@ -138,8 +139,6 @@ export function toOpenAIChatBody(req: ProviderRequest, stream: boolean, rules: O
       type: 'function',
       function: { name: t.name, ...(t.description ? { description: t.description } : {}), parameters: t.parameters },
     }));
-    // OpenAI refuses parallel_tool_calls without tools (see openai-fit.ts).
-    if (req.parallelToolCalls !== undefined) body.parallel_tool_calls = req.parallelToolCalls;
   }
   if (req.toolChoice !== undefined) {
     body.tool_choice = typeof req.toolChoice === 'string' ? req.toolChoice : { type: 'function', function: { name: req.toolChoice.name } };
@@ -155,12 +154,13 @@ export function toOpenAIChatBody(req: ProviderRequest, stream: boolean, rules: O
   if (req.topP !== undefined) body.top_p = req.topP;
   if (req.frequencyPenalty !== undefined) body.frequency_penalty = req.frequencyPenalty;
   if (req.presencePenalty !== undefined) body.presence_penalty = req.presencePenalty;
-  for (const [field, wireName] of rules.extraSampling) if (req[field] !== undefined) body[wireName] = req[field];
+  if (req.topK !== undefined && rules.topK) body.top_k = req.topK;
   if (req.maxTokens !== undefined) body[rules.maxTokensField] = req.maxTokens;
-  if (req.reasoningEffort !== undefined && rules.reasoningEffort) body.reasoning_effort = req.reasoningEffort;
   if (req.stop?.length) body.stop = req.stop;
   if (req.seed !== undefined) body.seed = req.seed;
   if (req.user !== undefined) body.user = req.user;
+  // The `openai` options (reasoning_effort, parallel_tool_calls, logit_bias…), under OpenAI's rules (openai-fit.ts).
+  mergeOptions(body, fitOpenAIOptions(optionsIn(req, 'openai'), rules, tools !== undefined));
   setStreamFields(body, stream);
   return body;
 }

@@ -129,11 +129,12 @@ describe('anthropic messages: parse', () => {
     expect(req.messages[4].content).toEqual([{ type: 'text', text: 'Be brief.' }]);
     expect(req.system).toBeUndefined();
     expect(req.responseFormat).toEqual({ type: 'json_schema', name: 'output', schema });
-    expect(req.reasoningEffort).toBe('high');
+    // What the request does not model travels as Anthropic options: effort as sent, adaptive thinking, betas' fields.
+    expect(req.providerOptions).toEqual({ anthropic: { output_config: { effort: 'max' }, thinking: { type: 'adaptive', display: 'summarized' }, context_management: { edits: [] } } });
     expect(req.thinkingBudget).toBeUndefined();
     expect(req.user).toMatch(/^sha256:[\w-]{43}$/);
     expect(parse({ model: 'm', max_tokens: 1, messages: [], metadata: { user_id: userId } }).user).toBe(req.user);
-    expect(parse({ model: 'm', max_tokens: 1, messages: [], metadata: { user_id: 'u-1' }, output_config: { effort: 'low' } })).toMatchObject({ user: 'u-1', reasoningEffort: 'low' });
+    expect(parse({ model: 'm', max_tokens: 1, messages: [], metadata: { user_id: 'u-1' }, output_config: { effort: 'low' } })).toMatchObject({ user: 'u-1', providerOptions: { anthropic: { output_config: { effort: 'low' } } } });
   });
 
   it('maps tool_choice tool/none/auto', () => {

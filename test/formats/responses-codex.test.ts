@@ -56,7 +56,9 @@ describe('a Codex request, parsed', () => {
   const { request } = openaiResponsesFormat.parse(codexBody('gpt-5.5', true));
 
   it('carries reasoning.effort and parallel_tool_calls; accepts verbosity, prompt_cache_key, store, include', () => {
-    expect(request).toMatchObject({ reasoningEffort: 'high', parallelToolCalls: false, toolChoice: 'auto', stream: true });
+    expect(request).toMatchObject({ toolChoice: 'auto', stream: true });
+    // Under OpenAI chat's names, for whichever OpenAI-wire upstream serves it (Ollama reads the effort as `think`).
+    expect(request.providerOptions).toEqual({ openai: { reasoning_effort: 'high', parallel_tool_calls: false, verbosity: 'low' } });
   });
 
   it('keeps the tools an upstream can run: functions, and apply_patch as a function taking `input`', () => {
@@ -148,7 +150,7 @@ describe('a Codex request through the gateway', () => {
     expect(events.at(-1)?.type).toBe('response.completed');
 
     const sent = oai.requests.at(-1)!.body as Sent;
-    expect(sent).toMatchObject({ reasoning_effort: 'high', parallel_tool_calls: false, stream: true });
+    expect(sent).toMatchObject({ reasoning_effort: 'high', parallel_tool_calls: false, verbosity: 'low', stream: true });
     expect(sent.tools.map((t) => t.function.name)).toEqual(['exec_command', 'apply_patch', 'view_image', 'multi_agent_v1__close_agent']);
     expect(sent.tools[1].function.description).not.toMatch(/do not wrap the patch in JSON/);
     expect(sent.tools[1].function.description).toMatch(/one argument, `input`/);

@@ -36,9 +36,9 @@ describe('Ollama adapter', () => {
         seed: 42,
         maxTokens: 64,
         topK: 40,
-        minP: 0.05,
-        repeatPenalty: 1.1,
         frequencyPenalty: 0.2,
+        // LibreChat's llama.cpp knobs arrive as Ollama options; `options` merges with the modelled ones, `keep_alive` stays the setting's.
+        providerOptions: { ollama: { options: { min_p: 0.05, repeat_penalty: 1.1 }, keep_alive: '1m' } },
         presencePenalty: 0.3,
         responseFormat: { type: 'json_object' },
         messages: [
@@ -97,22 +97,30 @@ describe('Ollama adapter', () => {
     expect(e.message).toMatch(/inline/);
   });
 
-  it('streams NDJSON as events in order: start, reasoning, text chunks, usage, finish', async () => {
+  it('streams NDJSON as parts in order: start, a reasoning block, a text block, usage, finish', async () => {
     fake.reply({ thinking: 'let me think', text: 'a b c', chunks: 3, promptEvalCount: 9, evalCount: 3 });
-    const { events } = await collect(p.stream(request({ stream: true }), ctx()));
+    const parts = await collect(p.stream(request({ stream: true }), ctx()));
     expect(body().stream).toBe(true);
-    expect(events.map((e) => e.type)).toEqual(['start', 'reasoning', 'reasoning', 'reasoning', 'text', 'text', 'text', 'usage', 'finish']);
-    expect(textOf(events)).toBe('a b c');
-    expect(events.at(-2)).toEqual({ type: 'usage', usage: { inputTokens: 9, outputTokens: 3 } });
-    expect(events.at(-1)).toEqual({ type: 'finish', reason: 'stop' });
+    expect(parts.map((e) => e.type)).toEqual([
+      'response-start',
+      'reasoning-start', 'reasoning-delta', 'reasoning-delta', 'reasoning-delta', 'reasoning-end',
+      'text-start', 'text-delta', 'text-delta', 'text-delta',
+      'usage', 'text-end', 'finish',
+    ]);
+    expect(textOf(parts)).toBe('a b c');
+    expect(parts.find((e) => e.type === 'usage')).toEqual({ type: 'usage', usage: { inputTokens: 9, outputTokens: 3 } });
+    expect(parts.at(-1)).toEqual({ type: 'finish', reason: 'stop' });
   });
 
-  it('streams whole tool calls as start + full-argument delta', async () => {
+  it('streams whole tool calls as start + full-argument delta + end', async () => {
     fake.reply({ toolCalls: [{ name: 'get_weather', arguments: { city: 'Oslo' } }] });
-    const { events } = await collect(p.stream(request({ stream: true, tools: [weather] }), ctx()));
-    expect(events.filter((e) => e.type !== 'start' && e.type !== 'usage')).toEqual([
-      { type: 'tool_call_start', index: 0, id: expect.stringMatching(/^call_/), name: 'get_weather' },
-      { type: 'tool_call_delta', index: 0, argumentsDelta: '{"city":"Oslo"}' },
+    const parts = await collect(p.stream(request({ stream: true, tools: [weather] }), ctx()));
+    const id = parts.find((e) => e.type === 'tool-call-start')?.id;
+    expect(id).toMatch(/^call_/);
+    expect(parts.filter((e) => e.type !== 'response-start' && e.type !== 'usage')).toEqual([
+      { type: 'tool-call-start', id, name: 'get_weather' },
+      { type: 'tool-call-delta', id, argumentsDelta: '{"city":"Oslo"}' },
+      { type: 'tool-call-end', id },
       { type: 'finish', reason: 'tool_calls' },
     ]);
   });
@@ -151,13 +159,16 @@ describe('Ollama adapter', () => {
   describe('text tool calls (on by default for Ollama)', () => {
     it('Qwen <tool_call> text in a stream becomes a real tool call', async () => {
       fake.reply({ text: '<tool_call>\n{"name": "get_weather", "arguments": {"city": "Lima"}}\n</tool_call>', chunks: 5 });
-      const { events } = await collect(p.stream(request({ stream: true, tools: [weather] }), ctx()));
-      expect(textOf(events)).toBe('');
-      const start = events.find((e) => e.type === 'tool_call_start');
-      expect(start).toMatchObject({ name: 'get_weather', index: 0 });
-      expect(events.find((e) => e.type === 'tool_call_delta')).toMatchObject({ argumentsDelta: '{"city":"Lima"}' });
-      expect(events.at(-1)).toEqual({ type: 'finish', reason: 'tool_calls' });
-      expect(events.some((e) => e.type === 'usage')).toBe(true);
+      const parts = await collect(p.stream(request({ stream: true, tools: [weather] }), ctx()));
+      expect(textOf(parts)).toBe('');
+      expect(parts.some((e) => e.type === 'text-start')).toBe(false);
+      const starts = parts.filter((e) => e.type === 'tool-call-start');
+      expect(starts).toEqual([{ type: 'tool-call-start', id: expect.any(String), name: 'get_weather' }]);
+      const id = starts[0].id;
+      expect(parts.find((e) => e.type === 'tool-call-delta')).toEqual({ type: 'tool-call-delta', id, argumentsDelta: '{"city":"Lima"}' });
+      expect(parts.at(-2)).toEqual({ type: 'tool-call-end', id });
+      expect(parts.at(-1)).toEqual({ type: 'finish', reason: 'tool_calls' });
+      expect(parts.some((e) => e.type === 'usage')).toBe(true);
     });
 
     it('Llama {"name", "parameters"} text (non-stream) becomes a real tool call', async () => {
@@ -178,12 +189,10 @@ describe('Ollama adapter', () => {
       const t0 = performance.now();
       const arrivals: number[] = [];
       const texts: string[] = [];
-      for await (const c of p.stream(request({ stream: true, tools: [weather] }), ctx())) {
-        for (const e of c.events) {
-          if (e.type === 'text') {
-            texts.push(e.delta);
-            arrivals.push(performance.now() - t0);
-          }
+      for await (const e of p.stream(request({ stream: true, tools: [weather] }), ctx())) {
+        if (e.type === 'text-delta') {
+          texts.push(e.delta);
+          arrivals.push(performance.now() - t0);
         }
       }
       expect(texts.join('')).toBe('The weather is nice today');
@@ -273,10 +282,10 @@ describe('Ollama adapter: failures', () => {
     const seen: string[] = [];
     const e = await failure(
       (async () => {
-        for await (const c of p.stream(request({ stream: true }), ctx())) seen.push(...c.events.map((x) => x.type));
+        for await (const x of p.stream(request({ stream: true }), ctx())) seen.push(x.type);
       })(),
     );
-    expect(seen).toEqual(['start', 'text']);
+    expect(seen).toEqual(['response-start', 'text-start', 'text-delta']);
     expect(e).toMatchObject({ kind: 'upstream_protocol', status: 502 });
   });
 
@@ -297,10 +306,10 @@ describe('Ollama adapter: failures', () => {
     const seen: string[] = [];
     const e = await failure(
       (async () => {
-        for await (const c of p.stream(request({ stream: true }), ctx())) seen.push(...c.events.map((x) => x.type));
+        for await (const x of p.stream(request({ stream: true }), ctx())) seen.push(x.type);
       })(),
     );
-    expect(seen).toEqual(['start', 'text', 'text']);
+    expect(seen).toEqual(['response-start', 'text-start', 'text-delta', 'text-delta']);
     expect(e).toMatchObject({ kind: 'upstream_connect', status: 502 });
   });
 
@@ -308,13 +317,14 @@ describe('Ollama adapter: failures', () => {
     fake.reply({ text: 'a b c d e f g', delayMs: 50 });
     const ac = new AbortController();
     const it = p.stream(request({ stream: true }), ctx(ac.signal))[Symbol.asyncIterator]();
-    await it.next();
+    // The parts of the first line (start, text-start, the first delta); the next pull reads the wire.
+    while ((await it.next()).value?.type !== 'text-delta');
     ac.abort();
     await fake.waitForAbort(1000);
     expect(await failure(it.next())).toMatchObject({ kind: 'aborted' });
 
     fake.requests.length = 0;
-    for await (const c of p.stream(request({ stream: true }), ctx())) if (c.events.some((e) => e.type === 'text')) break;
+    for await (const e of p.stream(request({ stream: true }), ctx())) if (e.type === 'text-delta') break;
     await fake.waitForAbort(1000);
     expect(fake.requests[0].aborted).toBe(true);
 

@@ -26,17 +26,18 @@ function rejected(body: unknown): GatewayError {
 }
 
 describe('OpenAI chat inbound: sampling fields', () => {
-  it('parses top_k, min_p, repeat_penalty and both penalties into the internal request, and keeps them once in the native body', () => {
+  it('parses top_k and both penalties into the internal request, min_p and repeat_penalty as Ollama options, and keeps them once in the native body', () => {
     const body = { model: 'm', messages, top_k: 40, min_p: 0.05, repeat_penalty: 1.1, frequency_penalty: 0.5, presence_penalty: -0.25 };
     const { request, native } = parseOpenAIChat(body);
-    expect(request).toMatchObject({ topK: 40, minP: 0.05, repeatPenalty: 1.1, frequencyPenalty: 0.5, presencePenalty: -0.25 });
+    expect(request).toMatchObject({ topK: 40, frequencyPenalty: 0.5, presencePenalty: -0.25 });
+    expect(request.providerOptions).toEqual({ ollama: { options: { min_p: 0.05, repeat_penalty: 1.1 } } });
     expect(native?.body).toMatchObject({ top_k: 40, min_p: 0.05, repeat_penalty: 1.1, frequency_penalty: 0.5, presence_penalty: -0.25 });
     expect(Object.keys(native?.body ?? {}).filter((k) => k === 'top_k' || k === 'topK')).toEqual(['top_k']);
   });
 
   it('leaves them unset when absent or null (LibreChat sends nulls for cleared settings)', () => {
-    const { request } = parseOpenAIChat({ model: 'm', messages, top_k: null, frequency_penalty: null });
-    for (const k of ['topK', 'minP', 'repeatPenalty', 'frequencyPenalty', 'presencePenalty'] as const) expect(request[k]).toBeUndefined();
+    const { request } = parseOpenAIChat({ model: 'm', messages, top_k: null, frequency_penalty: null, min_p: null });
+    for (const k of ['topK', 'frequencyPenalty', 'presencePenalty', 'providerOptions'] as const) expect(request[k]).toBeUndefined();
   });
 
   it('answers 400 naming the field for values no upstream takes', () => {

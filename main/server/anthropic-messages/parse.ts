@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ChatRequest, ContentPart, Message, ToolChoice, ToolDef } from '../../core/types.js';
-import { isKnownBlock, type AnthropicBlock, type CountTokensRequest, type KnownBlock, type MessagesRequest } from './schema.js';
+import { optionsBag, pickOptions } from '../../core/provider-options.js';
+import { ANTHROPIC_OPTION_FIELDS, isKnownBlock, type AnthropicBlock, type CountTokensRequest, type KnownBlock, type MessagesRequest } from './schema.js';
 
 // Anthropic Messages → the internal request. Anthropic keeps tool results inside user turns; the internal
 // shape (like OpenAI's) has one `tool` message per result, so a user turn may become several messages.
@@ -14,18 +15,26 @@ export function toChatRequest(body: MessagesRequest): ChatRequest {
   // `adaptive` lets the model decide whether to think: no budget to pass on, so nothing is forced on the upstream.
   if (body.thinking?.type === 'enabled' && body.thinking.budget_tokens) req.thinkingBudget = body.thinking.budget_tokens;
   if (body.metadata?.user_id) req.user = userId(body.metadata.user_id);
-  const effort = body.output_config?.effort;
-  if (effort) req.reasoningEffort = EFFORT[effort] ?? effort;
   const format = body.output_config?.format;
   if (format?.type === 'json_schema' && format.schema) req.responseFormat = { type: 'json_schema', name: 'output', schema: format.schema };
+  const providerOptions = optionsBag({ anthropic: anthropicOptions(body) });
+  if (providerOptions) req.providerOptions = providerOptions;
   return req;
 }
 
 /**
- * Anthropic's effort levels (`OutputConfig.effort`: low, medium, high, xhigh, max) on OpenAI's scale
- * (`reasoning_effort`: minimal…high), which the providers speak; the top two are OpenAI's `high`.
+ * What the request does not model, as `providerOptions.anthropic`: `output_config` but its `format` (`effort`,
+ * `task_budget`…), `thinking` other than a budget (`adaptive`), and the fields of ANTHROPIC_OPTION_FIELDS.
  */
-const EFFORT: Record<string, string> = { xhigh: 'high', max: 'high' };
+function anthropicOptions(body: MessagesRequest): Record<string, unknown> | undefined {
+  const options = pickOptions(body, ANTHROPIC_OPTION_FIELDS) ?? {};
+  if (body.output_config) {
+    const { format: _modelled, ...rest } = body.output_config;
+    if (Object.values(rest).some((v) => v != null)) options.output_config = rest;
+  }
+  if (body.thinking && body.thinking.type !== 'enabled') options.thinking = body.thinking;
+  return Object.keys(options).length ? options : undefined;
+}
 
 /**
  * Claude Code's `metadata.user_id` is a JSON text of ~150 characters; OpenAI refuses a `user` over 64 characters

@@ -128,6 +128,13 @@ export const messagesRequestSchema = z.looseObject({
 });
 export type MessagesRequest = z.infer<typeof messagesRequestSchema>;
 
+/**
+ * Top-level Messages fields the internal request does not model but that shape the answer or where it is made
+ * (MessageCreateParamsBase in @anthropic-ai/sdk, and the betas' `context_management` and `mcp_servers`): they travel as
+ * `providerOptions.anthropic`. `metadata`, `stream`, `cache_control` (prompt caching) and account fields stay out.
+ */
+export const ANTHROPIC_OPTION_FIELDS = ['container', 'context_management', 'mcp_servers', 'service_tier', 'speed', 'inference_geo'] as const;
+
 /** `POST /v1/messages/count_tokens`: the same body without `max_tokens`. */
 export const countTokensSchema = messagesRequestSchema.omit({ max_tokens: true, stream: true });
 export type CountTokensRequest = z.infer<typeof countTokensSchema>;

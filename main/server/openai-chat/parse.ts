@@ -1,7 +1,8 @@
 import type { ChatRequest, ContentPart, Message, ResponseFormat, ToolChoice } from '../../core/types.js';
 import { validateBody } from '../validation.js';
 import type { ParsedInbound } from '../format.js';
-import { chatRequestSchema, type ChatCompletionBody, type ChatMessageBody } from './schema.js';
+import { optionsBag, pickOptions } from '../../core/provider-options.js';
+import { chatRequestSchema, OLLAMA_OPTION_FIELDS, OPENAI_OPTION_FIELDS, type ChatCompletionBody, type ChatMessageBody } from './schema.js';
 
 export function parseOpenAIChat(body: unknown): ParsedInbound {
   const b = validateBody(chatRequestSchema, body);
@@ -26,8 +27,6 @@ export function parseOpenAIChat(body: unknown): ParsedInbound {
     temperature: b.temperature ?? undefined,
     topP: b.top_p ?? undefined,
     topK: b.top_k ?? undefined,
-    minP: b.min_p ?? undefined,
-    repeatPenalty: b.repeat_penalty ?? undefined,
     frequencyPenalty: b.frequency_penalty ?? undefined,
     presencePenalty: b.presence_penalty ?? undefined,
     maxTokens: b.max_completion_tokens ?? b.max_tokens ?? undefined,
@@ -36,10 +35,15 @@ export function parseOpenAIChat(body: unknown): ParsedInbound {
     user: b.user,
     stream: b.stream === true,
     includeUsage: b.stream_options?.include_usage === true,
-    reasoningEffort: b.reasoning_effort ?? undefined,
-    parallelToolCalls: b.parallel_tool_calls ?? undefined,
+    // LibreChat sends llama.cpp's sampling knobs on this wire; Ollama is who reads them (as `options`).
+    providerOptions: optionsBag({ openai: pickOptions(b, OPENAI_OPTION_FIELDS), ollama: ollamaOptions(b) }),
   };
   return { request, native: { format: 'openai-chat', body: b } };
+}
+
+function ollamaOptions(b: ChatCompletionBody): Record<string, unknown> | undefined {
+  const options = pickOptions(b, OLLAMA_OPTION_FIELDS);
+  return options && { options };
 }
 
 function textOf(content: string | { text: string }[] | null | undefined): string {

@@ -94,5 +94,18 @@ export const chatRequestSchema = z.looseObject({
   parallel_tool_calls: z.boolean().nullish(),
 });
 
+/**
+ * OpenAI chat fields the internal request does not model but that shape the answer (ChatCompletionCreateParamsBase in
+ * node_modules/openai): they travel as `providerOptions.openai`. Delivery and bookkeeping fields (stream,
+ * stream_options, user, metadata, store, prompt_cache_key, prompt_cache_retention, safety_identifier) stay out.
+ */
+export const OPENAI_OPTION_FIELDS = [
+  'reasoning_effort', 'parallel_tool_calls', 'logit_bias', 'logprobs', 'top_logprobs', 'modalities', 'audio',
+  'prediction', 'service_tier', 'verbosity', 'web_search_options',
+] as const;
+
+/** The llama.cpp sampling knobs above, under Ollama's `options` names (the same names): `providerOptions.ollama.options`. */
+export const OLLAMA_OPTION_FIELDS = ['min_p', 'repeat_penalty'] as const;
+
 export type ChatCompletionBody = z.infer<typeof chatRequestSchema>;
 export type ChatMessageBody = z.infer<typeof chatMessageSchema>;

@@ -1,4 +1,5 @@
 import { invalidRequest } from '../../core/errors.js';
+import { optionsBag, pickOptions } from '../../core/provider-options.js';
 import type { ChatRequest, ContentPart, Message, ToolChoice } from '../../core/types.js';
 import { isAllowedToolsChoice, isKnownItem, isNamedChoice, type ResponsesItem, type ResponsesPart, type ResponsesRequest } from './schema.js';
 import { toTools, upstreamCall, upstreamName } from './tools.js';
@@ -21,9 +22,8 @@ export function toChatRequest(body: ResponsesRequest): ChatRequest {
   }
   if (tools.length) req.tools = tools;
   if (choice) req.toolChoice = toToolChoice(choice);
-  if (body.parallel_tool_calls != null) req.parallelToolCalls = body.parallel_tool_calls;
-  // Providers map it to OpenAI `reasoning_effort` or Ollama `think`.
-  if (body.reasoning?.effort) req.reasoningEffort = body.reasoning.effort;
+  const providerOptions = optionsBag({ openai: openAIOptions(body) });
+  if (providerOptions) req.providerOptions = providerOptions;
   if (body.max_output_tokens != null) req.maxTokens = body.max_output_tokens;
   if (body.temperature != null) req.temperature = body.temperature;
   if (body.top_p != null) req.topP = body.top_p;
@@ -35,6 +35,18 @@ export function toChatRequest(body: ResponsesRequest): ChatRequest {
     if (format.strict != null) req.responseFormat.strict = format.strict;
   }
   return req;
+}
+
+/**
+ * What the chat request does not model, under OpenAI chat's names (`providerOptions.openai`): `reasoning.effort` is
+ * `reasoning_effort` (which Ollama turns into `think`), `text.verbosity` is `verbosity`. `store`, `include`,
+ * `prompt_cache_key` and `client_metadata` are delivery, and `reasoning.summary` has no chat counterpart.
+ */
+function openAIOptions(body: ResponsesRequest): Record<string, unknown> | undefined {
+  return pickOptions(
+    { reasoning_effort: body.reasoning?.effort, parallel_tool_calls: body.parallel_tool_calls, verbosity: body.text?.verbosity, service_tier: body.service_tier },
+    ['reasoning_effort', 'parallel_tool_calls', 'verbosity', 'service_tier'],
+  );
 }
 
 function toMessages(input: string | ResponsesItem[]): Message[] {

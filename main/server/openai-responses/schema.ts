@@ -146,6 +146,8 @@ export const responsesRequestSchema = z.looseObject({
   /** shared.d.ts Reasoning: `effort` is 'none' | 'minimal' | 'low' | 'medium' | 'high' | 'xhigh' | … (kept as sent). */
   reasoning: z.looseObject({ effort: z.string().nullish() }).nullish(),
   text: z.looseObject({ format: textFormat.nullish(), verbosity: z.string().nullish() }).nullish(),
+  /** shared.d.ts: 'auto' | 'default' | 'flex' | 'scale' | 'priority'; kept as sent. */
+  service_tier: z.string().max(32).nullish(),
   /** Server-side conversation state: we keep none, so this is refused with a clear message. */
   previous_response_id: z.string().nullish(),
   user: z.string().nullish(),

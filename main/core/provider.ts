@@ -5,20 +5,8 @@ import type {
   EmbedResult,
   ModelInfo,
   ProviderRequest,
-  StreamChunk,
+  StreamPart,
 } from './types.js';
-
-export type ProviderKind =
-  | 'ollama'
-  | 'openai'
-  | 'openrouter'
-  | 'lmstudio'
-  | 'llamacpp'
-  | 'openai-compatible'
-  | 'anthropic'
-  | 'bedrock'
-  | 'azure-openai'
-  | 'gemini';
 
 export type Locality = 'local' | 'cloud';
 
@@ -42,7 +30,8 @@ export interface CallContext {
  */
 export interface Provider {
   readonly id: string;
-  readonly kind: ProviderKind;
+  /** One of the kinds listed in providers/kinds/ (their union is `ProviderKind` there; core does not import providers). */
+  readonly kind: string;
   readonly locality: Locality;
   /** The inbound format this upstream speaks natively, if any (enables pass-through of the client's body). */
   readonly nativeFormat?: ClientFormat;
@@ -57,10 +46,10 @@ export interface Provider {
   fit?(req: ProviderRequest, ctx: CallContext): Promise<FittedRequest>;
   chat(req: ProviderRequest, ctx: CallContext): Promise<ChatResponse>;
   /**
-   * Lazily starts the upstream request on the first `next()`. Errors before the first chunk are thrown from
+   * Lazily starts the upstream request on the first `next()`. Errors before the first part are thrown from
    * that `next()` (so the pipeline can fall back); later errors are thrown mid-iteration.
    */
-  stream(req: ProviderRequest, ctx: CallContext): AsyncIterable<StreamChunk>;
+  stream(req: ProviderRequest, ctx: CallContext): AsyncIterable<StreamPart>;
   listModels(ctx: CallContext): Promise<ModelInfo[]>;
   embed?(req: EmbedRequest, ctx: CallContext): Promise<EmbedResult>;
   /** Releases pooled connections. */

@@ -1,5 +1,6 @@
 // The one internal request/response/stream shape. Inbound formats (server/<format>/) translate into it;
 // provider adapters (providers/<name>.ts) translate out of it. Nothing here knows any wire format.
+import type { GatewayError } from './errors.js';
 
 /** The wire formats clients speak to us. Providers may declare one as their native format. */
 export type ClientFormat = 'openai-chat' | 'anthropic-messages' | 'openai-responses';
@@ -128,24 +129,29 @@ export interface ChatResponse {
   created: number;
 }
 
-/** Internal stream events: start, then any of text/reasoning/tool_*, then finish and usage (either order: OpenAI-wire upstreams send usage last). */
-export type StreamEvent =
-  | { type: 'start'; id: string; model: string; created: number }
-  | { type: 'text'; delta: string }
-  | { type: 'reasoning'; delta: string }
-  | { type: 'tool_call_start'; index: number; id: string; name: string }
-  | { type: 'tool_call_delta'; index: number; argumentsDelta: string }
-  | { type: 'usage'; usage: Usage }
-  | { type: 'finish'; reason: FinishReason; stopSequence?: string };
-
 /**
- * One unit read from an upstream stream: the internal events it carried, and optionally the upstream's raw
- * frame (e.g. an OpenAI SSE `data:` payload) so that a same-format client can be sent the bytes untouched.
+ * One part of a streamed answer: one flat union, after the Vercel AI SDK's stream parts. Text, reasoning and tool
+ * calls are blocks keyed by `id`: a start, deltas, an end. Text and reasoning blocks follow each other (one open at
+ * a time); tool calls may interleave (OpenAI streams parallel calls' argument chunks interleaved) and end at the
+ * latest just before `finish`. `usage` may come before or after `finish` (OpenAI-wire upstreams send it last).
+ * `error` ends a stream that failed after it started. `raw-frame` appears only when the pipeline chose pass-through
+ * (the client and the upstream speak the same format): the upstream's own frame, after the parts decoded from it.
  */
-export interface StreamChunk {
-  events: StreamEvent[];
-  raw?: { format: ClientFormat; data: string };
-}
+export type StreamPart =
+  | { type: 'response-start'; id: string; model: string; created: number }
+  | { type: 'text-start'; id: string }
+  | { type: 'text-delta'; id: string; delta: string }
+  | { type: 'text-end'; id: string }
+  | { type: 'reasoning-start'; id: string }
+  | { type: 'reasoning-delta'; id: string; delta: string }
+  | { type: 'reasoning-end'; id: string }
+  | { type: 'tool-call-start'; id: string; name: string }
+  | { type: 'tool-call-delta'; id: string; argumentsDelta: string }
+  | { type: 'tool-call-end'; id: string }
+  | { type: 'usage'; usage: Usage }
+  | { type: 'finish'; reason: FinishReason; stopSequence?: string }
+  | { type: 'error'; error: GatewayError }
+  | { type: 'raw-frame'; data: string };
 
 export interface ModelInfo {
   id: string;

@@ -1,9 +1,9 @@
-import type { ChatResponse, StreamEvent, ToolCall } from '../core/types.js';
+import type { ChatResponse, StreamPart, ToolCall } from '../core/types.js';
 
 /** Past this many characters an answer still streams through, but is not kept whole (nor cached): memory stays flat. */
 export const MAX_ASSEMBLED_CHARS = 16 * 1024 * 1024;
 
-/** Rebuilds a complete response from stream events, for the cache and the request log. */
+/** Rebuilds a complete response from stream parts, for the cache and the request log. */
 export class ResponseAssembler {
   private chars = 0;
   private id = '';
@@ -11,39 +11,40 @@ export class ResponseAssembler {
   private created = 0;
   private text = '';
   private reasoning = '';
-  private readonly calls: ToolCall[] = [];
+  /** Tool calls by id, in the order they started. */
+  private readonly calls = new Map<string, ToolCall>();
   private response: Partial<Pick<ChatResponse, 'finishReason' | 'stopSequence' | 'usage'>> = {};
 
-  add(e: StreamEvent): void {
-    if (e.type === 'text' || e.type === 'reasoning') this.chars += e.delta.length;
-    else if (e.type === 'tool_call_delta') this.chars += e.argumentsDelta.length;
-    if (this.chars > MAX_ASSEMBLED_CHARS && e.type !== 'usage' && e.type !== 'finish') return;
-    switch (e.type) {
-      case 'start':
-        this.id = e.id;
-        this.model = e.model;
-        this.created = e.created;
+  add(part: StreamPart): void {
+    if (part.type === 'text-delta' || part.type === 'reasoning-delta') this.chars += part.delta.length;
+    else if (part.type === 'tool-call-delta') this.chars += part.argumentsDelta.length;
+    if (this.chars > MAX_ASSEMBLED_CHARS && part.type !== 'usage' && part.type !== 'finish') return;
+    switch (part.type) {
+      case 'response-start':
+        this.id = part.id;
+        this.model = part.model;
+        this.created = part.created;
         break;
-      case 'text':
-        this.text += e.delta;
+      case 'text-delta':
+        this.text += part.delta;
         break;
-      case 'reasoning':
-        this.reasoning += e.delta;
+      case 'reasoning-delta':
+        this.reasoning += part.delta;
         break;
-      case 'tool_call_start':
-        this.calls[e.index] = { id: e.id, name: e.name, arguments: '' };
+      case 'tool-call-start':
+        this.calls.set(part.id, { id: part.id, name: part.name, arguments: '' });
         break;
-      case 'tool_call_delta': {
-        const call = this.calls[e.index];
-        if (call) call.arguments += e.argumentsDelta;
+      case 'tool-call-delta': {
+        const call = this.calls.get(part.id);
+        if (call) call.arguments += part.argumentsDelta;
         break;
       }
       case 'usage':
-        this.response.usage = e.usage;
+        this.response.usage = part.usage;
         break;
       case 'finish':
-        this.response.finishReason = e.reason;
-        this.response.stopSequence = e.stopSequence;
+        this.response.finishReason = part.reason;
+        this.response.stopSequence = part.stopSequence;
         break;
     }
   }
@@ -65,7 +66,7 @@ export class ResponseAssembler {
       created: this.created,
       text: this.text,
       reasoning: this.reasoning || undefined,
-      toolCalls: this.calls.filter(Boolean),
+      toolCalls: [...this.calls.values()],
       finishReason: this.response.finishReason,
       ...(this.response.stopSequence ? { stopSequence: this.response.stopSequence } : {}),
       usage: this.response.usage,

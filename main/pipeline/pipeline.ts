@@ -2,13 +2,13 @@ import { GatewayError, toGatewayError } from '../core/errors.js';
 import type { CacheContext, CacheLookup, CacheStatus, RequestRecord, RequestSink, ResponseCache, RoutePlan, RouteTarget, Router } from '../core/ports.js';
 import type { CallContext, FittedRequest } from '../core/provider.js';
 import { keepReadOptions, optionsReadBy } from '../core/provider-options.js';
-import type { ChatRequest, ChatResponse, ClientFormat, NativeBody, ProviderRequest, StreamChunk } from '../core/types.js';
+import type { ChatRequest, ChatResponse, ClientFormat, NativeBody, ProviderRequest, StreamPart } from '../core/types.js';
 import type { Settings } from '../settings/schema.js';
 import { formatRouteHeader } from '../routing/route-header.js';
-import { ResponseAssembler } from './assemble.js';
 import { attemptTargets, noteRoute, type Failure } from './attempts.js';
 import { runEmbed, type EmbedCall, type EmbedOutcome } from './embed.js';
-import { fromArray, replayAsChunks } from './replay.js';
+import { replayAsParts } from './replay.js';
+import { tee, type StreamEnd } from './tee.js';
 
 export interface Limiter {
   /** Resolves with a release function, or rejects with a 429 `overloaded` GatewayError. */
@@ -67,12 +67,15 @@ export interface RecordedOutcome {
 
 export type Outcome =
   | { kind: 'response'; meta: RouteMeta; response: ChatResponse }
-  | { kind: 'stream'; meta: RouteMeta; chunks: AsyncIterable<StreamChunk> };
+  /** `passThrough`: the parts carry the upstream's own frames (`raw-frame`), in the client's format. */
+  | { kind: 'stream'; meta: RouteMeta; passThrough: boolean; parts: AsyncIterable<StreamPart> };
 
+/** A stream whose first part has arrived: the point where the pipeline commits to its target. */
 interface Started {
   dropped: string[];
-  first: StreamChunk;
-  rest: AsyncIterator<StreamChunk>;
+  passThrough: boolean;
+  first: StreamPart;
+  rest: AsyncIterator<StreamPart>;
   release: () => void;
 }
 
@@ -119,7 +122,13 @@ export class Pipeline {
     if (!attempt.ok) throw this.failed(call, plan, attempt.error, attempt.failures);
     const { value, target, failures } = attempt;
     const m = meta(target, value.dropped, failures);
-    return { kind: 'stream', meta: m, chunks: this.observe(call, plan, m, value, (res) => store(target, res)) };
+    const ended = (end: StreamEnd): void => {
+      value.release();
+      if (end.answer) store(target, end.answer);
+      this.record(call, plan, m, { status: end.status, error: end.error, usage: end.usage, ttfbMs });
+    };
+    const ttfbMs = this.elapsed(call);
+    return { kind: 'stream', meta: m, passThrough: value.passThrough, parts: tee(value.first, value.rest, target.provider.id, ended) };
   }
 
   /** Records a failed call and returns its error, with the route it ended noted for the response headers. */
@@ -156,14 +165,20 @@ export class Pipeline {
   private serveHit(call: InboundCall, plan: RoutePlan, lookup: CacheLookup, res: ChatResponse): Outcome {
     const meta: RouteMeta = { ...routeFields(plan), provider: 'cache', model: res.model, cache: lookup.status, similarity: lookup.similarity, fallbackFrom: [] };
     this.record(call, plan, meta, { status: 200, usage: res.usage, ttfbMs: this.elapsed(call) });
-    if (call.request.stream) return { kind: 'stream', meta, chunks: fromArray(replayAsChunks(res, call.requestId)) };
+    if (call.request.stream) return { kind: 'stream', meta, passThrough: false, parts: replayAsParts(res, call.requestId) };
     const response = { ...res };
     response.id = `chatcmpl-${call.requestId}`;
     return { kind: 'response', meta, response };
   }
 
+  /**
+   * The request for one target. Pass-through is chosen here: only an upstream that speaks the client's own format
+   * gets the client's body (`native`); its fit() may still decline it by removing `native`.
+   */
   private providerRequest(call: InboundCall, target: RouteTarget): ProviderRequest {
-    return { ...call.request, upstreamModel: target.upstreamModel, native: call.native };
+    const request: ProviderRequest = { ...call.request, upstreamModel: target.upstreamModel };
+    if (target.provider.nativeFormat === call.format) request.native = call.native;
+    return request;
   }
 
   /** The request as this target can take it (Provider.fit), with what had to be dropped. */
@@ -186,7 +201,7 @@ export class Pipeline {
     }
   }
 
-  /** Starts the upstream stream and waits for its first chunk, so that a failure before it can fall back. */
+  /** Starts the upstream stream and waits for its first part, so that a failure before it can fall back. */
   private async start(call: InboundCall, target: RouteTarget): Promise<Started> {
     const release = (await this.deps.limiter?.acquire(target.provider.id, call.clientAbort.signal)) ?? noop;
     try {
@@ -197,42 +212,10 @@ export class Pipeline {
       if (first.done) {
         throw new GatewayError({ kind: 'upstream_protocol', status: 502, provider: target.provider.id, message: `${target.provider.id} returned an empty stream` });
       }
-      return { dropped, first: first.value, rest: it, release };
+      return { dropped, passThrough: request.native !== undefined, first: first.value, rest: it, release };
     } catch (e) {
       release();
       throw e;
-    }
-  }
-
-  /** Passes chunks through untouched while assembling the answer for the cache and the request log. */
-  private async *observe(call: InboundCall, plan: RoutePlan, meta: RouteMeta, s: Started, onComplete: (res: ChatResponse) => void): AsyncIterable<StreamChunk> {
-    const assembler = new ResponseAssembler();
-    const ttfbMs = this.elapsed(call);
-    let status = 200;
-    let error: string | undefined;
-    try {
-      for (const e of s.first.events) assembler.add(e);
-      yield s.first;
-      for (;;) {
-        const next = await s.rest.next();
-        if (next.done) break;
-        for (const e of next.value.events) assembler.add(e);
-        yield next.value;
-      }
-      const res = assembler.result();
-      if (res && res.finishReason !== 'error') onComplete(res);
-      else if (!assembler.finished) ({ status, error } = { status: 502, error: 'stream ended without a finish event' });
-    } catch (e) {
-      const err = toGatewayError(e, meta.provider);
-      status = err.kind === 'aborted' ? 499 : err.status;
-      error = err.message;
-      throw err;
-    } finally {
-      // Reached on normal end, on error, and when the client went away (the consumer stopped iterating).
-      if (status === 200 && !assembler.finished) ({ status, error } = { status: 499, error: 'client closed the stream' });
-      s.release();
-      void s.rest.return?.();
-      this.record(call, plan, meta, { status, error, usage: assembler.usage, ttfbMs });
     }
   }
 

@@ -2,7 +2,8 @@
 // response, stream event → internal events. Pure functions; the adapter (anthropic.ts) does the I/O.
 import { GatewayError, invalidRequest } from '../core/errors.js';
 import { mergeOptions, optionsIn } from '../core/provider-options.js';
-import type { ChatResponse, ContentPart, FinishReason, Message, ProviderRequest, StreamEvent, Usage } from '../core/types.js';
+import { PartSequencer } from '../core/stream-parts.js';
+import type { ChatResponse, ContentPart, FinishReason, Message, ProviderRequest, StreamPart, Usage } from '../core/types.js';
 
 /** Anthropic requires max_tokens; used when the client gave none (e.g. an OpenAI client). */
 export const DEFAULT_MAX_TOKENS = 4096;
@@ -191,43 +192,43 @@ const STATUS_BY_TYPE: Record<string, number> = {
 
 /** Per-stream state: which content block is which tool call, and the usage so far. */
 export class AnthropicStreamState {
-  private toolIndexByBlock = new Map<number, number>();
-  private tools = 0;
+  private readonly seq = new PartSequencer();
+  private toolIdByBlock = new Map<number, string>();
   private usage: Usage | undefined;
 
   constructor(private readonly provider: string) {}
 
-  events(ev: Record<string, unknown>): StreamEvent[] {
+  parts(ev: Record<string, unknown>): StreamPart[] {
     switch (ev.type) {
       case 'message_start': {
         const m = (ev.message ?? {}) as { id?: string; model?: string; usage?: WireUsage };
         this.usage = toUsage(m.usage);
-        return [{ type: 'start', id: m.id ?? '', model: m.model ?? '', created: Math.floor(Date.now() / 1000) }];
+        return [{ type: 'response-start', id: m.id ?? '', model: m.model ?? '', created: Math.floor(Date.now() / 1000) }];
       }
       case 'content_block_start': {
         const b = (ev.content_block ?? {}) as { type?: string; id?: string; name?: string; text?: string };
         if (b.type === 'tool_use') {
-          const index = this.tools++;
-          this.toolIndexByBlock.set(Number(ev.index), index);
-          return [{ type: 'tool_call_start', index, id: b.id ?? '', name: b.name ?? '' }];
+          const id = b.id ?? `toolu_${Number(ev.index)}`;
+          this.toolIdByBlock.set(Number(ev.index), id);
+          return this.seq.toolCallStart(id, b.name ?? '');
         }
-        return b.type === 'text' && b.text ? [{ type: 'text', delta: b.text }] : [];
+        return b.type === 'text' && b.text ? this.seq.text(b.text) : [];
       }
       case 'content_block_delta': {
         const d = (ev.delta ?? {}) as { type?: string; text?: string; thinking?: string; partial_json?: string };
-        if (d.type === 'text_delta' && d.text) return [{ type: 'text', delta: d.text }];
-        if (d.type === 'thinking_delta' && d.thinking) return [{ type: 'reasoning', delta: d.thinking }];
-        if (d.type === 'input_json_delta' && d.partial_json) {
-          const index = this.toolIndexByBlock.get(Number(ev.index));
-          return index === undefined ? [] : [{ type: 'tool_call_delta', index, argumentsDelta: d.partial_json }];
-        }
-        return [];
+        if (d.type === 'text_delta' && d.text) return this.seq.text(d.text);
+        if (d.type === 'thinking_delta' && d.thinking) return this.seq.reasoning(d.thinking);
+        const id = this.toolIdByBlock.get(Number(ev.index));
+        return d.type === 'input_json_delta' && d.partial_json && id !== undefined ? this.seq.toolCallDelta(id, d.partial_json) : [];
+      }
+      case 'content_block_stop': {
+        const id = this.toolIdByBlock.get(Number(ev.index));
+        return id === undefined ? this.seq.endBlock() : this.seq.toolCallEnd(id);
       }
       case 'message_delta': {
         const d = (ev.delta ?? {}) as { stop_reason?: string | null; stop_sequence?: string | null };
         this.usage = toUsage(ev.usage as WireUsage | undefined, this.usage);
-        const finish: StreamEvent = { type: 'finish', reason: finishReason(d.stop_reason), ...(d.stop_sequence ? { stopSequence: d.stop_sequence } : {}) };
-        return [{ type: 'usage', usage: this.usage }, finish];
+        return [...this.seq.usage(this.usage), ...this.seq.finish(finishReason(d.stop_reason), d.stop_sequence ?? undefined)];
       }
       case 'error': {
         const e = (ev.error ?? {}) as { type?: string; message?: string };
@@ -242,7 +243,7 @@ export class AnthropicStreamState {
         });
       }
       default:
-        return []; // ping, content_block_stop, message_stop
+        return []; // ping, message_stop
     }
   }
 }

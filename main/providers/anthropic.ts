@@ -3,21 +3,19 @@
 // raw, so prompt caching (`cache_control`), server tools and thinking signatures survive.
 import { GatewayError } from '../core/errors.js';
 import type { CallContext, FittedRequest, Locality, Provider } from '../core/provider.js';
-import type { ChatResponse, ModelInfo, ProviderRequest, StreamChunk } from '../core/types.js';
+import type { ChatResponse, ModelInfo, ProviderRequest, StreamPart } from '../core/types.js';
 import type { ProviderSettings } from '../settings/schema.js';
 import { fitAnthropicRequest, statedAnthropicOutputLimit } from './anthropic-fit.js';
 import { AnthropicStreamState, fromAnthropicResponse, toAnthropicBody } from './anthropic-wire.js';
-import { baseUrlFor, localityOf } from './defaults.js';
-import { HttpUpstream, protocolError, transportError, type HttpTimeouts } from './http.js';
+import { HttpUpstream, protocolError, transportError } from './http.js';
+import type { ProviderEnv } from './kinds/definition.js';
 import { LearnedOutputLimits } from './openai-models.js';
 import { SseReader, sseJson } from './sse.js';
 
 export const ANTHROPIC_VERSION = '2023-06-01';
 
-/** What the adapters of this file family need besides their settings (a subset of factories' ProviderEnv). */
-export interface AdapterEnv {
-  timeouts: HttpTimeouts;
-}
+/** What the adapters built from their settings need besides them: the base URL and locality their kind resolved. */
+export type AdapterEnv = Pick<ProviderEnv, 'baseUrl' | 'locality' | 'timeouts'>;
 
 /**
  * A same-format client's `anthropic-beta` header (Claude Code sends one; beta body fields need it). Read from
@@ -41,11 +39,11 @@ export class AnthropicProvider implements Provider {
   /** What fit() named for a request, so that a retry with a lower output budget can add to it (x-lynkr-dropped). */
   private readonly droppedOf = new WeakMap<ProviderRequest, string[]>();
 
-  constructor(settings: ProviderSettings, { timeouts }: AdapterEnv) {
+  constructor(settings: ProviderSettings, { baseUrl, locality, timeouts }: AdapterEnv) {
     this.id = settings.id;
-    this.locality = localityOf('anthropic', settings.local);
+    this.locality = locality;
     // Accept the base URL with or without /v1 (SDKs differ on which one they want).
-    const base = (baseUrlFor('anthropic', settings.baseUrl) ?? '').replace(/\/v1$/, '');
+    const base = (baseUrl ?? '').replace(/\/v1$/, '');
     this.http = new HttpUpstream({
       provider: settings.id,
       baseUrl: `${base}/v1`,
@@ -92,7 +90,9 @@ export class AnthropicProvider implements Provider {
     return fromAnthropicResponse(res, req.upstreamModel);
   }
 
-  async *stream(req: ProviderRequest, ctx: CallContext): AsyncGenerator<StreamChunk> {
+  /** With pass-through (the client speaks Anthropic too), each event's parts are followed by the event itself. */
+  async *stream(req: ProviderRequest, ctx: CallContext): AsyncGenerator<StreamPart> {
+    const passThrough = req.native !== undefined;
     const res = await this.withOutputLimitRetry(req, (r) =>
       this.http.send({ method: 'POST', path: '/messages', body: toAnthropicBody({ ...r, stream: true }, this.id), signal: ctx.signal, headers: betaHeader(r) }),
     );
@@ -104,7 +104,8 @@ export class AnthropicProvider implements Provider {
         for (const msg of sse.push(bytes)) {
           const ev = sseJson<Record<string, unknown>>(msg.data, this.http);
           if (ev.type === 'message_stop') sawStop = true;
-          yield { events: state.events(ev), raw: { format: 'anthropic-messages', data: msg.data } };
+          yield* state.parts(ev);
+          if (passThrough) yield { type: 'raw-frame', data: msg.data };
         }
       }
     } catch (err) {

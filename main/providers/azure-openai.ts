@@ -6,7 +6,6 @@ import { invalidRequest } from '../core/errors.js';
 import type { ModelInfo } from '../core/types.js';
 import type { ProviderSettings } from '../settings/schema.js';
 import type { AdapterEnv } from './anthropic.js';
-import { baseUrlFor, localityOf } from './defaults.js';
 import { OpenAICompatibleProvider } from './openai-compatible.js';
 
 export const AZURE_DEFAULT_API_VERSION = '2024-10-21';
@@ -21,7 +20,7 @@ export class AzureOpenAIProvider extends OpenAICompatibleProvider {
   private readonly deployments: string[];
 
   constructor(p: ProviderSettings, env: AdapterEnv) {
-    const url = baseUrlFor('azure-openai', p.baseUrl);
+    const url = env.baseUrl;
     if (!url) throw invalidRequest(`provider "${p.id}" (azure-openai) needs baseUrl, e.g. https://<resource>.openai.azure.com`, 'providers');
     const parsed = parseAzureEndpoint(url);
     const fallback = p.deployment ?? parsed.deployment;
@@ -31,7 +30,7 @@ export class AzureOpenAIProvider extends OpenAICompatibleProvider {
       id: p.id,
       kind: 'azure-openai',
       baseUrl: parsed.origin,
-      locality: localityOf('azure-openai', p.local),
+      locality: env.locality,
       timeouts: env.timeouts,
       apiKey: p.apiKey,
       headers: p.headers,

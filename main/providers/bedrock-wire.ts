@@ -11,7 +11,8 @@ import type {
   TokenUsage,
 } from '@aws-sdk/client-bedrock-runtime';
 import { GatewayError } from '../core/errors.js';
-import type { ChatResponse, ContentPart, FinishReason, Message, ProviderRequest, StreamEvent, Usage } from '../core/types.js';
+import type { ChatResponse, ContentPart, FinishReason, Message, ProviderRequest, StreamPart, Usage } from '../core/types.js';
+import { PartSequencer } from '../core/stream-parts.js';
 import { finishReason as anthropicFinishReason } from './anthropic-wire.js';
 
 const unsupported = (provider: string, what: string, param?: string): GatewayError =>
@@ -138,8 +139,8 @@ export function fromConverseOutput(out: ConverseCommandOutput, model: string, id
 
 /** Per-stream state: which content block is which tool call, and the stop reason held until the metadata event. */
 export class ConverseStreamState {
-  private toolIndexByBlock = new Map<number, number>();
-  private tools = 0;
+  private readonly seq = new PartSequencer();
+  private toolIdByBlock = new Map<number, string>();
   private stop: FinishReason | undefined;
   /** messageStop seen: the stream ended properly. */
   stopped = false;
@@ -149,23 +150,25 @@ export class ConverseStreamState {
     private readonly model: string,
   ) {}
 
-  events(ev: ConverseStreamOutput): StreamEvent[] {
-    if (ev.messageStart) return [{ type: 'start', id: this.id, model: this.model, created: Math.floor(Date.now() / 1000) }];
+  parts(ev: ConverseStreamOutput): StreamPart[] {
+    if (ev.messageStart) return [{ type: 'response-start', id: this.id, model: this.model, created: Math.floor(Date.now() / 1000) }];
     if (ev.contentBlockStart?.start?.toolUse) {
       const t = ev.contentBlockStart.start.toolUse;
-      const index = this.tools++;
-      this.toolIndexByBlock.set(ev.contentBlockStart.contentBlockIndex ?? 0, index);
-      return [{ type: 'tool_call_start', index, id: t.toolUseId ?? '', name: t.name ?? '' }];
+      const block = ev.contentBlockStart.contentBlockIndex ?? 0;
+      const id = t.toolUseId ?? `tooluse_${block}`;
+      this.toolIdByBlock.set(block, id);
+      return this.seq.toolCallStart(id, t.name ?? '');
     }
     if (ev.contentBlockDelta?.delta) {
       const d = ev.contentBlockDelta.delta;
-      if (d.text) return [{ type: 'text', delta: d.text }];
-      if (d.reasoningContent?.text) return [{ type: 'reasoning', delta: d.reasoningContent.text }];
-      if (d.toolUse?.input) {
-        const index = this.toolIndexByBlock.get(ev.contentBlockDelta.contentBlockIndex ?? 0);
-        return index === undefined ? [] : [{ type: 'tool_call_delta', index, argumentsDelta: d.toolUse.input }];
-      }
-      return [];
+      if (d.text) return this.seq.text(d.text);
+      if (d.reasoningContent?.text) return this.seq.reasoning(d.reasoningContent.text);
+      const id = this.toolIdByBlock.get(ev.contentBlockDelta.contentBlockIndex ?? 0);
+      return d.toolUse?.input && id !== undefined ? this.seq.toolCallDelta(id, d.toolUse.input) : [];
+    }
+    if (ev.contentBlockStop) {
+      const id = this.toolIdByBlock.get(ev.contentBlockStop.contentBlockIndex ?? 0);
+      return id === undefined ? this.seq.endBlock() : this.seq.toolCallEnd(id);
     }
     if (ev.messageStop) {
       // Usage arrives in the metadata event after messageStop; finish is emitted there, after usage.
@@ -175,17 +178,17 @@ export class ConverseStreamState {
     }
     if (ev.metadata) {
       const usage = toUsage(ev.metadata.usage);
-      return [...(usage ? [{ type: 'usage' as const, usage }] : []), ...this.finish()];
+      return [...(usage ? this.seq.usage(usage) : []), ...this.finish()];
     }
     return [];
   }
 
-  /** The finish event, once (at metadata, or at the end of a stream that had no metadata). */
-  finish(): StreamEvent[] {
+  /** The finish part, once (at metadata, or at the end of a stream that had no metadata). */
+  finish(): StreamPart[] {
     if (!this.stop) return [];
     const reason = this.stop;
     this.stop = undefined;
-    return [{ type: 'finish', reason }];
+    return this.seq.finish(reason);
   }
 
 }

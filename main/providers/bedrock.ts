@@ -5,10 +5,9 @@
 import type { BedrockRuntimeClient, BedrockRuntimeClientConfig } from '@aws-sdk/client-bedrock-runtime';
 import { GatewayError } from '../core/errors.js';
 import type { CallContext, Locality, Provider } from '../core/provider.js';
-import type { ChatResponse, ModelInfo, ProviderRequest, StreamChunk } from '../core/types.js';
+import type { ChatResponse, ModelInfo, ProviderRequest, StreamPart } from '../core/types.js';
 import type { ProviderSettings } from '../settings/schema.js';
 import type { AdapterEnv } from './anthropic.js';
-import { localityOf } from './defaults.js';
 import { ConverseStreamState, fromConverseOutput, toConverseInput } from './bedrock-wire.js';
 import { displayUrl, httpError, protocolError, transportError, withDeadline, type HttpTimeouts, type UpstreamIdentity } from './http.js';
 
@@ -42,9 +41,9 @@ export class BedrockProvider implements Provider {
   private readonly timeouts: HttpTimeouts;
   private readonly models: string[];
 
-  constructor(settings: ProviderSettings, { timeouts }: AdapterEnv) {
+  constructor(settings: ProviderSettings, { locality, timeouts }: AdapterEnv) {
     this.id = settings.id;
-    this.locality = localityOf('bedrock', settings.local);
+    this.locality = locality;
     this.timeouts = timeouts;
     this.models = settings.models;
     const region = settings.region ?? BEDROCK_DEFAULT_REGION;
@@ -104,7 +103,7 @@ export class BedrockProvider implements Provider {
     }
   }
 
-  async *stream(req: ProviderRequest, ctx: CallContext): AsyncGenerator<StreamChunk> {
+  async *stream(req: ProviderRequest, ctx: CallContext): AsyncGenerator<StreamPart> {
     const input = toConverseInput(req, this.id);
     let state: ConverseStreamState;
     try {
@@ -112,16 +111,12 @@ export class BedrockProvider implements Provider {
       const out = await client.send(new ConverseStreamCommand(input), { abortSignal: ctx.signal });
       if (!out.stream) throw protocolError(this.who, 'returned no event stream');
       state = new ConverseStreamState(`bedrock-${out.$metadata.requestId ?? Date.now()}`, req.upstreamModel);
-      for await (const ev of out.stream) {
-        const events = state.events(ev);
-        if (events.length) yield { events };
-      }
+      for await (const ev of out.stream) yield* state.parts(ev);
     } catch (err) {
       throw this.mapError(err, ctx.signal);
     }
     if (!state.stopped) throw protocolError(this.who, 'ended the event stream before messageStop');
-    const rest = state.finish();
-    if (rest.length) yield { events: rest };
+    yield* state.finish();
   }
 
   /** Bedrock has no per-runtime model list; the configured models are what this provider serves. */

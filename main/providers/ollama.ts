@@ -4,7 +4,8 @@
 import type { ChatResponse as OllamaChatResponse, EmbedResponse, ListResponse } from 'ollama';
 import { GatewayError } from '../core/errors.js';
 import type { CallContext, FittedRequest, Locality, Provider } from '../core/provider.js';
-import type { ChatResponse, EmbedRequest, EmbedResult, ModelInfo, ProviderRequest, StreamChunk, StreamEvent } from '../core/types.js';
+import type { ChatResponse, EmbedRequest, EmbedResult, ModelInfo, ProviderRequest, StreamPart } from '../core/types.js';
+import { PartSequencer } from '../core/stream-parts.js';
 import { HttpUpstream, protocolError, transportError, type HttpTimeouts, type SendOptions, type UpstreamIdentity } from './http.js';
 import { canonicalModel, modelKind, OllamaFactsCache } from './ollama-capabilities.js';
 import { withStartHint } from '../ollama/not-running.js';
@@ -32,39 +33,41 @@ function reportedError(who: UpstreamIdentity, body: unknown): GatewayError | und
   return new GatewayError({ kind: 'upstream_http', status: 502, provider: who.provider, message: `${who.provider} reported an error: ${error}` });
 }
 
-/** One /api/chat stream line at a time into internal events. */
+/** One /api/chat stream line at a time into stream parts. */
 class OllamaStreamDecoder {
   private readonly id = newId('chatcmpl-');
+  private readonly seq = new PartSequencer();
   private started = false;
-  private toolIndex = 0;
+  private madeCalls = false;
   done = false;
 
   constructor(private readonly who: UpstreamIdentity) {}
 
-  decode(line: unknown): StreamChunk {
+  decode(line: unknown): StreamPart[] {
     const reported = reportedError(this.who, line);
     if (reported) throw reported;
     if (!line || typeof line !== 'object') throw protocolError(this.who, `sent an unexpected NDJSON line: ${JSON.stringify(line).slice(0, 80)}`);
     const part = line as OllamaChatResponse;
-    const events: StreamEvent[] = [];
+    const parts: StreamPart[] = [];
     if (!this.started) {
       this.started = true;
-      events.push({ type: 'start', id: this.id, model: part.model, created: createdOf(part) });
+      parts.push({ type: 'response-start', id: this.id, model: part.model, created: createdOf(part) });
     }
     const m = part.message;
-    if (m?.thinking) events.push({ type: 'reasoning', delta: m.thinking });
-    if (m?.content) events.push({ type: 'text', delta: m.content });
+    if (m?.thinking) parts.push(...this.seq.reasoning(m.thinking));
+    if (m?.content) parts.push(...this.seq.text(m.content));
+    // Ollama sends each tool call whole, in one line.
     for (const c of m?.tool_calls ?? []) {
-      const index = this.toolIndex++;
-      events.push({ type: 'tool_call_start', index, id: newId('call_'), name: c.function.name });
-      events.push({ type: 'tool_call_delta', index, argumentsDelta: JSON.stringify(c.function.arguments ?? {}) });
+      const id = newId('call_');
+      this.madeCalls = true;
+      parts.push(...this.seq.toolCallStart(id, c.function.name), ...this.seq.toolCallDelta(id, JSON.stringify(c.function.arguments ?? {})), ...this.seq.toolCallEnd(id));
     }
     if (part.done) {
       this.done = true;
-      events.push({ type: 'usage', usage: { inputTokens: part.prompt_eval_count ?? 0, outputTokens: part.eval_count ?? 0 } });
-      events.push({ type: 'finish', reason: finishOf(part.done_reason, this.toolIndex > 0) });
+      parts.push(...this.seq.usage({ inputTokens: part.prompt_eval_count ?? 0, outputTokens: part.eval_count ?? 0 }));
+      parts.push(...this.seq.finish(finishOf(part.done_reason, this.madeCalls)));
     }
-    return { events };
+    return parts;
   }
 }
 
@@ -139,17 +142,17 @@ export class OllamaProvider implements Provider {
     return this.useTextToolCalls(req) ? applyTextToolCalls(res, req.tools ?? []) : res;
   }
 
-  stream(req: ProviderRequest, ctx: CallContext): AsyncIterable<StreamChunk> {
-    const chunks = this.streamChunks(req, ctx);
-    return this.useTextToolCalls(req) ? holdBackTextToolCalls(chunks, req.tools ?? []) : chunks;
+  stream(req: ProviderRequest, ctx: CallContext): AsyncIterable<StreamPart> {
+    const parts = this.streamParts(req, ctx);
+    return this.useTextToolCalls(req) ? holdBackTextToolCalls(parts, req.tools ?? []) : parts;
   }
 
   /**
-   * /api/chat's NDJSON stream into StreamChunks, one generator from the upstream's bytes to the pipeline. After the
+   * /api/chat's NDJSON stream into stream parts, one generator from the upstream's bytes to the pipeline. After the
    * `done` line the body is read to its end (it ends right after), so the keep-alive connection is reused; a
    * consumer that stops early closes it.
    */
-  private async *streamChunks(req: ProviderRequest, ctx: CallContext): AsyncGenerator<StreamChunk> {
+  private async *streamParts(req: ProviderRequest, ctx: CallContext): AsyncGenerator<StreamPart> {
     const body = { stream: true, ...toOllamaChatRequest(req, this.http, this.opts.keepAlive) };
     let res;
     try {
@@ -162,9 +165,9 @@ export class OllamaProvider implements Provider {
     let ended = false;
     try {
       for await (const bytes of res.body) {
-        for (const line of lines.push(bytes)) if (!decoder.done) yield decoder.decode(line);
+        for (const line of lines.push(bytes)) if (!decoder.done) yield* decoder.decode(line);
       }
-      for (const line of lines.end()) if (!decoder.done) yield decoder.decode(line);
+      for (const line of lines.end()) if (!decoder.done) yield* decoder.decode(line);
       ended = true;
     } catch (err) {
       throw this.failure(err, ctx.signal, req.upstreamModel);

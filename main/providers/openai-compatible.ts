@@ -1,16 +1,17 @@
-// One adapter for openai, openrouter, lmstudio, llamacpp and any OpenAI-compatible base URL (azure-openai and
-// gemini extend it). The wire mapping is in openai-wire.ts, the stream in openai-stream.ts, what a target takes
+// One adapter for every kind that speaks OpenAI's chat API (openai, openrouter, gemini, groq… each kind's
+// differences are in its kinds/ file; azure-openai extends it). The wire mapping is in openai-wire.ts, the stream in openai-stream.ts, what a target takes
 // in openai-fit.ts and openai-models.ts.
 import { GatewayError } from '../core/errors.js';
-import type { CallContext, FittedRequest, Locality, Provider, ProviderKind } from '../core/provider.js';
-import type { ChatResponse, EmbedRequest, EmbedResult, ModelInfo, ProviderRequest, StreamChunk } from '../core/types.js';
+import type { CallContext, FittedRequest, Locality, Provider } from '../core/provider.js';
+import type { ChatResponse, EmbedRequest, EmbedResult, ModelInfo, ProviderRequest, StreamPart } from '../core/types.js';
 import type { StreamingResponse } from './http.js';
-import type { CommonProviderOptions } from './factories.js';
+import type { CommonProviderOptions } from './kinds/definition.js';
+import type { ProviderKind } from './kinds/index.js';
 import { HttpUpstream, protocolError } from './http.js';
 import { fitOpenAIRequest, wireRules, type OpenAIWireRules } from './openai-fit.js';
 import { LearnedOutputLimits, statedOutputLimit } from './openai-models.js';
-import { openAIChunks } from './openai-stream.js';
-import { fromOpenAIChatResponse, openAIChatFields, openRouterFields, passThroughBody, toOpenAIChatBody, type OpenAIChatResponseWire } from './openai-wire.js';
+import { openAIStreamParts } from './openai-stream.js';
+import { fromOpenAIChatResponse, passThroughBody, toOpenAIChatBody, type OpenAIChatResponseWire } from './openai-wire.js';
 import { applyTextToolCalls, holdBackTextToolCalls } from './text-tool-calls.js';
 
 /** The common options (base URL normalised, see defaults.normalizeOpenAIBaseUrl), plus this family's variations. */
@@ -28,24 +29,6 @@ export interface OpenAICompatibleOptions extends Omit<CommonProviderOptions, 'he
   passThroughFields?: ReadonlySet<string>;
   /** Turn tool calls written as text into real tool calls (off by default for this family). */
   parseTextToolCalls?: boolean;
-}
-
-const OPENROUTER_HEADERS = { 'HTTP-Referer': 'https://github.com/vishalveerareddy123/Lynkr', 'X-Title': 'Lynkr Desktop' };
-
-/** llama.cpp-style servers also take these sampling fields from a client's body (see openai-fit.ts). */
-const llamaFields: ReadonlySet<string> = new Set([...openAIChatFields, 'top_k', 'min_p', 'repeat_penalty']);
-
-/** Per-kind options of the OpenAI family (what differs between openai, openrouter, lmstudio, ...). */
-export function openAIKindOptions(kind: ProviderKind): Partial<OpenAICompatibleOptions> {
-  switch (kind) {
-    case 'openrouter':
-      return { headers: OPENROUTER_HEADERS, passThroughFields: openRouterFields };
-    case 'lmstudio':
-    case 'llamacpp':
-      return { passThroughFields: llamaFields };
-    default:
-      return {};
-  }
 }
 
 export class OpenAICompatibleProvider implements Provider {
@@ -81,6 +64,8 @@ export class OpenAICompatibleProvider implements Provider {
 
   async fit(req: ProviderRequest): Promise<FittedRequest> {
     const fitted = fitOpenAIRequest(req, this.rules(req.upstreamModel));
+    // Tool calls written as text are rewritten on the way back, so the upstream's frames can't be passed through.
+    if (this.textToolCalls(req) && fitted.request.native) fitted.request = { ...fitted.request, native: undefined };
     this.droppedOf.set(fitted.request, fitted.dropped);
     return fitted;
   }
@@ -126,7 +111,7 @@ export class OpenAICompatibleProvider implements Provider {
     return this.textToolCalls(req) ? applyTextToolCalls(res, req.tools ?? []) : res;
   }
 
-  stream(req: ProviderRequest, ctx: CallContext): AsyncIterable<StreamChunk> {
+  stream(req: ProviderRequest, ctx: CallContext): AsyncIterable<StreamPart> {
     const send = (): Promise<StreamingResponse> =>
       this.withOutputLimitRetry(req, (r) =>
         this.http.send({
@@ -137,8 +122,8 @@ export class OpenAICompatibleProvider implements Provider {
           headers: { accept: 'text/event-stream' },
         }),
       );
-    const chunks = openAIChunks(send, this.http, ctx, req.upstreamModel);
-    return this.textToolCalls(req) ? holdBackTextToolCalls(chunks, req.tools ?? []) : chunks;
+    const parts = openAIStreamParts(send, this.http, ctx, { fallbackModel: req.upstreamModel, passThrough: req.native !== undefined });
+    return this.textToolCalls(req) ? holdBackTextToolCalls(parts, req.tools ?? []) : parts;
   }
 
   async listModels(ctx: CallContext): Promise<ModelInfo[]> {

@@ -1,7 +1,8 @@
 // Fits a request to what an OpenAI-compatible target takes, before it is sent (Provider.fit), and names what
 // was dropped or changed for `x-lynkr-dropped`. The same rules apply to the internal request and to a client's
 // own OpenAI body passed through (req.native).
-import type { FittedRequest, ProviderKind } from '../core/provider.js';
+import type { FittedRequest } from '../core/provider.js';
+import type { ProviderKind } from './kinds/index.js';
 import type { ProviderRequest } from '../core/types.js';
 import { isKnownOpenAIModel, isReasoningModel } from './openai-models.js';
 import { optionsIn, withOptions } from '../core/provider-options.js';

@@ -1,7 +1,8 @@
-// The OpenAI chat-completions stream: chat.completion.chunk payloads decoded into internal events, one generator
-// from the upstream's bytes to the pipeline, and a complete response replayed as chunks.
+// The OpenAI chat-completions stream: chat.completion.chunk payloads decoded into stream parts, one generator from
+// the upstream's bytes to the pipeline.
 import type { CallContext } from '../core/provider.js';
-import type { ChatResponse, FinishReason, StreamChunk, StreamEvent } from '../core/types.js';
+import { PartSequencer, responseParts } from '../core/stream-parts.js';
+import type { FinishReason, StreamPart } from '../core/types.js';
 import type { StreamingResponse } from './http.js';
 import { protocolError, transportError, type HttpUpstream, type UpstreamIdentity } from './http.js';
 import { SseReader, sseJson } from './sse.js';
@@ -16,13 +17,14 @@ import {
 } from './openai-wire.js';
 
 /**
- * Turns chat.completion.chunk payloads into internal events, one chunk at a time. Events follow the upstream's
+ * Turns chat.completion.chunk payloads into stream parts, one payload at a time. Parts follow the upstream's
  * order: OpenAI sends `finish_reason` before its usage-only chunk, so for these upstreams `usage` may follow
- * `finish` (every encoder holds usage until the end).
+ * `finish` (every encoder holds usage until the end). Tool calls are keyed by `index` on the wire and by id here.
  */
 export class OpenAIStreamDecoder {
   private started = false;
   private readonly toolIds = new Map<number, string>();
+  private readonly seq = new PartSequencer();
   finished = false;
 
   constructor(
@@ -30,15 +32,15 @@ export class OpenAIStreamDecoder {
     private readonly fallbackModel: string,
   ) {}
 
-  decode(data: string): StreamChunk {
+  decode(data: string): StreamPart[] {
     const d = sseJson<OpenAIChunkWire>(data, this.who);
     if (d === null || typeof d !== 'object') throw protocolError(this.who, `sent an unexpected event: ${data.slice(0, 80)}`);
     if (d.error) throw midStreamError(this.who, d.error);
-    const events: StreamEvent[] = [];
+    const parts: StreamPart[] = [];
     if (!this.started) {
       this.started = true;
-      events.push({
-        type: 'start',
+      parts.push({
+        type: 'response-start',
         id: d.id ?? `chatcmpl-${Date.now().toString(36)}`,
         model: d.model ?? this.fallbackModel,
         created: d.created ?? Math.floor(Date.now() / 1000),
@@ -49,45 +51,50 @@ export class OpenAIStreamDecoder {
     if (choice) {
       const delta = choice.delta ?? {};
       const reasoning = delta.reasoning_content ?? delta.reasoning;
-      if (reasoning) events.push({ type: 'reasoning', delta: reasoning });
+      if (reasoning) parts.push(...this.seq.reasoning(reasoning));
       const text = contentText(delta.content);
-      if (text) events.push({ type: 'text', delta: text });
-      if (delta.tool_calls) {
-        delta.tool_calls.forEach((tc, pos) => {
-          const index = tc.index ?? pos;
-          if (!this.toolIds.has(index)) {
-            const id = tc.id ?? `call_${index}`;
-            this.toolIds.set(index, id);
-            events.push({ type: 'tool_call_start', index, id, name: tc.function?.name ?? '' });
-          }
-          const args = tc.function?.arguments;
-          if (args) events.push({ type: 'tool_call_delta', index, argumentsDelta: args });
-        });
-      }
+      if (text) parts.push(...this.seq.text(text));
+      delta.tool_calls?.forEach((tc, pos) => {
+        const index = tc.index ?? pos;
+        let id = this.toolIds.get(index);
+        if (id === undefined) {
+          id = tc.id ?? `call_${index}`;
+          this.toolIds.set(index, id);
+          parts.push(...this.seq.toolCallStart(id, tc.function?.name ?? ''));
+        }
+        parts.push(...this.seq.toolCallDelta(id, tc.function?.arguments ?? ''));
+      });
       if (choice.finish_reason) finish = finishReasonFromOpenAI(choice.finish_reason);
     }
     const usage = usageFromOpenAI(d.usage);
-    if (usage) events.push({ type: 'usage', usage });
+    if (usage) parts.push(...this.seq.usage(usage));
     if (finish) {
       this.finished = true;
-      events.push({ type: 'finish', reason: finish });
+      parts.push(...this.seq.finish(finish));
     }
-    return { events, raw: { format: 'openai-chat', data } };
+    return parts;
+  }
+
+  /** `[DONE]` without a finish_reason (seen from some local servers) is still a clean end. */
+  finishWithoutReason(): StreamPart[] {
+    this.finished = true;
+    return this.seq.finish('stop');
   }
 }
 
 /**
- * Starts a stream call and reads its OpenAI-wire SSE body into StreamChunks until `[DONE]`. One generator from the
- * upstream's bytes to the pipeline: every layer of async iteration costs a few µs before the first byte. Ends with
- * an upstream_protocol error when the stream stops before a finish; transport errors are mapped. Leaving the loop
- * early closes the upstream socket.
+ * Starts a stream call and reads its OpenAI-wire SSE body into stream parts until `[DONE]`. With `passThrough`,
+ * each payload's parts are followed by the payload itself (`raw-frame`), for a client that speaks this format.
+ * Ends with an upstream_protocol error when the stream stops before a finish; transport errors are mapped.
+ * Leaving the loop early closes the upstream socket.
  */
-export async function* openAIChunks(
+export async function* openAIStreamParts(
   send: () => Promise<StreamingResponse>,
   http: HttpUpstream,
   ctx: CallContext,
-  fallbackModel: string,
-): AsyncGenerator<StreamChunk> {
+  opts: { fallbackModel: string; passThrough: boolean },
+): AsyncGenerator<StreamPart> {
+  const { fallbackModel, passThrough } = opts;
   const res = await send();
   const type = String(res.headers['content-type'] ?? '');
   if (!type.includes('text/event-stream')) {
@@ -95,7 +102,7 @@ export async function* openAIChunks(
     const text = await http.readWhole(res, ctx.signal);
     if (type.includes('json') && text.trim() !== '') {
       const json = sseJson<OpenAIChatResponseWire>(text, http);
-      yield* responseAsChunks(fromOpenAIChatResponse(json, http, fallbackModel));
+      yield* responseParts(fromOpenAIChatResponse(json, http, fallbackModel));
       return;
     }
     throw protocolError(http, `answered a stream request with ${type || 'no content type'}${text.trim() ? '' : ' and an empty body'}`);
@@ -111,7 +118,10 @@ export async function* openAIChunks(
         // it a keep-alive connection that the next request would have reused.
         if (done) continue;
         if (ev.data === '[DONE]') done = true;
-        else yield decoder.decode(ev.data);
+        else {
+          yield* decoder.decode(ev.data);
+          if (passThrough) yield { type: 'raw-frame', data: ev.data };
+        }
       }
     }
     ended = true;
@@ -123,20 +133,6 @@ export async function* openAIChunks(
   }
   if (decoder.finished) return;
   // `[DONE]` without a finish_reason (seen from some local servers) is still a clean end; silence is not.
-  if (done) yield { events: [{ type: 'finish', reason: 'stop' }] };
+  if (done) yield* decoder.finishWithoutReason();
   else throw protocolError(http, 'ended the stream before it finished');
-}
-
-/** A complete response replayed as stream chunks (for upstreams that answer a stream request with JSON). */
-export function* responseAsChunks(r: ChatResponse): Generator<StreamChunk> {
-  const events: StreamEvent[] = [{ type: 'start', id: r.id, model: r.model, created: r.created }];
-  if (r.reasoning) events.push({ type: 'reasoning', delta: r.reasoning });
-  if (r.text) events.push({ type: 'text', delta: r.text });
-  r.toolCalls.forEach((c, index) => {
-    events.push({ type: 'tool_call_start', index, id: c.id, name: c.name });
-    if (c.arguments) events.push({ type: 'tool_call_delta', index, argumentsDelta: c.arguments });
-  });
-  if (r.usage) events.push({ type: 'usage', usage: r.usage });
-  events.push({ type: 'finish', reason: r.finishReason });
-  yield { events };
 }

@@ -6,7 +6,8 @@
 //   Fenced JSON:    ```json {...} ```   and lists of calls: [{...}, {...}]
 //   OpenAI-like:    {"type": "function", "function": {"name": "f", "arguments": "{...}"}}
 import { randomUUID } from 'node:crypto';
-import type { ChatResponse, StreamChunk, StreamEvent, ToolCall, ToolDef } from '../core/types.js';
+import { PartSequencer } from '../core/stream-parts.js';
+import type { ChatResponse, StreamPart, ToolCall, ToolDef } from '../core/types.js';
 
 interface Candidate {
   name: string;
@@ -133,50 +134,66 @@ export function mayBeToolCall(text: string): boolean {
 
 /**
  * Streaming: text that starts like a tool call is held back until the stream finishes, then either becomes
- * tool-call events or is released as text. Prose is released at its first non-space character and streams on
- * chunk by chunk; so is held text that grows past HOLD_LIMIT without naming an offered tool. Raw upstream frames are dropped, since the text they carry may be rewritten.
+ * tool-call parts or is released as text. Prose is released at its first non-space character and streams on part
+ * by part; so is held text that grows past HOLD_LIMIT without naming an offered tool. The output is sequenced
+ * anew (its text may be rewritten), so upstream frames are dropped: this stream is never a pass-through.
  */
-export async function* holdBackTextToolCalls(source: AsyncIterable<StreamChunk>, tools: readonly ToolDef[]): AsyncGenerator<StreamChunk> {
+export async function* holdBackTextToolCalls(source: AsyncIterable<StreamPart>, tools: readonly ToolDef[]): AsyncGenerator<StreamPart> {
+  const seq = new PartSequencer();
   let held = '';
   let deciding = true;
   const names = tools.map((t) => `"${t.name}"`).concat(tools.map((t) => `=${t.name}>`));
-  for await (const chunk of source) {
-    const out: StreamEvent[] = [];
-    for (const e of chunk.events) {
-      if (!deciding) {
-        out.push(e);
-      } else if (e.type === 'text') {
-        held += e.delta;
-        if (!mayBeToolCall(held) || (held.length > HOLD_LIMIT && !names.some((n) => held.includes(n)))) {
-          deciding = false;
-          out.push({ type: 'text', delta: held });
-          held = '';
+  const release = (): StreamPart[] => {
+    deciding = false;
+    const text = held;
+    held = '';
+    return seq.text(text);
+  };
+  for await (const part of source) {
+    switch (part.type) {
+      case 'text-delta':
+        if (!deciding) yield* seq.text(part.delta);
+        else {
+          held += part.delta;
+          if (!mayBeToolCall(held) || (held.length > HOLD_LIMIT && !names.some((n) => held.includes(n)))) yield* release();
         }
-      } else if (e.type === 'tool_call_start') {
+        break;
+      case 'reasoning-delta':
+        yield* seq.reasoning(part.delta);
+        break;
+      case 'tool-call-start':
         // The model made real calls: nothing to rewrite.
-        deciding = false;
-        if (held) out.push({ type: 'text', delta: held });
-        held = '';
-        out.push(e);
-      } else if (e.type === 'finish') {
-        deciding = false;
-        const calls = held ? parseTextToolCalls(held, tools) : undefined;
-        if (calls) {
-          calls.forEach((c, index) => {
-            out.push({ type: 'tool_call_start', index, id: c.id, name: c.name });
-            out.push({ type: 'tool_call_delta', index, argumentsDelta: c.arguments });
-          });
-          out.push({ type: 'finish', reason: 'tool_calls' });
-        } else {
-          if (held) out.push({ type: 'text', delta: held });
-          out.push(e);
+        yield* release();
+        yield* seq.toolCallStart(part.id, part.name);
+        break;
+      case 'tool-call-delta':
+        yield* seq.toolCallDelta(part.id, part.argumentsDelta);
+        break;
+      case 'tool-call-end':
+        yield* seq.toolCallEnd(part.id);
+        break;
+      case 'finish': {
+        const calls = deciding && held ? parseTextToolCalls(held, tools) : undefined;
+        if (!calls) {
+          yield* release();
+          yield* seq.finish(part.reason, part.stopSequence);
+          break;
         }
+        deciding = false;
         held = '';
-      } else {
-        out.push(e);
+        for (const c of calls) yield* [...seq.toolCallStart(c.id, c.name), ...seq.toolCallDelta(c.id, c.arguments)];
+        yield* seq.finish('tool_calls');
+        break;
       }
+      case 'response-start':
+      case 'usage':
+      case 'error':
+        yield part;
+        break;
+      default:
+        // Block starts and ends come from `seq`; upstream frames are dropped (see above).
+        break;
     }
-    if (out.length) yield { events: out };
   }
-  if (held) yield { events: [{ type: 'text', delta: held }] };
+  if (held) yield* seq.text(held);
 }

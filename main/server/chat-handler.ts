@@ -68,7 +68,7 @@ function drained(res: ServerResponse): Promise<void> {
 }
 
 async function writeStream(res: ServerResponse, outcome: Extract<Outcome, { kind: 'stream' }>, encoder: StreamEncoder, inflight?: InflightTracker): Promise<void> {
-  // No flushHeaders(): the pipeline already holds the first chunk, so headers and first chunk leave in one write.
+  // No flushHeaders(): the pipeline already holds the first part, so headers and first part leave in one write.
   res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' });
   let ended = false;
   inflight?.registerStream(res, (err) => {
@@ -77,20 +77,26 @@ async function writeStream(res: ServerResponse, outcome: Extract<Outcome, { kind
   });
   let first = true;
   try {
-    for await (const chunk of outcome.chunks) {
+    for await (const part of outcome.parts) {
       if (ended || res.destroyed) break;
-      const text = encoder.chunk(chunk);
+      if (part.type === 'error') {
+        // The stream had started: the failure becomes an error event in the client's format, never a silent cut.
+        res.end(encoder.error(publicError(part.error)));
+        ended = true;
+        break;
+      }
+      const text = encoder.part(part);
       if (!text) continue;
       const ok = res.write(text);
       // Node corks the socket until the next tick; when the upstream sent many events in one packet, the first
-      // would wait for all of them to be encoded. Headers and first chunk leave now; later ones are batched.
+      // would wait for all of them to be encoded. Headers and first part leave now; later ones are batched.
       if (first) res.socket?.uncork();
       first = false;
       if (!ok) await drained(res);
     }
     if (!ended && !res.destroyed) res.end(encoder.end());
   } catch (e) {
-    // The stream had started: the failure becomes an error event in the client's format, never a silent cut.
+    // Only the encoder can throw here (the pipeline ends a failed stream with an `error` part).
     if (!ended && !res.destroyed) res.end(encoder.error(publicError(e)));
   } finally {
     ended = true;
@@ -136,7 +142,12 @@ export function chatHandler(format: InboundFormat, deps: ChatHandlerDeps) {
       if (outcome.kind === 'response') {
         sendJson(res, 200, format.renderResponse(outcome.response, request.tools));
       } else {
-        const encoder = format.createStreamEncoder({ includeUsage: request.includeUsage === true, requestedModel: request.model, tools: request.tools });
+        const encoder = format.createStreamEncoder({
+          includeUsage: request.includeUsage === true,
+          requestedModel: request.model,
+          tools: request.tools,
+          passThrough: outcome.passThrough,
+        });
         await writeStream(res, outcome, encoder, deps.inflight);
       }
     } catch (e) {

@@ -1,6 +1,6 @@
 // Builds real adapters from settings-shaped input, and small helpers to drive them.
 import type { CallContext, Provider } from '../../main/core/provider.js';
-import type { ProviderRequest, StreamChunk, StreamEvent } from '../../main/core/types.js';
+import type { ProviderRequest, StreamPart } from '../../main/core/types.js';
 import { createProvider } from '../../main/providers/factories.js';
 import { settingsSchema, type SettingsInput } from '../../main/settings/schema.js';
 
@@ -25,10 +25,11 @@ export function request(over: Partial<ProviderRequest> = {}): ProviderRequest {
   };
 }
 
-export async function collect(it: AsyncIterable<StreamChunk>): Promise<{ chunks: StreamChunk[]; events: StreamEvent[] }> {
-  const chunks: StreamChunk[] = [];
-  for await (const c of it) chunks.push(c);
-  return { chunks, events: chunks.flatMap((c) => c.events) };
+/** Every part of a stream, in order. */
+export async function collect(it: AsyncIterable<StreamPart>): Promise<StreamPart[]> {
+  const parts: StreamPart[] = [];
+  for await (const p of it) parts.push(p);
+  return parts;
 }
 
 /** Resolves with the error a promise rejects with (fails the test when it resolves). */
@@ -41,5 +42,5 @@ export async function failure(p: Promise<unknown>): Promise<Error & Record<strin
   throw new Error('expected a failure');
 }
 
-export const textOf = (events: StreamEvent[]): string =>
-  events.map((e) => (e.type === 'text' ? e.delta : '')).join('');
+export const textOf = (parts: StreamPart[]): string =>
+  parts.map((p) => (p.type === 'text-delta' ? p.delta : '')).join('');

@@ -19,6 +19,6 @@ export const anthropicMessagesFormat: InboundFormat = {
     return { request: toChatRequest(valid), native: { format: 'anthropic-messages', body: valid } };
   },
   renderResponse: renderMessage,
-  createStreamEncoder: ({ requestedModel }) => new AnthropicStreamEncoder(requestedModel),
+  createStreamEncoder: ({ requestedModel, passThrough }) => new AnthropicStreamEncoder(requestedModel, passThrough),
   renderError: renderAnthropicError,
 };

@@ -1,12 +1,12 @@
 import type { GatewayError } from '../../core/errors.js';
-import type { FinishReason, StreamChunk, StreamEvent, Usage } from '../../core/types.js';
+import type { FinishReason, StreamPart, Usage } from '../../core/types.js';
 import type { StreamEncoder } from '../format.js';
 import { anthropicUsage, errorType, messageId, stopReason } from './render.js';
 
-// Internal stream events → Anthropic's SSE sequence:
+// Stream parts → Anthropic's SSE sequence:
 //   message_start, ping, (content_block_start, content_block_delta*, content_block_stop)*, message_delta, message_stop
 // Blocks are sequential: a new block opens whenever the kind of output changes (thinking → text → tool_use…).
-// Chunks that carry an Anthropic upstream's own event (`raw.format === 'anthropic-messages'`) are forwarded as is.
+// Under pass-through an Anthropic upstream's own events (`raw-frame`) are forwarded as they are.
 
 const frame = (type: string, data: unknown): string => `event: ${type}\ndata: ${JSON.stringify(data)}\n\n`;
 
@@ -17,36 +17,47 @@ function rawFrame(data: string): string {
   return `event: ${type}\ndata: ${data}\n\n`;
 }
 
-type Block = { kind: 'text' | 'thinking' } | { kind: 'tool'; toolIndex: number };
+type Block = { kind: 'text' | 'thinking' } | { kind: 'tool'; callId: string };
 
 export class AnthropicStreamEncoder implements StreamEncoder {
   private started = false;
-  private passThrough = false;
+  /** Pass-through: an upstream frame was written, so the upstream's own events end the message. */
+  private framed = false;
+  /** Pass-through: what the parts since the last frame translate to, written only if no frame carries them. */
+  private pending = '';
   private ended = false;
   private nextIndex = 0;
   private open: (Block & { index: number }) | undefined;
-  /** Internal tool index → our block index (deltas may name a tool that is not the open block). */
-  private toolBlocks = new Map<number, number>();
+  /** Tool call id → its block index (deltas may name a call that is not the open block). */
+  private toolBlocks = new Map<string, number>();
   private usage: Usage | undefined;
   private reason: FinishReason | undefined;
   private stopSequence: string | undefined;
 
-  constructor(private readonly requestedModel: string) {}
+  constructor(
+    private readonly requestedModel: string,
+    private readonly passThrough = false,
+  ) {}
 
-  chunk(chunk: StreamChunk): string {
-    if (chunk.raw?.format === 'anthropic-messages') {
-      this.passThrough = true;
-      return rawFrame(chunk.raw.data);
+  part(part: StreamPart): string {
+    if (part.type === 'raw-frame') {
+      this.framed = true;
+      this.pending = '';
+      return rawFrame(part.data);
     }
-    let out = '';
-    for (const ev of chunk.events) out += this.event(ev);
-    return out;
+    const text = this.translate(part);
+    if (!this.passThrough) return text;
+    this.pending += text;
+    return '';
   }
 
   end(): string {
-    if (this.passThrough || this.ended) return '';
+    if (this.ended) return '';
+    const pending = this.pending;
+    this.pending = '';
+    if (this.framed) return pending;
     this.ended = true;
-    let out = this.start(undefined) + this.closeBlock();
+    let out = pending + this.start(undefined) + this.closeBlock();
     const usage = anthropicUsage(this.usage);
     out += frame('message_delta', {
       type: 'message_delta',
@@ -61,44 +72,55 @@ export class AnthropicStreamEncoder implements StreamEncoder {
     return frame('error', { type: 'error', error: { type: errorType(err), message: err.message } });
   }
 
-  private event(ev: StreamEvent): string {
-    switch (ev.type) {
-      case 'start':
-        return this.start(ev);
-      case 'text':
-        return ev.delta ? this.start(undefined) + this.ensure({ kind: 'text' }) + this.delta({ type: 'text_delta', text: ev.delta }) : '';
-      case 'reasoning':
-        return ev.delta
-          ? this.start(undefined) + this.ensure({ kind: 'thinking' }) + this.delta({ type: 'thinking_delta', thinking: ev.delta })
+  private translate(part: Exclude<StreamPart, { type: 'raw-frame' }>): string {
+    switch (part.type) {
+      case 'response-start':
+        return this.start(part);
+      case 'text-delta':
+        return part.delta ? this.start(undefined) + this.ensure({ kind: 'text' }) + this.delta({ type: 'text_delta', text: part.delta }) : '';
+      case 'reasoning-delta':
+        return part.delta
+          ? this.start(undefined) + this.ensure({ kind: 'thinking' }) + this.delta({ type: 'thinking_delta', thinking: part.delta })
           : '';
-      case 'tool_call_start': {
+      case 'text-end':
+        return this.open?.kind === 'text' ? this.closeBlock() : '';
+      case 'reasoning-end':
+        return this.open?.kind === 'thinking' ? this.closeBlock() : '';
+      case 'tool-call-start': {
         let out = this.start(undefined) + this.closeBlock();
         const index = this.nextIndex++;
-        this.open = { kind: 'tool', toolIndex: ev.index, index };
-        this.toolBlocks.set(ev.index, index);
+        this.open = { kind: 'tool', callId: part.id, index };
+        this.toolBlocks.set(part.id, index);
         out += frame('content_block_start', {
           type: 'content_block_start',
           index,
-          content_block: { type: 'tool_use', id: ev.id, name: ev.name, input: {} },
+          content_block: { type: 'tool_use', id: part.id, name: part.name, input: {} },
         });
         return out;
       }
-      case 'tool_call_delta': {
-        const index = this.toolBlocks.get(ev.index);
-        if (index === undefined || !ev.argumentsDelta) return '';
+      case 'tool-call-delta': {
+        const index = this.toolBlocks.get(part.id);
+        if (index === undefined || !part.argumentsDelta) return '';
         return frame('content_block_delta', {
           type: 'content_block_delta',
           index,
-          delta: { type: 'input_json_delta', partial_json: ev.argumentsDelta },
+          delta: { type: 'input_json_delta', partial_json: part.argumentsDelta },
         });
       }
+      case 'tool-call-end':
+        return this.open?.kind === 'tool' && this.open.callId === part.id ? this.closeBlock() : '';
       case 'usage':
-        this.usage = ev.usage;
+        this.usage = part.usage;
         return '';
       case 'finish':
-        this.reason = ev.reason;
-        this.stopSequence = ev.stopSequence;
+        this.reason = part.reason;
+        this.stopSequence = part.stopSequence;
         return this.start(undefined) + this.closeBlock();
+      case 'text-start':
+      case 'reasoning-start':
+      case 'error':
+        // A block opens with its first delta (an empty block is never sent); an `error` part goes to error().
+        return '';
     }
   }
 

@@ -1,5 +1,5 @@
 import type { GatewayError } from '../../core/errors.js';
-import type { StreamChunk, StreamEvent, ToolDef } from '../../core/types.js';
+import type { StreamPart, ToolDef } from '../../core/types.js';
 import type { StreamEncoder } from '../format.js';
 import { FreeformInputStream } from './freeform.js';
 import { EXEC_TOOL } from './code-mode.js';
@@ -15,7 +15,7 @@ import {
 } from './render.js';
 import { routeOf, type CallRoute } from './tools.js';
 
-// Internal stream events → Responses API SSE events, each with a growing `sequence_number`:
+// Stream parts → Responses API SSE events, each with a growing `sequence_number`:
 //   response.created, response.in_progress,
 //   per message:  output_item.added, content_part.added, output_text.delta*, output_text.done, content_part.done, output_item.done
 //   per call:     output_item.added, function_call_arguments.delta*, function_call_arguments.done, output_item.done
@@ -28,8 +28,8 @@ import { routeOf, type CallRoute } from './tools.js';
 //   (length → incomplete_details.reason "max_output_tokens": Codex reads that event and reports "Incomplete response
 //   returned, reason: …"; a response.completed would read as a finished answer).
 // A new message or reasoning item opens whenever the kind of output changes, as the API does. Tool calls are kept
-// by the upstream's `index` and stay open until the response ends: upstreams may interleave the argument chunks of
-// parallel calls (OpenAI chat streams key tool-call deltas by `index`), so a call is complete only at the finish.
+// by id and stay open until the response ends: upstreams may interleave the argument chunks of parallel calls
+// (OpenAI chat streams do), so the calls are closed together, in output order, at the finish.
 
 interface OpenItem {
   kind: 'message' | 'reasoning' | 'function_call' | 'custom_tool_call';
@@ -46,8 +46,8 @@ export class ResponsesStreamEncoder implements StreamEncoder {
   private started = false;
   /** The message or reasoning item being written. */
   private open: OpenItem | undefined;
-  /** Tool calls by the upstream's index, in output order; closed together when the response ends. */
-  private readonly calls = new Map<number, OpenItem>();
+  /** Tool calls by id, in output order; closed together when the response ends. */
+  private readonly calls = new Map<string, OpenItem>();
   private readonly state: ResponseState;
 
   constructor(
@@ -58,10 +58,33 @@ export class ResponsesStreamEncoder implements StreamEncoder {
     this.state = { id: newId('resp'), model: requestedModel, createdAt: Math.floor(Date.now() / 1000), status: 'in_progress', output: [] };
   }
 
-  chunk(chunk: StreamChunk): string {
-    let out = '';
-    for (const ev of chunk.events) out += this.event(ev);
-    return out;
+  part(part: StreamPart): string {
+    switch (part.type) {
+      case 'response-start':
+        if (part.model) this.state.model = part.model;
+        return this.start();
+      case 'text-delta':
+        return part.delta ? this.start() + this.ensure('message') + this.textDelta('response.output_text.delta', part.delta) : '';
+      case 'reasoning-delta':
+        return part.delta ? this.start() + this.ensure('reasoning') + this.textDelta('response.reasoning_text.delta', part.delta) : '';
+      case 'text-end':
+      case 'reasoning-end':
+        return this.close();
+      case 'tool-call-start':
+        return this.openCall(part.id, part.name);
+      case 'tool-call-delta':
+        return this.callDelta(part.id, part.argumentsDelta);
+      case 'usage':
+        this.state.usage = part.usage;
+        return '';
+      case 'finish':
+        this.state.finishReason = part.reason;
+        return this.start() + this.closeAll();
+      default:
+        // Items open with their first delta; calls close together at the finish; no upstream speaks this format
+        // (no `raw-frame`); an `error` part goes to error().
+        return '';
+    }
   }
 
   end(): string {
@@ -86,49 +109,33 @@ export class ResponsesStreamEncoder implements StreamEncoder {
     return `event: ${type}\ndata: ${data}\n\n`;
   }
 
-  private event(ev: StreamEvent): string {
-    switch (ev.type) {
-      case 'start':
-        if (ev.model) this.state.model = ev.model;
-        return this.start();
-      case 'text':
-        return ev.delta ? this.start() + this.ensure('message') + this.textDelta('response.output_text.delta', ev.delta) : '';
-      case 'reasoning':
-        return ev.delta ? this.start() + this.ensure('reasoning') + this.textDelta('response.reasoning_text.delta', ev.delta) : '';
-      case 'tool_call_start': {
-        if (this.calls.has(ev.index)) return '';
-        const out = this.start() + this.close();
-        const route = routeOf(this.tools, ev.name);
-        const base = { outputIndex: this.state.output.length, text: '', callId: ev.id, route };
-        const item: OpenItem =
-          route.kind === 'function'
-            ? { ...base, kind: 'function_call', id: newId('fc') }
-            : { ...base, kind: 'custom_tool_call', id: newId('ctc'), ...(route.kind === 'custom' ? { freeform: new FreeformInputStream() } : {}) };
-        this.calls.set(ev.index, item);
-        const added = route.kind === 'exec' ? customToolCallItem(item.id, ev.id, EXEC_TOOL, '') : clientCallItem(route, ev.id, '', 'in_progress', item.id);
-        this.state.output.push(added);
-        return out + this.emit('response.output_item.added', { output_index: item.outputIndex, item: added });
-      }
-      case 'tool_call_delta': {
-        const call = this.calls.get(ev.index);
-        if (!call || !ev.argumentsDelta) return '';
-        const at = { item_id: call.id, output_index: call.outputIndex };
-        if (call.freeform) {
-          const delta = call.freeform.push(ev.argumentsDelta);
-          return delta ? this.emit('response.custom_tool_call_input.delta', { ...at, delta }) : '';
-        }
-        call.text += ev.argumentsDelta;
-        // A code-mode call's program is written once its arguments are complete.
-        if (call.kind === 'custom_tool_call') return '';
-        return this.emit('response.function_call_arguments.delta', { ...at, delta: ev.argumentsDelta });
-      }
-      case 'usage':
-        this.state.usage = ev.usage;
-        return '';
-      case 'finish':
-        this.state.finishReason = ev.reason;
-        return this.start() + this.closeAll();
+  private openCall(callId: string, name: string): string {
+    if (this.calls.has(callId)) return '';
+    const out = this.start() + this.close();
+    const route = routeOf(this.tools, name);
+    const base = { outputIndex: this.state.output.length, text: '', callId, route };
+    const item: OpenItem =
+      route.kind === 'function'
+        ? { ...base, kind: 'function_call', id: newId('fc') }
+        : { ...base, kind: 'custom_tool_call', id: newId('ctc'), ...(route.kind === 'custom' ? { freeform: new FreeformInputStream() } : {}) };
+    this.calls.set(callId, item);
+    const added = route.kind === 'exec' ? customToolCallItem(item.id, callId, EXEC_TOOL, '') : clientCallItem(route, callId, '', 'in_progress', item.id);
+    this.state.output.push(added);
+    return out + this.emit('response.output_item.added', { output_index: item.outputIndex, item: added });
+  }
+
+  private callDelta(callId: string, delta: string): string {
+    const call = this.calls.get(callId);
+    if (!call || !delta) return '';
+    const at = { item_id: call.id, output_index: call.outputIndex };
+    if (call.freeform) {
+      const input = call.freeform.push(delta);
+      return input ? this.emit('response.custom_tool_call_input.delta', { ...at, delta: input }) : '';
     }
+    call.text += delta;
+    // A code-mode call's program is written once its arguments are complete.
+    if (call.kind === 'custom_tool_call') return '';
+    return this.emit('response.function_call_arguments.delta', { ...at, delta });
   }
 
   private start(): string {

@@ -1,13 +1,12 @@
 // Defaults that depend on what is configured: the ollama provider, the aliases (chat-fast, chat-quality,
 // auto), the tier targets and the model map. They fill only what the user did not set, and never what the user
 // removed (`removedDefaults`, kept by the note* helpers below, which the routing admin routes call).
-import { catalog, isCatalogId, isLocalKind } from './catalog.js';
+import { ollama } from '../providers/kinds/ollama.js';
+import { catalogEntry, isLocalKind } from './catalog.js';
 import { settingsSchema, type Settings, type SettingsInput, type TierName } from './schema.js';
 
 type ProviderInput = NonNullable<SettingsInput['providers']>[number];
 type AliasInput = NonNullable<SettingsInput['aliases']>[string];
-
-export const DEFAULT_OLLAMA_URL = 'http://localhost:11434';
 
 /** Client-hard-coded model names → alias; first match wins, user entries come first. */
 export const defaultModelMap: readonly { pattern: string; alias: string }[] = [
@@ -25,7 +24,7 @@ export const defaultModelMap: readonly { pattern: string; alias: string }[] = [
 export function withDefaults(input: SettingsInput): SettingsInput {
   const providers = [...(input.providers ?? [])];
   // Appended, so the file's entries keep their indexes (error messages map them back to the file).
-  if (!providers.some((p) => p.id === 'ollama')) providers.push({ id: 'ollama', kind: 'ollama', baseUrl: DEFAULT_OLLAMA_URL });
+  if (!providers.some((p) => p.id === 'ollama')) providers.push({ id: 'ollama', kind: 'ollama', baseUrl: ollama.defaultBaseUrl });
   const ollamaModel = input.ollama?.model ?? settingsSchema.shape.ollama.parse(undefined).model;
   const enabled = providers.filter((p) => p.enabled !== false);
   const local = enabled.find((p) => p.id === 'ollama') ? `ollama/${ollamaModel}` : undefined;
@@ -85,9 +84,9 @@ export function noteModelMapChange(s: Settings, before: readonly { pattern: stri
 
 /** `id/model` for the model of `tier` this provider would serve, if it has one. */
 function modelFor(p: ProviderInput, tier: 'fast' | 'strong' | 'reasoning'): string[] {
-  const entry = isCatalogId(p.id) && catalog[p.id].kind === p.kind ? catalog[p.id] : undefined;
-  const model = entry && tier in entry ? (entry as Record<string, unknown>)[tier] : undefined;
-  if (typeof model === 'string') return [`${p.id}/${model}`];
+  const entry = catalogEntry(p.id);
+  const model = entry?.kind === p.kind ? entry[tier] : undefined;
+  if (model) return [`${p.id}/${model}`];
   if (p.kind === 'azure-openai' && p.deployment) return [`${p.id}/${p.deployment}`];
   if (tier !== 'reasoning' && p.models?.[0]) return [`${p.id}/${p.models[0]}`];
   return [];

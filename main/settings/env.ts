@@ -1,6 +1,9 @@
 // Lynkr's environment names → a partial settings input. The table below is the single description of every
-// variable; the README's env table is generated from it (envTable()).
-import { catalog, isCatalogId } from './catalog.js';
+// variable (each provider kind's own names come from its file in providers/kinds/); the README's env table is
+// generated from it (envTable()).
+import type { KindEnvVar } from '../providers/kinds/definition.js';
+import { providerKinds } from '../providers/kinds/index.js';
+import { catalog, catalogEntry } from './catalog.js';
 import { getPath, setPath } from './paths-in-object.js';
 import { settingsSchema, type SettingsInput } from './schema.js';
 
@@ -34,34 +37,18 @@ export interface EnvVar {
 
 const p = (id: string, field: string): string => `providers[${id}].${field}`;
 
+/** A kind's env name with its provider field turned into a settings path (the provider's id is the kind). */
+function kindEnvVar(kind: string, { field, path, ...v }: KindEnvVar): EnvVar {
+  return { ...v, path: path ?? p(kind, String(field)) };
+}
+
 export const envVars: readonly EnvVar[] = [
   { name: 'PORT', path: 'server.port', kind: 'int', description: 'Port the gateway listens on.' },
   { name: 'HOST', path: 'server.host', kind: 'string', description: 'Address to listen on. Keep 127.0.0.1 unless clients on other machines need it.' },
   { name: 'LYNKR_API_KEY', path: 'server.apiKey', kind: 'string', default: '(none)', description: 'Inbound key clients must send as `Authorization: Bearer …` (required from non-loopback peers). At least 16 characters.' },
   { name: 'LYNKR_MODE', path: 'mode', kind: 'string', values: ['local', 'cloud', 'auto'], description: 'Routing mode: only local providers, only cloud providers, or local first then cloud.' },
   { name: 'MODEL_PROVIDER', path: 'defaultModel', kind: 'provider', default: '(none: the default model is chat-fast)', values: Object.keys(catalog), description: 'Provider whose model answers requests that name no model: sets the default model to `<provider>/<its model>`.' },
-  { name: 'OLLAMA_ENDPOINT', path: p('ollama', 'baseUrl'), kind: 'url', default: 'http://localhost:11434', description: 'Ollama server URL.' },
-  { name: 'OLLAMA_MODEL', path: 'ollama.model', kind: 'string', description: 'Ollama model used by the default aliases (chat-fast, auto) and by MODEL_PROVIDER=ollama.' },
-  { name: 'OLLAMA_EMBEDDINGS_MODEL', path: 'ollama.embeddingsModel', kind: 'string', description: 'Ollama model for /v1/embeddings and the ollama semantic-cache embedder.' },
-  { name: 'OLLAMA_KEEP_ALIVE', path: p('ollama', 'keepAlive'), kind: 'string', default: "(Ollama's own, 5m)", description: 'How long Ollama keeps the model loaded after a request (e.g. 10m, -1).' },
-  { name: 'OPENAI_API_KEY', path: p('openai', 'apiKey'), kind: 'string', default: '(none)', description: 'OpenAI key. The openai provider exists only when it is set.' },
-  { name: 'OPENAI_ENDPOINT', path: p('openai', 'baseUrl'), kind: 'openai-url', default: 'https://api.openai.com/v1', description: 'OpenAI base URL; `…/v1` or `…/v1/chat/completions`.' },
-  { name: 'OPENAI_MODEL', path: p('openai', 'models'), kind: 'model', default: 'gpt-4o-mini', description: 'OpenAI model for MODEL_PROVIDER=openai; also listed in /v1/models.' },
-  { name: 'OPENROUTER_API_KEY', path: p('openrouter', 'apiKey'), kind: 'string', default: '(none)', description: 'OpenRouter key. The openrouter provider exists only when it is set.' },
-  { name: 'OPENROUTER_ENDPOINT', path: p('openrouter', 'baseUrl'), kind: 'openai-url', default: 'https://openrouter.ai/api/v1', description: 'OpenRouter base URL; `…/v1` or `…/v1/chat/completions`.' },
-  { name: 'OPENROUTER_MODEL', path: p('openrouter', 'models'), kind: 'model', default: 'openai/gpt-4o-mini', description: 'OpenRouter model for MODEL_PROVIDER=openrouter.' },
-  { name: 'LMSTUDIO_ENDPOINT', path: p('lmstudio', 'baseUrl'), kind: 'local-url', default: '(none; LM Studio serves http://localhost:1234/v1)', description: 'LM Studio server; setting it adds the lmstudio provider.' },
-  { name: 'LLAMACPP_ENDPOINT', path: p('llamacpp', 'baseUrl'), kind: 'local-url', default: '(none; llama-server serves http://localhost:8080/v1)', description: 'llama.cpp server; setting it adds the llamacpp provider.' },
-  { name: 'ANTHROPIC_API_KEY', path: p('anthropic', 'apiKey'), kind: 'string', default: '(none)', description: 'Anthropic key. The anthropic provider exists only when it is set.' },
-  { name: 'ANTHROPIC_ENDPOINT', path: p('anthropic', 'baseUrl'), kind: 'url', default: 'https://api.anthropic.com', description: 'Anthropic API base URL.' },
-  { name: 'AWS_BEDROCK_API_KEY', path: p('bedrock', 'apiKey'), kind: 'string', default: '(none)', description: 'Amazon Bedrock API key (bearer token). The bedrock provider exists only when it is set.' },
-  { name: 'AWS_BEDROCK_REGION', path: p('bedrock', 'region'), kind: 'string', default: 'us-east-1', description: 'Bedrock region.' },
-  { name: 'AWS_BEDROCK_MODEL_ID', path: p('bedrock', 'models'), kind: 'model', default: catalog.bedrock.fast, description: 'Bedrock model id for MODEL_PROVIDER=bedrock.' },
-  { name: 'AZURE_OPENAI_ENDPOINT', path: p('azure-openai', 'baseUrl'), kind: 'url', default: '(none)', description: 'Azure OpenAI resource URL (https://NAME.openai.azure.com).' },
-  { name: 'AZURE_OPENAI_API_KEY', path: p('azure-openai', 'apiKey'), kind: 'string', default: '(none)', description: 'Azure OpenAI key. The azure-openai provider exists only when it is set.' },
-  { name: 'AZURE_OPENAI_DEPLOYMENT', path: p('azure-openai', 'deployment'), kind: 'string', default: '(none)', description: 'Azure OpenAI deployment name (also the model name `azure-openai/<deployment>`).' },
-  { name: 'AZURE_OPENAI_API_VERSION', path: p('azure-openai', 'apiVersion'), kind: 'string', default: "(the adapter's default)", description: 'Azure OpenAI api-version.' },
-  { name: 'GOOGLE_API_KEY', path: p('gemini', 'apiKey'), kind: 'string', default: '(none)', description: 'Google AI Studio key for Gemini. The gemini provider exists only when it is set.' },
+  ...providerKinds.flatMap((k) => k.env.map((v) => kindEnvVar(k.kind, v))),
   { name: 'FALLBACK_ENABLED', path: 'fallback.enabled', kind: 'bool', description: 'Try the next target of an alias when one fails.' },
   { name: 'FALLBACK_PROVIDER', path: 'fallback.provider', kind: 'string', default: '(none)', description: 'Extra last-resort target: a provider id or `provider/model`.' },
   { name: 'PROMPT_CACHE_ENABLED', path: 'cache.exact.enabled', kind: 'bool', description: 'Exact response cache.' },
@@ -132,22 +119,20 @@ function providerModel(id: string, out: Record<string, unknown>): string {
   const models = getPath(out, `providers[${id}].models`) as string[] | undefined;
   if (models?.[0]) return models[0];
   if (id === 'azure-openai') return (getPath(out, p(id, 'deployment')) as string | undefined) ?? 'default';
-  const entry = isCatalogId(id) ? catalog[id] : undefined;
-  return (entry && 'fast' in entry ? entry.fast : undefined) ?? 'default';
+  return catalogEntry(id)?.fast ?? 'default';
 }
 
-const providerNameAliases: Record<string, string> = { azure: 'azure-openai', google: 'gemini', vertex: 'gemini', 'llama.cpp': 'llamacpp', 'lm-studio': 'lmstudio' };
-
+/** MODEL_PROVIDER's value → a catalog id: the id itself or another name its kind is known by (`azure`, `google`…). */
 function normaliseProviderName(name: string): string | undefined {
-  const id = providerNameAliases[name] ?? name;
-  return isCatalogId(id) ? id : undefined;
+  const kind = providerKinds.find((k) => k.kind === name || k.otherNames?.includes(name))?.kind;
+  return kind && catalogEntry(kind) ? kind : undefined;
 }
 
 /** `setPath` keeps providers as {id: entry}; the schema wants a list with id and kind. */
 function withProviderArray(out: Record<string, unknown>): SettingsInput {
   const byId = out.providers as Record<string, Record<string, unknown>> | undefined;
   if (!byId) return out as SettingsInput;
-  const providers = Object.entries(byId).map(([id, fields]) => ({ id, kind: isCatalogId(id) ? catalog[id].kind : id, ...fields }));
+  const providers = Object.entries(byId).map(([id, fields]) => ({ id, kind: catalogEntry(id)?.kind ?? id, ...fields }));
   return { ...out, providers } as SettingsInput;
 }
 

@@ -1,22 +1,10 @@
 import { z } from 'zod';
+import { kindNames } from '../providers/kinds/index.js';
 
 // One schema validates every source of config: the settings file (headless and desktop share it), .env,
 // environment variables and CLI flags. Defaults live here and nowhere else.
 
 export const SETTINGS_VERSION = 1;
-
-export const providerKinds = [
-  'ollama',
-  'openai',
-  'openrouter',
-  'lmstudio',
-  'llamacpp',
-  'openai-compatible',
-  'anthropic',
-  'bedrock',
-  'azure-openai',
-  'gemini',
-] as const;
 
 const providerId = z
   .string()
@@ -25,9 +13,10 @@ const providerId = z
 export const providerSchema = z.object({
   /** Name used in `id/model` targets. */
   id: providerId,
-  kind: z.enum(providerKinds),
+  /** One of the kinds in providers/kinds/. */
+  kind: z.enum(kindNames),
   enabled: z.boolean().default(true),
-  /** Base URL (for the OpenAI family ending in /v1). Defaults per kind (see providers/registry). */
+  /** Base URL (for the OpenAI family ending in /v1). Defaults per kind (see providers/kinds/). */
   baseUrl: z.url().optional(),
   /** Plaintext key (headless). The desktop app keeps keys encrypted and injects them at start. */
   apiKey: z.string().min(1).optional(),

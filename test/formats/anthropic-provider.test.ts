@@ -17,7 +17,7 @@ let provider: AnthropicProvider;
 const ctx = () => ({ signal: new AbortController().signal, requestId: 'r1' });
 
 const make = (baseUrl: string, timeouts = defaultTimeouts) =>
-  new AnthropicProvider(providerSchema.parse({ id: 'claude', kind: 'anthropic', baseUrl, apiKey: KEY }), { timeouts });
+  new AnthropicProvider(providerSchema.parse({ id: 'claude', kind: 'anthropic', baseUrl, apiKey: KEY }), { baseUrl, locality: 'cloud', timeouts });
 
 beforeAll(async () => {
   fake = await startFakeAnthropic();

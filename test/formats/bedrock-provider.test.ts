@@ -14,7 +14,7 @@ let fake: FakeBedrock;
 let provider: BedrockProvider;
 const ctx = () => ({ signal: new AbortController().signal, requestId: 'r1' });
 const make = (baseUrl: string, apiKey?: string) =>
-  new BedrockProvider(providerSchema.parse({ id: 'aws', kind: 'bedrock', baseUrl, apiKey, region: 'eu-west-1', models: ['anthropic.claude-3-haiku-20240307-v1:0'] }), { timeouts: defaultTimeouts });
+  new BedrockProvider(providerSchema.parse({ id: 'aws', kind: 'bedrock', baseUrl, apiKey, region: 'eu-west-1', models: ['anthropic.claude-3-haiku-20240307-v1:0'] }), { locality: 'cloud', timeouts: defaultTimeouts });
 
 beforeAll(async () => {
   fake = await startFakeBedrock();
@@ -115,6 +115,7 @@ describe('bedrock adapter', () => {
 
   it('an upstream that never answers is a 504 after the first-byte timeout', async () => {
     const slow = new BedrockProvider(providerSchema.parse({ id: 'aws', kind: 'bedrock', baseUrl: fake.url, apiKey: KEY }), {
+      locality: 'cloud',
       timeouts: { ...defaultTimeouts, firstByteTimeoutMs: 150, idleChunkTimeoutMs: 150 },
     });
     fake.setFault('hang-before-headers', { times: 1 });

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { displayUrl, httpError, parseRetryAfter, redact, upstreamMessage } from '../../main/providers/http.js';
-import { baseUrlFor, localityOf, normalizeOllamaBaseUrl, normalizeOpenAIBaseUrl } from '../../main/providers/defaults.js';
 
 describe('http helpers', () => {
   it('parses Retry-After as seconds, HTTP date, or retry-after-ms', () => {
@@ -37,35 +36,5 @@ describe('http helpers', () => {
     expect(redact('key sk-abcdef123456 and mysecretvalue', ['mysecretvalue'])).toBe('key [redacted] and [redacted]');
     expect(redact('bad AIzaSyA1234567890abcdefghijklmn, sk-ant-api03-xyz123, gsk_abcdef1234')).toBe('bad [redacted], [redacted], [redacted]');
     expect(redact('Missing key_values and task-123')).toBe('Missing key_values and task-123');
-  });
-});
-
-describe('defaults', () => {
-  it('normalises OpenAI base URLs, including Lynkr’s full form', () => {
-    expect(normalizeOpenAIBaseUrl('https://api.openai.com/v1/chat/completions')).toBe('https://api.openai.com/v1');
-    expect(normalizeOpenAIBaseUrl('https://openrouter.ai/api/v1/')).toBe('https://openrouter.ai/api/v1');
-    expect(normalizeOpenAIBaseUrl('http://localhost:1234/v1/models')).toBe('http://localhost:1234/v1');
-    expect(normalizeOpenAIBaseUrl('http://h/openai/v1/embeddings?x=1')).toBe('http://h/openai/v1?x=1');
-    expect(normalizeOllamaBaseUrl('http://localhost:11434/api/chat')).toBe('http://localhost:11434');
-    expect(normalizeOllamaBaseUrl('http://localhost:11434/v1/')).toBe('http://localhost:11434');
-  });
-
-  it('gives each kind its base URL and locality', () => {
-    expect(baseUrlFor('openai')).toBe('https://api.openai.com/v1');
-    expect(baseUrlFor('openrouter')).toBe('https://openrouter.ai/api/v1');
-    expect(baseUrlFor('lmstudio')).toBe('http://localhost:1234/v1');
-    expect(baseUrlFor('llamacpp')).toBe('http://localhost:8080/v1');
-    expect(baseUrlFor('ollama')).toBe('http://localhost:11434');
-    expect(baseUrlFor('gemini')).toBe('https://generativelanguage.googleapis.com/v1beta/openai');
-    expect(baseUrlFor('anthropic')).toBe('https://api.anthropic.com');
-    expect(baseUrlFor('openai-compatible')).toBeUndefined();
-    expect(baseUrlFor('lmstudio', 'http://127.0.0.1:1234/')).toBe('http://127.0.0.1:1234/v1');
-    expect(baseUrlFor('llamacpp', 'http://127.0.0.1:8080/v1/chat/completions')).toBe('http://127.0.0.1:8080/v1');
-    expect(baseUrlFor('openai-compatible', 'http://h:9/')).toBe('http://h:9');
-    expect(localityOf('ollama')).toBe('local');
-    expect(localityOf('llamacpp')).toBe('local');
-    expect(localityOf('openai')).toBe('cloud');
-    expect(localityOf('openai-compatible', true)).toBe('local');
-    expect(localityOf('ollama', false)).toBe('cloud');
   });
 });

@@ -1,7 +1,8 @@
 // Provider instances for router unit tests: real Provider shapes whose calls fail loudly (the router never calls
 // them; only refreshDiscoveredModels calls listModels, which answers from `models`).
 import type { ProviderRegistry } from '../../main/providers/registry.js';
-import type { Locality, Provider, ProviderKind } from '../../main/core/provider.js';
+import type { Locality, Provider } from '../../main/core/provider.js';
+import type { ProviderKind } from '../../main/providers/kinds/index.js';
 import type { ModelInfo } from '../../main/core/types.js';
 import { settingsSchema, type Settings, type SettingsInput } from '../../main/settings/schema.js';
 

@@ -80,6 +80,7 @@ describe('Lynkr env names', () => {
     expect(settingsFromEnv({ MODEL_PROVIDER: 'ollama' }).input.defaultModel).toBe(`ollama/${settingsSchema.parse({}).ollama.model}`);
     expect(settingsFromEnv({ MODEL_PROVIDER: 'openrouter' }).input.defaultModel).toBe('openrouter/openai/gpt-4o-mini');
     expect(settingsFromEnv({ MODEL_PROVIDER: 'azure', AZURE_OPENAI_DEPLOYMENT: 'dep' }).input.defaultModel).toBe('azure-openai/dep');
+    expect(settingsFromEnv({ MODEL_PROVIDER: 'google' }).input.defaultModel).toBe('gemini/gemini-2.0-flash');
   });
 
   it.each([

@@ -1,7 +1,8 @@
 import type { Router } from 'express';
 import { z } from 'zod';
 import { GatewayError } from '../../core/errors.js';
-import { providerKinds, type ProviderSettings } from '../../settings/schema.js';
+import { kindNames, localityOf } from '../../providers/kinds/index.js';
+import type { ProviderSettings } from '../../settings/schema.js';
 import type { BreakerView, ProviderTestResult, ProviderView } from '../contract.js';
 import { scrub } from '../../observability/secrets.js';
 import type { AdminDeps } from '../deps.js';
@@ -11,7 +12,7 @@ import { providerHealth, reachabilityById, type Reachability } from '../../routi
 
 const providerInput = z.object({
   id: z.string(),
-  kind: z.enum(providerKinds),
+  kind: z.enum(kindNames),
   enabled: z.boolean().optional(),
   baseUrl: z.url().optional().or(z.literal('').transform(() => undefined)),
   apiKey: z.string().optional(),
@@ -43,7 +44,7 @@ export function providerViews(deps: AdminDeps, reach?: ReadonlyMap<string, Reach
       id: p.id,
       kind: p.kind,
       enabled: p.enabled,
-      locality: live?.locality ?? (p.local ? 'local' : 'cloud'),
+      locality: live?.locality ?? localityOf(p.kind, p.local),
       baseUrl: maskUrlCredentials(p.baseUrl),
       apiKeyMasked: maskKey(p.apiKey),
       headerNames: Object.keys(p.headers),

@@ -1,0 +1,113 @@
+// What one provider kind is, whole: its name and label, default base URL, locality, Lynkr's `.env` names, what the
+// window's form asks, and how an instance is built. Each file beside this one exports one definition; index.ts
+// lists them, and the settings schema, catalog, env names, factories and the window's form derive from that list.
+import { invalidRequest } from '../../core/errors.js';
+import type { Locality, Provider } from '../../core/provider.js';
+import type { EnvVar } from '../../settings/env.js';
+import type { ProviderSettings, Settings } from '../../settings/schema.js';
+import type { HttpTimeouts } from '../http.js';
+import type { ProviderKind } from './index.js';
+
+/** The provider settings the add/edit form can ask for (besides name, models and enabled, which it always asks). */
+export type FormField = 'baseUrl' | 'apiKey' | 'region' | 'apiVersion' | 'deployment' | 'local';
+
+/** A Lynkr `.env` name: like env.ts's EnvVar, with a field of this kind's provider entry instead of a full path. */
+export type KindEnvVar = Omit<EnvVar, 'path'> &
+  (
+    | { /** A field of the provider entry whose id is the kind, e.g. `apiKey`. */ field: keyof ProviderSettings; path?: never }
+    | { /** A settings path outside the provider entry, e.g. `ollama.model`. */ path: string; field?: never }
+  );
+
+/** What create() gets besides the provider's own settings, resolved from the definition by the factory. */
+export interface ProviderEnv {
+  /** The provider's base URL normalised the kind's way, else the kind's default; undefined when neither is set. */
+  baseUrl?: string;
+  /** The kind's locality unless the provider's `local` setting overrides it. */
+  locality: Locality;
+  timeouts: HttpTimeouts;
+  settings: Settings;
+}
+
+/**
+ * One kind, whole. Each file declares its constant with the kind's name as `K` (`ProviderKindDefinition<'groq'>`):
+ * the list's `ProviderKind` is the union of those names, and the settings schema is built from it.
+ */
+export interface ProviderKindDefinition<K extends string = string> {
+  kind: K;
+  /** The name the window shows. */
+  label: string;
+  /** Where a provider of this kind is sent when its settings give no baseUrl; none means one must be given. */
+  defaultBaseUrl?: string;
+  /** The base URL as the adapter appends paths to it (e.g. Lynkr's `…/v1/chat/completions` → `…/v1`). Default: trailing slashes trimmed. */
+  normalizeBaseUrl?: (url: string) => string;
+  locality: Locality;
+  /** Lynkr's `.env` names that create and configure a provider of this kind (its id is the kind). Empty: none. */
+  env: readonly KindEnvVar[];
+  /** Other names Lynkr's MODEL_PROVIDER accepts for this kind (e.g. `azure`). */
+  otherNames?: readonly string[];
+  /** The models the default aliases use when this provider exists: quick (chat-fast), strong (chat-quality), reasoning tier. */
+  models?: { fast?: string; strong?: string; reasoning?: string };
+  form: {
+    /** What the form asks, in order. */
+    fields: readonly FormField[];
+    required: readonly FormField[];
+    /** Placeholders; `baseUrl` defaults to defaultBaseUrl and `models` to models.fast. */
+    placeholders?: Partial<Record<FormField | 'models', string>>;
+  };
+  create(p: ProviderSettings, env: ProviderEnv): Provider;
+}
+
+/** The fields every adapter needs, resolved: base URL, locality, timeouts, key and extra headers. */
+export interface CommonProviderOptions {
+  id: string;
+  kind: ProviderKind;
+  baseUrl: string;
+  locality: Locality;
+  timeouts: HttpTimeouts;
+  apiKey?: string;
+  headers: Record<string, string>;
+}
+
+/** For kinds that cannot work without a base URL: throws (the registry reports it as the provider's problem). */
+export function commonOptions(p: ProviderSettings, env: ProviderEnv): CommonProviderOptions {
+  if (env.baseUrl === undefined) throw invalidRequest(`provider "${p.id}" (${p.kind}) needs a baseUrl`, 'providers');
+  return { id: p.id, kind: p.kind, baseUrl: env.baseUrl, locality: env.locality, timeouts: env.timeouts, apiKey: p.apiKey, headers: p.headers };
+}
+
+const trimSlashes = (url: string): string => url.trim().replace(/\/+$/, '');
+
+/** The base URL a provider of this kind uses: its own (normalised) or the kind's default. */
+export function resolvedBaseUrl(definition: ProviderKindDefinition, baseUrl?: string): string | undefined {
+  const url = baseUrl ?? definition.defaultBaseUrl;
+  return url === undefined ? undefined : (definition.normalizeBaseUrl ?? trimSlashes)(url);
+}
+
+export function resolvedLocality(definition: ProviderKindDefinition, local?: boolean): Locality {
+  return local === undefined ? definition.locality : local ? 'local' : 'cloud';
+}
+
+/** What the window's add/edit form shows for a kind (GET /admin/provider-kinds). */
+export interface ProviderKindView {
+  kind: string;
+  label: string;
+  locality: Locality;
+  defaultBaseUrl?: string;
+  fields: FormField[];
+  required: FormField[];
+  placeholders: Partial<Record<FormField | 'models', string>>;
+}
+
+export function kindView(d: ProviderKindDefinition): ProviderKindView {
+  const defaults: Partial<Record<FormField | 'models', string>> = {};
+  if (d.defaultBaseUrl) defaults.baseUrl = d.defaultBaseUrl;
+  if (d.models?.fast) defaults.models = d.models.fast;
+  return {
+    kind: d.kind,
+    label: d.label,
+    locality: d.locality,
+    defaultBaseUrl: d.defaultBaseUrl,
+    fields: [...d.form.fields],
+    required: [...d.form.required],
+    placeholders: { ...defaults, ...d.form.placeholders },
+  };
+}

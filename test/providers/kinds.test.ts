@@ -1,0 +1,80 @@
+// The kinds list (main/providers/kinds/) is the one place a provider kind is described: the settings schema, the
+// env names, the catalog and the window's form come from it, and each kind's defaults reach the wire.
+import { describe, expect, it } from 'vitest';
+import { normalizeOllamaBaseUrl, normalizeOpenAIBaseUrl } from '../../main/providers/defaults.js';
+import { kindView } from '../../main/providers/kinds/definition.js';
+import { baseUrlFor, kindNames, localityOf, providerKinds } from '../../main/providers/kinds/index.js';
+import { catalog } from '../../main/settings/catalog.js';
+import { envVars, settingsFromEnv } from '../../main/settings/env.js';
+import { providerSchema, settingsSchema } from '../../main/settings/schema.js';
+
+describe('base URLs and locality', () => {
+  it('normalises OpenAI base URLs, including Lynkr’s full form', () => {
+    expect(normalizeOpenAIBaseUrl('https://api.openai.com/v1/chat/completions')).toBe('https://api.openai.com/v1');
+    expect(normalizeOpenAIBaseUrl('https://openrouter.ai/api/v1/')).toBe('https://openrouter.ai/api/v1');
+    expect(normalizeOpenAIBaseUrl('http://localhost:1234/v1/models')).toBe('http://localhost:1234/v1');
+    expect(normalizeOpenAIBaseUrl('http://h/openai/v1/embeddings?x=1')).toBe('http://h/openai/v1?x=1');
+    expect(normalizeOllamaBaseUrl('http://localhost:11434/api/chat')).toBe('http://localhost:11434');
+    expect(normalizeOllamaBaseUrl('http://localhost:11434/v1/')).toBe('http://localhost:11434');
+  });
+
+  it('gives each kind its base URL and locality', () => {
+    expect(baseUrlFor('openai')).toBe('https://api.openai.com/v1');
+    expect(baseUrlFor('openrouter')).toBe('https://openrouter.ai/api/v1');
+    expect(baseUrlFor('lmstudio')).toBe('http://localhost:1234/v1');
+    expect(baseUrlFor('llamacpp')).toBe('http://localhost:8080/v1');
+    expect(baseUrlFor('ollama')).toBe('http://localhost:11434');
+    expect(baseUrlFor('gemini')).toBe('https://generativelanguage.googleapis.com/v1beta/openai');
+    expect(baseUrlFor('anthropic')).toBe('https://api.anthropic.com');
+    expect(baseUrlFor('openai-compatible')).toBeUndefined();
+    expect(baseUrlFor('azure-openai')).toBeUndefined();
+    expect(baseUrlFor('lmstudio', 'http://127.0.0.1:1234/')).toBe('http://127.0.0.1:1234/v1');
+    expect(baseUrlFor('llamacpp', 'http://127.0.0.1:8080/v1/chat/completions')).toBe('http://127.0.0.1:8080/v1');
+    expect(baseUrlFor('openai-compatible', 'http://h:9/')).toBe('http://h:9');
+    expect(baseUrlFor('anthropic', 'https://proxy.example/')).toBe('https://proxy.example');
+    expect(localityOf('ollama')).toBe('local');
+    expect(localityOf('llamacpp')).toBe('local');
+    expect(localityOf('openai')).toBe('cloud');
+    expect(localityOf('openai-compatible', true)).toBe('local');
+    expect(localityOf('ollama', false)).toBe('cloud');
+  });
+});
+
+describe('the kinds list covers every place a kind is named', () => {
+  it('the settings schema takes exactly the listed kinds', () => {
+    expect(providerSchema.shape.kind.options).toEqual(providerKinds.map((k) => k.kind));
+    expect(new Set(kindNames).size).toBe(providerKinds.length);
+    for (const kind of kindNames) expect(providerSchema.safeParse({ id: 'x', kind }).success, kind).toBe(true);
+    expect(providerSchema.safeParse({ id: 'x', kind: 'skynet' }).success).toBe(false);
+  });
+
+  it('every kind has a form: a label, fields it can ask, required ones among them, a models placeholder', () => {
+    const askable = new Set(['baseUrl', 'apiKey', 'region', 'apiVersion', 'deployment', 'local']);
+    for (const k of providerKinds) {
+      const view = kindView(k);
+      expect(view.label, k.kind).not.toBe('');
+      for (const f of view.fields) expect(askable.has(f), `${k.kind}.${f}`).toBe(true);
+      for (const f of view.required) expect(view.fields, `${k.kind} requires ${f}`).toContain(f);
+      // Where there is no default URL, the form must ask for one.
+      if (!k.defaultBaseUrl && k.kind !== 'bedrock') expect(view.fields, k.kind).toContain('baseUrl');
+      expect(view.placeholders.models, k.kind).toBeTruthy();
+    }
+  });
+
+  it('every env name of a kind is in the env map, and setting its key (or endpoint) adds a provider of that kind', () => {
+    const names = new Set(envVars.map((v) => v.name));
+    for (const k of providerKinds) {
+      for (const v of k.env) expect(names.has(v.name), v.name).toBe(true);
+      if (k.env.length === 0) continue;
+      expect(catalog[k.kind]?.kind, k.kind).toBe(k.kind);
+      const creator = k.env.find((v) => v.field === 'apiKey') ?? k.env.find((v) => v.field === 'baseUrl');
+      expect(creator, `${k.kind} has no env name that adds it`).toBeDefined();
+      const value = creator!.field === 'apiKey' ? 'key-0123456789' : 'http://127.0.0.1:9/v1';
+      const { input } = settingsFromEnv({ [creator!.name]: value, MODEL_PROVIDER: k.kind });
+      expect(input.providers?.find((p) => p.id === k.kind)?.kind, creator!.name).toBe(k.kind);
+      expect(input.defaultModel?.startsWith(`${k.kind}/`), k.kind).toBe(true);
+      expect(settingsSchema.safeParse(input).success, k.kind).toBe(true);
+    }
+  });
+});
+

@@ -43,8 +43,15 @@ function without(obj: object, leaveOut: Set<string>): Record<string, unknown> {
 /**
  * Exact key: every field that can change the answer, so that two requests share an entry only when the answer
  * would be the same. That is every internal field but the ones above (a field added later is in the key by
- * default), the client's own body for what is passed through untranslated, and every target of the plan in order:
- * a mode switch or an alias edit that sends the request elsewhere never serves the other route's answer.
+ * default; `providerOptions`, the namespaced options the parsers file, is in it whole), and every target of the plan
+ * in order with the alias: a mode switch or an alias edit that sends the request elsewhere never serves the other
+ * route's answer.
+ *
+ * The client's own body stays in the key too. A same-format upstream is sent that body (pass-through), not the
+ * internal request, and the body carries what no parser models: message-level fields (OpenAI `name`, Anthropic
+ * server tools and URL documents, Responses hosted-tool items) and vendor fields (`n`, OpenRouter's `provider`,
+ * llama.cpp's `mirostat`). Without it, two requests differing only there would share an answer; the cost is that the
+ * same conversation sent in two client formats is stored twice.
  */
 export function exactKey(req: ChatRequest, ctx: CacheContext): string {
   return sha256(

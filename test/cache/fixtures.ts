@@ -27,6 +27,7 @@ export function ctxFor(opts: Partial<CacheContext> & { alias?: string } = {}): C
     scope: opts.scope ?? '',
     noRead: opts.noRead ?? false,
     noStore: opts.noStore ?? false,
+    native: opts.native,
   };
 }
 

@@ -34,6 +34,30 @@ describe('exactKey', () => {
     expect(key({ ...base, ...change })).not.toBe(key(base));
   });
 
+  it.each<[string, ChatRequest['providerOptions']]>([
+    ['openai.reasoning_effort', { openai: { reasoning_effort: 'high' } }],
+    ['another reasoning_effort', { openai: { reasoning_effort: 'low' } }],
+    ['openai.logit_bias', { openai: { logit_bias: { '50256': -100 } } }],
+    ['anthropic.output_config', { anthropic: { output_config: { effort: 'max' } } }],
+    ['ollama.options.min_p', { ollama: { options: { min_p: 0.05 } } }],
+    ['the same option in another namespace', { anthropic: { reasoning_effort: 'high' } }],
+  ])('changes with providerOptions: %s', (_, providerOptions) => {
+    expect(key({ ...base, providerOptions })).not.toBe(key(base));
+    expect(key({ ...base, providerOptions })).not.toBe(key({ ...base, providerOptions: { openai: { reasoning_effort: 'medium' } } }));
+  });
+
+  it('is stable across the order of providerOptions, and a client body changes it only outside the delivery fields', () => {
+    const bag = { openai: { reasoning_effort: 'high', logit_bias: { a: 1, b: 2 } }, ollama: { options: { min_p: 0.1 } } };
+    const reordered = { ollama: { options: { min_p: 0.1 } }, openai: { logit_bias: { b: 2, a: 1 }, reasoning_effort: 'high' } };
+    expect(key({ ...base, providerOptions: reordered })).toBe(key({ ...base, providerOptions: bag }));
+    const body = { model: 'chat', messages: [{ role: 'user', content: 'hello' }] };
+    const withBody = (extra: Record<string, unknown>) => ctxFor({ native: { format: 'openai-chat', body: { ...body, ...extra } } });
+    const delivery = { stream: true, stream_options: { include_usage: true }, user: 'u1', metadata: { a: '1' }, store: true, prompt_cache_key: 'k', safety_identifier: 's' };
+    expect(key(base, withBody(delivery))).toBe(key(base, withBody({})));
+    expect(key(base, withBody({ n: 2 }))).not.toBe(key(base, withBody({})));
+    expect(key(base, withBody({ messages: [{ role: 'user', content: 'hello', name: 'bob' }] }))).not.toBe(key(base, withBody({})));
+  });
+
   it('changes with the resolved target and the scope', () => {
     expect(key(base, ctxFor({ alias: 'chat-smart' }))).not.toBe(key(base));
     expect(key(base, ctxFor({ scope: 'user-1' }))).not.toBe(key(base));

@@ -1,12 +1,15 @@
 // The kinds list (main/providers/kinds/) is the one place a provider kind is described: the settings schema, the
 // env names, the catalog and the window's form come from it, and each kind's defaults reach the wire.
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normalizeOllamaBaseUrl, normalizeOpenAIBaseUrl } from '../../main/providers/defaults.js';
 import { kindView } from '../../main/providers/kinds/definition.js';
 import { baseUrlFor, kindNames, localityOf, providerKinds } from '../../main/providers/kinds/index.js';
 import { catalog } from '../../main/settings/catalog.js';
+import { withDefaults } from '../../main/settings/defaults.js';
 import { envVars, settingsFromEnv } from '../../main/settings/env.js';
 import { providerSchema, settingsSchema } from '../../main/settings/schema.js';
+import { startFakeOpenAI, type FakeOpenAI } from '../fakes/openai.js';
+import { ctx, makeProvider, request } from './helpers.js';
 
 describe('base URLs and locality', () => {
   it('normalises OpenAI base URLs, including Lynkr’s full form', () => {
@@ -26,15 +29,20 @@ describe('base URLs and locality', () => {
     expect(baseUrlFor('ollama')).toBe('http://localhost:11434');
     expect(baseUrlFor('gemini')).toBe('https://generativelanguage.googleapis.com/v1beta/openai');
     expect(baseUrlFor('anthropic')).toBe('https://api.anthropic.com');
+    expect(baseUrlFor('groq')).toBe('https://api.groq.com/openai/v1');
+    expect(baseUrlFor('mistral')).toBe('https://api.mistral.ai/v1');
+    expect(baseUrlFor('deepseek')).toBe('https://api.deepseek.com');
     expect(baseUrlFor('openai-compatible')).toBeUndefined();
     expect(baseUrlFor('azure-openai')).toBeUndefined();
     expect(baseUrlFor('lmstudio', 'http://127.0.0.1:1234/')).toBe('http://127.0.0.1:1234/v1');
     expect(baseUrlFor('llamacpp', 'http://127.0.0.1:8080/v1/chat/completions')).toBe('http://127.0.0.1:8080/v1');
     expect(baseUrlFor('openai-compatible', 'http://h:9/')).toBe('http://h:9');
+    expect(baseUrlFor('deepseek', 'https://api.deepseek.com/chat/completions')).toBe('https://api.deepseek.com');
     expect(baseUrlFor('anthropic', 'https://proxy.example/')).toBe('https://proxy.example');
     expect(localityOf('ollama')).toBe('local');
     expect(localityOf('llamacpp')).toBe('local');
     expect(localityOf('openai')).toBe('cloud');
+    expect(localityOf('groq')).toBe('cloud');
     expect(localityOf('openai-compatible', true)).toBe('local');
     expect(localityOf('ollama', false)).toBe('cloud');
   });
@@ -76,5 +84,32 @@ describe('the kinds list covers every place a kind is named', () => {
       expect(settingsSchema.safeParse(input).success, k.kind).toBe(true);
     }
   });
+
+  it('a kind with env names and models joins the default aliases when its key is set', () => {
+    const s = settingsSchema.parse(withDefaults(settingsFromEnv({ MISTRAL_API_KEY: 'mistral-key' }).input));
+    expect(s.providers.find((p) => p.id === 'mistral')).toMatchObject({ kind: 'mistral', apiKey: 'mistral-key' });
+    expect(s.aliases['chat-fast'].targets).toContain('mistral/mistral-small-latest');
+    expect(s.aliases['chat-quality'].targets[0]).toBe('mistral/mistral-large-latest');
+  });
 });
 
+describe('the new OpenAI-compatible kinds reach the wire', () => {
+  let fake: FakeOpenAI;
+  beforeAll(async () => {
+    fake = await startFakeOpenAI();
+  });
+  afterAll(() => fake.close());
+
+  it.each(['groq', 'mistral', 'deepseek'] as const)('%s: default endpoint, and a given base URL gets a bearer-key chat call', async (kind) => {
+    expect(makeProvider({ id: kind, kind, apiKey: 'k-0123456789' }).endpoint).toBe(baseUrlFor(kind));
+    const provider = makeProvider({ id: kind, kind, apiKey: `${kind}-key-0123456789`, baseUrl: `${fake.url}/chat/completions` });
+    expect([provider.kind, provider.locality]).toEqual([kind, 'cloud']);
+    const before = fake.requests.length;
+    const answer = await provider.chat(request(), ctx());
+    expect(answer.model).toBeTruthy();
+    const sent = fake.requests[before];
+    expect(sent.path).toBe(new URL(`${fake.url}/chat/completions`).pathname);
+    expect(sent.headers.authorization).toBe(`Bearer ${kind}-key-0123456789`);
+    expect(sent.body).toMatchObject({ model: 'fake-model' });
+  });
+});

@@ -34,6 +34,15 @@ describe('Lynkr env names', () => {
       AZURE_OPENAI_DEPLOYMENT: 'gpt4o-prod',
       AZURE_OPENAI_API_VERSION: '2024-10-21',
       GOOGLE_API_KEY: 'g-key',
+      GROQ_API_KEY: 'gsk_groq-key',
+      GROQ_ENDPOINT: 'https://groq.proxy.example/openai/v1/chat/completions',
+      GROQ_MODEL: 'llama-3.3-70b-versatile',
+      MISTRAL_API_KEY: 'mistral-key',
+      MISTRAL_ENDPOINT: 'https://api.mistral.ai/v1/',
+      MISTRAL_MODEL: 'mistral-large-latest',
+      DEEPSEEK_API_KEY: 'sk-deepseek-key',
+      DEEPSEEK_ENDPOINT: 'https://api.deepseek.com/chat/completions',
+      DEEPSEEK_MODEL: 'deepseek-v4-pro',
       FALLBACK_ENABLED: 'no',
       FALLBACK_PROVIDER: 'openrouter',
       PROMPT_CACHE_ENABLED: '0',
@@ -65,6 +74,9 @@ describe('Lynkr env names', () => {
     expect(provider(input, 'bedrock')).toMatchObject({ kind: 'bedrock', apiKey: 'bedrock-key', region: 'eu-west-1', models: ['anthropic.claude-3-haiku'] });
     expect(provider(input, 'azure-openai')).toMatchObject({ kind: 'azure-openai', apiKey: 'azure-key', baseUrl: 'https://me.openai.azure.com', deployment: 'gpt4o-prod', apiVersion: '2024-10-21' });
     expect(provider(input, 'gemini')).toMatchObject({ kind: 'gemini', apiKey: 'g-key' });
+    expect(provider(input, 'groq')).toEqual({ id: 'groq', kind: 'groq', apiKey: 'gsk_groq-key', baseUrl: 'https://groq.proxy.example/openai/v1', models: ['llama-3.3-70b-versatile'] });
+    expect(provider(input, 'mistral')).toEqual({ id: 'mistral', kind: 'mistral', apiKey: 'mistral-key', baseUrl: 'https://api.mistral.ai/v1', models: ['mistral-large-latest'] });
+    expect(provider(input, 'deepseek')).toEqual({ id: 'deepseek', kind: 'deepseek', apiKey: 'sk-deepseek-key', baseUrl: 'https://api.deepseek.com', models: ['deepseek-v4-pro'] });
     expect(input.fallback).toEqual({ enabled: false, provider: 'openrouter' });
     expect(input.cache).toEqual({ exact: { enabled: false, policy: 'always', ttlMs: 1000 }, semantic: { enabled: true, threshold: 0.95, ttlMs: 2000 } });
     expect(input.log).toEqual({ level: 'debug' });
@@ -81,6 +93,8 @@ describe('Lynkr env names', () => {
     expect(settingsFromEnv({ MODEL_PROVIDER: 'openrouter' }).input.defaultModel).toBe('openrouter/openai/gpt-4o-mini');
     expect(settingsFromEnv({ MODEL_PROVIDER: 'azure', AZURE_OPENAI_DEPLOYMENT: 'dep' }).input.defaultModel).toBe('azure-openai/dep');
     expect(settingsFromEnv({ MODEL_PROVIDER: 'google' }).input.defaultModel).toBe('gemini/gemini-2.0-flash');
+    expect(settingsFromEnv({ MODEL_PROVIDER: 'groq' }).input.defaultModel).toBe('groq/llama-3.1-8b-instant');
+    expect(settingsFromEnv({ MODEL_PROVIDER: 'deepseek', DEEPSEEK_MODEL: 'deepseek-v4-pro' }).input.defaultModel).toBe('deepseek/deepseek-v4-pro');
   });
 
   it.each([

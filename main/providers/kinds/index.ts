@@ -5,17 +5,20 @@ import type { Locality } from '../../core/provider.js';
 import { anthropic } from './anthropic.js';
 import { azureOpenAI } from './azure-openai.js';
 import { bedrock } from './bedrock.js';
+import { deepseek } from './deepseek.js';
 import { resolvedBaseUrl, resolvedLocality, type ProviderKindDefinition } from './definition.js';
 import { gemini } from './gemini.js';
+import { groq } from './groq.js';
 import { llamacpp } from './llamacpp.js';
 import { lmstudio } from './lmstudio.js';
+import { mistral } from './mistral.js';
 import { ollama } from './ollama.js';
 import { openai } from './openai.js';
 import { openaiCompatible } from './openai-compatible.js';
 import { openrouter } from './openrouter.js';
 
 /** In the order the window's kind menu and the README's env table show them. */
-export const providerKinds = [ollama, openai, openrouter, lmstudio, llamacpp, anthropic, bedrock, azureOpenAI, gemini, openaiCompatible] as const;
+export const providerKinds = [ollama, openai, openrouter, lmstudio, llamacpp, anthropic, bedrock, azureOpenAI, gemini, groq, mistral, deepseek, openaiCompatible] as const;
 
 export type ProviderKind = (typeof providerKinds)[number]['kind'];
 

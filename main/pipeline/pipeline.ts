@@ -187,7 +187,9 @@ export class Pipeline {
     const { request, dropped } = keepReadOptions(this.providerRequest(call, target), optionsReadBy(target.provider.kind));
     if (!target.provider.fit) return { request, dropped };
     const fit = await target.provider.fit(request, ctx);
-    return { request: fit.request, dropped: [...dropped, ...fit.dropped] };
+    // The adapter's own array: a retry after a refusal adds to it (openai-compatible.ts, anthropic.ts).
+    fit.dropped.unshift(...dropped);
+    return fit;
   }
 
   private async chat(call: InboundCall, target: RouteTarget): Promise<{ response: ChatResponse; dropped: string[] }> {

@@ -16,6 +16,7 @@
 //   GET    /admin/resolve?model=NAME         → RouteResolution (where a request for NAME would go; sends nothing)
 //   GET    /admin/models?refresh=1           → ProviderModels[] (every provider's chat models, for target pickers)
 //   GET    /admin/mode/check?mode=cloud      → ModeCheck (aliases the mode would leave without a target)
+//   GET    /admin/provider-kinds             → ProviderKindView[]      (what the add/edit form asks, per kind)
 //   GET    /admin/providers                  → ProviderView[]          (keys masked, never plaintext)
 //   POST   /admin/providers     ProviderInput → ProviderView
 //   PUT    /admin/providers/:id ProviderInput → ProviderView            (apiKey omitted = keep the old one)
@@ -44,6 +45,7 @@ import type { CacheHealth, CacheStats, EmbedderHealth } from '../cache/types.js'
 import type { RequestRecord } from '../core/ports.js';
 import type { TrafficBucket, TrafficSeries } from '../observability/traffic.js';
 import type { OllamaStatus, PullProgress } from '../ollama/types.js';
+import type { FormField, ProviderKindView } from '../providers/kinds/definition.js';
 import type { AliasView, BreakerView, MissingModel, Mode, ProviderHealth, UnroutedAlias } from '../routing/types.js';
 
 export interface ProviderView {
@@ -257,10 +259,12 @@ export type {
   CacheHealth,
   CacheStats,
   EmbedderHealth,
+  FormField,
   MissingModel,
   Mode,
   OllamaStatus,
   ProviderHealth,
+  ProviderKindView,
   PullProgress,
   RequestRecord,
   TrafficBucket,

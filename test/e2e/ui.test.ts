@@ -194,6 +194,9 @@ describe.skipIf(noBrowser)('the window in Chromium', () => {
 
     // The form refuses an invalid name before any round trip.
     await page.click('[data-testid="add-provider"]');
+    // The kinds come from the gateway's list (GET /admin/provider-kinds): Groq is offered with its default URL.
+    await form.locator('select[name="kind"]').selectOption('groq');
+    await expect(form.locator('input[name="baseUrl"]').getAttribute('placeholder')).resolves.toBe('https://api.groq.com/openai/v1');
     await form.locator('input[name="id"]').fill('Bad Name');
     await form.locator('[data-testid="save-provider"]').click();
     await expect(form.locator('.error').textContent()).resolves.toContain('lowercase letters');

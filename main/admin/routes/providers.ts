@@ -1,7 +1,8 @@
 import type { Router } from 'express';
 import { z } from 'zod';
 import { GatewayError } from '../../core/errors.js';
-import { kindNames, localityOf } from '../../providers/kinds/index.js';
+import { kindView } from '../../providers/kinds/definition.js';
+import { kindNames, localityOf, providerKinds } from '../../providers/kinds/index.js';
 import type { ProviderSettings } from '../../settings/schema.js';
 import type { BreakerView, ProviderTestResult, ProviderView } from '../contract.js';
 import { scrub } from '../../observability/secrets.js';
@@ -62,7 +63,14 @@ export function providerViews(deps: AdminDeps, reach?: ReadonlyMap<string, Reach
 
 const notFound = (id: string): GatewayError => new GatewayError({ kind: 'not_found', status: 404, message: `no provider "${id}"` });
 
+/** The same for every request: the kinds list does not change while the gateway runs. */
+const kindViews = providerKinds.map(kindView);
+
 export function registerProviderRoutes(router: Router, deps: AdminDeps): void {
+  router.get('/provider-kinds', (_req, res) => {
+    res.json(kindViews);
+  });
+
   router.get('/providers', async (_req, res) => {
     res.json(providerViews(deps, reachabilityById((await deps.probeLocal?.()) ?? [])));
   });

@@ -1,12 +1,12 @@
 // Add or edit one provider. Keys are write-only: the stored key shows masked and can only be replaced.
 import { useState } from 'preact/hooks';
 import { api } from '../api.js';
-import { useAction } from '../hooks.js';
-import { type Field, fieldLabels, kinds } from '../provider-kinds.js';
-import type { ProviderInput, ProviderView } from '../types.js';
-import { Busy, ErrorBox } from './ui.js';
+import { useAction, usePoll } from '../hooks.js';
+import { fieldLabels, loadProviderKinds } from '../provider-kinds.js';
+import type { FormField, ProviderInput, ProviderKindView, ProviderView } from '../types.js';
+import { Busy, ErrorBox, Loading } from './ui.js';
 
-type Draft = Record<Exclude<Field, 'local'>, string> & { id: string; kind: string; models: string; local: boolean; enabled: boolean };
+type Draft = Record<Exclude<FormField, 'local'>, string> & { id: string; kind: string; models: string; local: boolean; enabled: boolean };
 
 const ID_RE = /^[a-z0-9][a-z0-9._-]{0,62}$/;
 
@@ -26,9 +26,8 @@ function draftFrom(p: ProviderView | undefined): Draft {
 }
 
 /** Checks in words before the round trip; the gateway validates again (zod) and its message is shown too. */
-export function validate(d: Draft, hasStoredKey: boolean): string | undefined {
+export function validate(d: Draft, spec: ProviderKindView | undefined, hasStoredKey: boolean): string | undefined {
   if (!ID_RE.test(idOf(d))) return 'Name: lowercase letters, digits, ".", "_" or "-" (it is the prefix in "name/model").';
-  const spec = kinds[d.kind];
   if (!spec) return `Unknown kind "${d.kind}".`;
   for (const f of spec.required) {
     if (f === 'apiKey' && hasStoredKey) continue;
@@ -48,8 +47,8 @@ export function validate(d: Draft, hasStoredKey: boolean): string | undefined {
 /** An empty name defaults to the kind (what the placeholder shows). */
 const idOf = (d: Draft): string => d.id.trim() || d.kind;
 
-function toInput(d: Draft): ProviderInput {
-  const fields = kinds[d.kind]?.fields ?? [];
+function toInput(d: Draft, spec: ProviderKindView | undefined): ProviderInput {
+  const fields = spec?.fields ?? [];
   const input: ProviderInput = {
     id: idOf(d),
     kind: d.kind,
@@ -64,12 +63,18 @@ function toInput(d: Draft): ProviderInput {
 }
 
 export function ProviderForm(props: { existing?: ProviderView; onClose(): void; onSaved(): Promise<void> }) {
+  const kinds = usePoll(loadProviderKinds, 0);
+  if (!kinds.data) return kinds.error ? <ErrorBox title="Cannot load the provider kinds" error={kinds.error} /> : <Loading what="provider kinds" />;
+  return <KindForm {...props} kinds={kinds.data} />;
+}
+
+function KindForm(props: { kinds: ProviderKindView[]; existing?: ProviderView; onClose(): void; onSaved(): Promise<void> }) {
   const editing = props.existing;
   const [d, setD] = useState<Draft>(() => draftFrom(editing));
   const [invalid, setInvalid] = useState<string>();
-  const spec = kinds[d.kind];
+  const spec = props.kinds.find((k) => k.kind === d.kind);
   const save = useAction(async () => {
-    const input = toInput(d);
+    const input = toInput(d, spec);
     if (editing) await api<ProviderView>(`/providers/${encodeURIComponent(editing.id)}`, 'PUT', input);
     else await api<ProviderView>('/providers', 'POST', input);
     await props.onSaved();
@@ -77,7 +82,7 @@ export function ProviderForm(props: { existing?: ProviderView; onClose(): void; 
   const set = (patch: Partial<Draft>) => setD((x) => ({ ...x, ...patch }));
   const submit = (e: Event) => {
     e.preventDefault();
-    const problem = validate(d, Boolean(editing?.apiKeyMasked));
+    const problem = validate(d, spec, Boolean(editing?.apiKeyMasked));
     setInvalid(problem);
     if (!problem) void save.run();
   };
@@ -89,9 +94,9 @@ export function ProviderForm(props: { existing?: ProviderView; onClose(): void; 
         <label>
           Kind
           <select value={d.kind} disabled={Boolean(editing)} onChange={(e) => set({ kind: e.currentTarget.value })} name="kind">
-            {Object.entries(kinds).map(([k, s]) => (
-              <option key={k} value={k}>
-                {s.label}
+            {props.kinds.map((k) => (
+              <option key={k.kind} value={k.kind}>
+                {k.label}
               </option>
             ))}
           </select>
@@ -115,7 +120,7 @@ export function ProviderForm(props: { existing?: ProviderView; onClose(): void; 
                 type="password"
                 autocomplete="off"
                 value={d.apiKey}
-                placeholder={editing?.apiKeyMasked ? 'leave empty to keep the stored key' : (spec.keyHint ?? '')}
+                placeholder={editing?.apiKeyMasked ? 'leave empty to keep the stored key' : (spec.placeholders.apiKey ?? '')}
                 onInput={(e) => set({ apiKey: e.currentTarget.value })}
               />
             </label>
@@ -125,7 +130,7 @@ export function ProviderForm(props: { existing?: ProviderView; onClose(): void; 
               <input
                 name={f}
                 value={d[f]}
-                placeholder={f === 'baseUrl' ? (spec.baseUrlHint ?? '') : f === 'region' ? 'us-east-1' : f === 'apiVersion' ? '2024-10-21' : ''}
+                placeholder={spec.placeholders[f] ?? ''}
                 onInput={(e) => set({ [f]: e.currentTarget.value } as Partial<Draft>)}
               />
             </label>
@@ -133,7 +138,7 @@ export function ProviderForm(props: { existing?: ProviderView; onClose(): void; 
         )}
         <label class="wide">
           Models <span class="muted small">(comma-separated; optional, Test connection lists what the provider serves)</span>
-          <input name="models" value={d.models} placeholder={spec?.modelsHint} onInput={(e) => set({ models: e.currentTarget.value })} />
+          <input name="models" value={d.models} placeholder={spec?.placeholders.models} onInput={(e) => set({ models: e.currentTarget.value })} />
         </label>
         <label class="check">
           <input type="checkbox" name="enabled" checked={d.enabled} onChange={(e) => set({ enabled: e.currentTarget.checked })} />

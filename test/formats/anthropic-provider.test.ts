@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GatewayError } from '../../main/core/errors.js';
-import type { ProviderRequest, StreamEvent } from '../../main/core/types.js';
+import type { ProviderRequest, StreamPart } from '../../main/core/types.js';
 import { fitAnthropicRequest } from '../../main/providers/anthropic-fit.js';
 import { AnthropicProvider } from '../../main/providers/anthropic.js';
 import { defaultTimeouts } from '../../main/providers/http.js';
@@ -9,7 +9,7 @@ import { anthropicError, startFakeAnthropic, type FakeAnthropic } from '../fakes
 import { closedPort } from '../fakes/fake-server.js';
 
 // The anthropic adapter against the fake Anthropic upstream: what the upstream receives, what comes back,
-// stream events in order with raw pass-through, and error mapping.
+// stream parts in order with raw pass-through, and error mapping.
 
 const KEY = 'sk-ant-test-secret-123456';
 let fake: FakeAnthropic;
@@ -35,15 +35,19 @@ const base: ProviderRequest = {
   stream: false,
 };
 
-async function collect(req: ProviderRequest): Promise<{ events: StreamEvent[]; raw: string[] }> {
-  const events: StreamEvent[] = [];
+/** The parts of a stream, with the upstream's own frames (`raw-frame`, under pass-through only) apart. */
+async function collect(req: ProviderRequest): Promise<{ parts: StreamPart[]; raw: string[] }> {
+  const parts: StreamPart[] = [];
   const raw: string[] = [];
-  for await (const c of provider.stream(req, ctx())) {
-    events.push(...c.events);
-    if (c.raw) raw.push(c.raw.data);
+  for await (const p of provider.stream(req, ctx())) {
+    if (p.type === 'raw-frame') raw.push(p.data);
+    else parts.push(p);
   }
-  return { events, raw };
+  return { parts, raw };
 }
+
+/** Part types with runs of the same type folded into one (a block's deltas). */
+const runs = (parts: StreamPart[]): string[] => parts.map((p) => p.type).filter((t, i, all) => t !== all[i - 1]);
 
 describe('anthropic adapter', () => {
   it('sends the Messages wire with x-api-key, anthropic-version and a default max_tokens', async () => {
@@ -104,22 +108,34 @@ describe('anthropic adapter', () => {
     expect(res).toMatchObject({ text: '', reasoning: 'let me see', toolCalls: [{ id: 'toolu_1', name: 'weather', arguments: '{"city":"Oslo"}' }], finishReason: 'tool_calls' });
   });
 
-  it('streams internal events in order and keeps each raw event for same-format clients', async () => {
-    fake.reply({ thinking: 'hmm', text: 'Sure thing', toolCalls: [{ name: 'f', input: { a: 1 }, id: 'toolu_9' }], usage: { input_tokens: 7, output_tokens: 4 } });
-    const { events, raw } = await collect({ ...base, stream: true });
-    const kinds = events.map((e) => e.type);
-    expect(kinds[0]).toBe('start');
-    expect(kinds.slice(-2)).toEqual(['usage', 'finish']);
-    expect(events.filter((e) => e.type === 'reasoning').map((e) => (e as { delta: string }).delta).join('')).toBe('hmm');
-    expect(events.filter((e) => e.type === 'text').map((e) => (e as { delta: string }).delta).join('')).toBe('Sure thing');
-    expect(events).toContainEqual({ type: 'tool_call_start', index: 0, id: 'toolu_9', name: 'f' });
-    expect(events.filter((e) => e.type === 'tool_call_delta').map((e) => (e as { argumentsDelta: string }).argumentsDelta).join('')).toBe('{"a":1}');
-    expect(events.at(-2)).toEqual({ type: 'usage', usage: { inputTokens: 7, outputTokens: 4, cachedInputTokens: 0 } });
-    expect(events.at(-1)).toEqual({ type: 'finish', reason: 'tool_calls' });
-    expect(JSON.parse(raw[0]).type).toBe('message_start');
-    expect(JSON.parse(raw[1]).type).toBe('ping');
-    expect(JSON.parse(raw.at(-1)!).type).toBe('message_stop');
+  it('streams parts in order, and under pass-through keeps each raw event for same-format clients', async () => {
+    const reply = { thinking: 'hmm', text: 'Sure thing', toolCalls: [{ name: 'f', input: { a: 1 }, id: 'toolu_9' }], usage: { input_tokens: 7, output_tokens: 4 } };
+    fake.reply(reply);
+    const { parts, raw } = await collect({ ...base, stream: true });
+    expect(runs(parts)).toEqual([
+      'response-start',
+      'reasoning-start', 'reasoning-delta', 'reasoning-end',
+      'text-start', 'text-delta', 'text-end',
+      'tool-call-start', 'tool-call-delta', 'tool-call-end',
+      'usage', 'finish',
+    ]);
+    expect(parts.map((e) => (e.type === 'reasoning-delta' ? e.delta : '')).join('')).toBe('hmm');
+    expect(parts.map((e) => (e.type === 'text-delta' ? e.delta : '')).join('')).toBe('Sure thing');
+    expect(parts).toContainEqual({ type: 'tool-call-start', id: 'toolu_9', name: 'f' });
+    expect(parts.map((e) => (e.type === 'tool-call-delta' && e.id === 'toolu_9' ? e.argumentsDelta : '')).join('')).toBe('{"a":1}');
+    expect(parts).toContainEqual({ type: 'tool-call-end', id: 'toolu_9' });
+    expect(parts.at(-2)).toEqual({ type: 'usage', usage: { inputTokens: 7, outputTokens: 4, cachedInputTokens: 0 } });
+    expect(parts.at(-1)).toEqual({ type: 'finish', reason: 'tool_calls' });
+    expect(raw).toEqual([]); // pass-through is the pipeline's choice, made by setting `native`
     expect((fake.requests.at(-1)!.body as { stream: boolean }).stream).toBe(true);
+
+    fake.reply(reply);
+    const native = { format: 'anthropic-messages' as const, body: { model: 'claude', max_tokens: 64, messages: [{ role: 'user', content: 'hello' }] } };
+    const passed = await collect({ ...base, stream: true, native });
+    expect(passed.parts).toEqual(parts.map((e) => (e.type === 'response-start' ? { ...e, id: expect.any(String), created: expect.any(Number) } : e)));
+    expect(JSON.parse(passed.raw[0]).type).toBe('message_start');
+    expect(JSON.parse(passed.raw[1]).type).toBe('ping');
+    expect(JSON.parse(passed.raw.at(-1)!).type).toBe('message_stop');
   });
 
   it('maps upstream errors: 529 overloaded, 429 with retry-after, 401, and never leaks the key', async () => {
@@ -137,10 +153,10 @@ describe('anthropic adapter', () => {
     fake.setFault('cut-mid-stream', { times: 1, afterChunks: 3 });
     const seen: string[] = [];
     const run = async () => {
-      for await (const c of provider.stream({ ...base, stream: true }, ctx())) seen.push(...c.events.map((e) => e.type));
+      for await (const e of provider.stream({ ...base, stream: true }, ctx())) seen.push(e.type);
     };
     await expect(run()).rejects.toMatchObject({ provider: 'claude', status: 502 });
-    expect(seen[0]).toBe('start');
+    expect(seen[0]).toBe('response-start');
     fake.setFault('broken-sse', { times: 1 });
     await expect(collect({ ...base, stream: true })).rejects.toMatchObject({ kind: 'upstream_protocol' });
   });

@@ -32,7 +32,7 @@ describe('azure-openai', () => {
     expect(sent.headers.authorization).toBeUndefined();
     expect(res.text).toBe('from azure');
     const chunks: string[] = [];
-    for await (const c of azure.stream(req('gpt-4o', true), ctx())) for (const e of c.events) if (e.type === 'text') chunks.push(e.delta);
+    for await (const e of azure.stream(req('gpt-4o', true), ctx())) if (e.type === 'text-delta') chunks.push(e.delta);
     expect(chunks.join('')).toBe('from azure');
     expect(await azure.listModels(ctx())).toEqual([{ id: 'gpt4o-prod' }]);
     await azure.close?.();

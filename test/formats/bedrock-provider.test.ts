@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { ProviderRequest, StreamEvent } from '../../main/core/types.js';
+import type { ProviderRequest, StreamPart } from '../../main/core/types.js';
 import { BedrockProvider } from '../../main/providers/bedrock.js';
 import { defaultTimeouts } from '../../main/providers/http.js';
 import { providerSchema } from '../../main/settings/schema.js';
@@ -77,18 +77,28 @@ describe('bedrock adapter', () => {
     await signed.close();
   });
 
-  it('ConverseStream: binary event stream → start, reasoning, text, tool call deltas, usage, then finish', async () => {
+  it('ConverseStream: binary event stream → start, reasoning, text and tool-call blocks, usage, then finish', async () => {
     fake.reply({ reasoning: 'hmm', text: 'Two words', toolCalls: [{ name: 'f', input: { a: [1, 2] }, id: 'tu9' }], usage: { inputTokens: 8, outputTokens: 5 } });
-    const events: StreamEvent[] = [];
-    for await (const c of provider.stream({ ...base, stream: true }, ctx())) events.push(...c.events);
+    const parts: StreamPart[] = [];
+    for await (const e of provider.stream({ ...base, stream: true }, ctx())) parts.push(e);
     expect(fake.requests.at(-1)!.path).toBe(`/model/${MODEL}/converse-stream`);
-    expect(events[0]).toMatchObject({ type: 'start', model: MODEL });
-    const joined = (t: string, k: 'delta' | 'argumentsDelta') => events.filter((e) => e.type === t).map((e) => (e as Record<string, string>)[k]).join('');
-    expect(joined('reasoning', 'delta')).toBe('hmm');
-    expect(joined('text', 'delta')).toBe('Two words');
-    expect(events).toContainEqual({ type: 'tool_call_start', index: 0, id: 'tu9', name: 'f' });
-    expect(joined('tool_call_delta', 'argumentsDelta')).toBe('{"a":[1,2]}');
-    expect(events.slice(-2)).toEqual([{ type: 'usage', usage: { inputTokens: 8, outputTokens: 5 } }, { type: 'finish', reason: 'tool_calls' }]);
+    expect(parts[0]).toMatchObject({ type: 'response-start', model: MODEL });
+    // Each block opens, carries its deltas and closes before the next (runs of one type folded).
+    expect(parts.map((e) => e.type).filter((t, i, all) => t !== all[i - 1])).toEqual([
+      'response-start',
+      'reasoning-start', 'reasoning-delta', 'reasoning-end',
+      'text-start', 'text-delta', 'text-end',
+      'tool-call-start', 'tool-call-delta', 'tool-call-end',
+      'usage', 'finish',
+    ]);
+    const joined = (t: string, k: 'delta' | 'argumentsDelta') => parts.filter((e) => e.type === t).map((e) => (e as Record<string, string>)[k]).join('');
+    expect(joined('reasoning-delta', 'delta')).toBe('hmm');
+    expect(joined('text-delta', 'delta')).toBe('Two words');
+    expect(parts).toContainEqual({ type: 'tool-call-start', id: 'tu9', name: 'f' });
+    expect(parts.filter((e) => e.type === 'tool-call-delta').every((e) => e.id === 'tu9')).toBe(true);
+    expect(joined('tool-call-delta', 'argumentsDelta')).toBe('{"a":[1,2]}');
+    expect(parts).toContainEqual({ type: 'tool-call-end', id: 'tu9' });
+    expect(parts.slice(-2)).toEqual([{ type: 'usage', usage: { inputTokens: 8, outputTokens: 5 } }, { type: 'finish', reason: 'tool_calls' }]);
   });
 
   it('maps errors: throttling 429, validation 400, exception event mid-stream, cut stream, refused connection', async () => {
@@ -100,10 +110,10 @@ describe('bedrock adapter', () => {
     fake.streamException('modelStreamErrorException', 'model crashed', 2);
     const seen: string[] = [];
     const run = async (p: BedrockProvider) => {
-      for await (const c of p.stream({ ...base, stream: true }, ctx())) seen.push(...c.events.map((e) => e.type));
+      for await (const e of p.stream({ ...base, stream: true }, ctx())) seen.push(e.type);
     };
     await expect(run(provider)).rejects.toMatchObject({ provider: 'aws', message: expect.stringMatching(/model crashed/) });
-    expect(seen[0]).toBe('start');
+    expect(seen[0]).toBe('response-start');
 
     fake.setFault('cut-mid-stream', { times: 1, afterChunks: 2 });
     await expect(run(provider)).rejects.toMatchObject({ provider: 'aws', status: 502 });

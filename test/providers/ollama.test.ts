@@ -318,7 +318,7 @@ describe('Ollama adapter: failures', () => {
     const ac = new AbortController();
     const it = p.stream(request({ stream: true }), ctx(ac.signal))[Symbol.asyncIterator]();
     // The parts of the first line (start, text-start, the first delta); the next pull reads the wire.
-    while ((await it.next()).value?.type !== 'text-delta');
+    for (let r = await it.next(); !r.done && r.value.type !== 'text-delta'; r = await it.next());
     ac.abort();
     await fake.waitForAbort(1000);
     expect(await failure(it.next())).toMatchObject({ kind: 'aborted' });

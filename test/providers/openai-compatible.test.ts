@@ -100,18 +100,30 @@ describe('OpenAI-compatible adapter', () => {
     ]);
   });
 
-  it('streams events in order with the raw frames, always asking for usage', async () => {
+  it('streams parts in order, always asking for usage; raw frames only under pass-through', async () => {
     fake.reply({ text: 'one two three', reasoning: 'hmm', usage: { prompt_tokens: 5, completion_tokens: 3 } });
-    const { chunks, events } = await collect(compat.stream(request({ stream: true }), ctx()));
+    const parts = await collect(compat.stream(request({ stream: true }), ctx()));
     expect(body().stream).toBe(true);
     expect(body().stream_options).toEqual({ include_usage: true });
-    expect(events.map((e) => e.type)).toEqual(['start', 'reasoning', 'text', 'text', 'text', 'finish', 'usage']);
-    expect(textOf(events)).toBe('one two three');
-    expect(events.at(-1)).toEqual({ type: 'usage', usage: { inputTokens: 5, outputTokens: 3 } });
-    expect(events[0]).toMatchObject({ type: 'start', id: expect.stringMatching(/^chatcmpl-fake/), model: 'fake-model' });
-    // Every chunk carries the exact data line, so a same-format client can be sent the bytes untouched.
-    for (const c of chunks) expect(JSON.parse(c.raw?.data ?? 'null')).toHaveProperty('object', 'chat.completion.chunk');
-    expect(chunks.every((c) => c.raw?.format === 'openai-chat')).toBe(true);
+    expect(parts.map((e) => e.type)).toEqual([
+      'response-start',
+      'reasoning-start', 'reasoning-delta', 'reasoning-end',
+      'text-start', 'text-delta', 'text-delta', 'text-delta', 'text-end',
+      'finish', 'usage',
+    ]);
+    expect(textOf(parts)).toBe('one two three');
+    expect(parts.at(-1)).toEqual({ type: 'usage', usage: { inputTokens: 5, outputTokens: 3 } });
+    expect(parts[0]).toMatchObject({ type: 'response-start', id: expect.stringMatching(/^chatcmpl-fake/), model: 'fake-model' });
+
+    // Pass-through (the client speaks OpenAI chat): each frame's parts are followed by its exact data line, so the
+    // client can be sent the bytes untouched.
+    const native = { format: 'openai-chat' as const, body: { model: 'client-model', messages: [{ role: 'user', content: 'Hello there' }], stream: true } };
+    const passed = await collect(compat.stream(request({ stream: true, native }), ctx()));
+    expect(passed.filter((e) => e.type !== 'raw-frame')).toEqual(parts.map((e) => (e.type === 'response-start' ? { ...e, id: expect.any(String), created: expect.any(Number) } : e)));
+    const frames = passed.flatMap((e) => (e.type === 'raw-frame' ? [JSON.parse(e.data) as { object: string; choices: Array<{ delta?: { content?: string } }> }] : []));
+    for (const f of frames) expect(f).toHaveProperty('object', 'chat.completion.chunk');
+    expect(frames.map((f) => f.choices[0]?.delta?.content ?? '').join('')).toBe('one two three');
+    expect(passed.at(-1)?.type).toBe('raw-frame');
   });
 
   it('streams tool-call deltas with their index', async () => {
@@ -121,22 +133,32 @@ describe('OpenAI-compatible adapter', () => {
         { name: 'b', arguments: { y: 'two' } },
       ],
     });
-    const { events } = await collect(compat.stream(request({ stream: true, tools: [{ name: 'a', parameters: {} }, { name: 'b', parameters: {} }] }), ctx()));
-    const starts = events.filter((e) => e.type === 'tool_call_start');
-    expect(starts.map((e) => [e.index, e.name])).toEqual([[0, 'a'], [1, 'b']]);
-    const args = (i: number): string =>
-      events.map((e) => (e.type === 'tool_call_delta' && e.index === i ? e.argumentsDelta : '')).join('');
-    expect(JSON.parse(args(0))).toEqual({ x: 1 });
-    expect(JSON.parse(args(1))).toEqual({ y: 'two' });
-    expect(events.filter((e) => e.type === 'tool_call_delta').length).toBeGreaterThan(2);
-    expect(events.find((e) => e.type === 'finish')).toEqual({ type: 'finish', reason: 'tool_calls' });
+    const parts = await collect(compat.stream(request({ stream: true, tools: [{ name: 'a', parameters: {} }, { name: 'b', parameters: {} }] }), ctx()));
+    const starts = parts.filter((e) => e.type === 'tool-call-start');
+    expect(starts.map((e) => e.name)).toEqual(['a', 'b']);
+    const [a, b] = starts.map((e) => e.id);
+    expect(a).not.toBe(b);
+    const args = (id: string): string =>
+      parts.map((e) => (e.type === 'tool-call-delta' && e.id === id ? e.argumentsDelta : '')).join('');
+    expect(JSON.parse(args(a))).toEqual({ x: 1 });
+    expect(JSON.parse(args(b))).toEqual({ y: 'two' });
+    expect(parts.filter((e) => e.type === 'tool-call-delta').length).toBeGreaterThan(2);
+    // Each call ends, after its last argument chunk and before the finish.
+    const finish = parts.findIndex((e) => e.type === 'finish');
+    for (const id of [a, b]) {
+      const end = parts.findIndex((e) => e.type === 'tool-call-end' && e.id === id);
+      expect(end).toBeGreaterThan(parts.findLastIndex((e) => e.type === 'tool-call-delta' && e.id === id));
+      expect(end).toBeLessThan(finish);
+    }
+    expect(parts[finish]).toEqual({ type: 'finish', reason: 'tool_calls' });
   });
 
   it('ends cleanly on [DONE] even without a finish_reason', async () => {
     fake.reply({ text: 'ok', finishReason: '' });
-    const { events } = await collect(compat.stream(request({ stream: true }), ctx()));
-    expect(events.at(-1)).toEqual({ type: 'finish', reason: 'stop' });
-    expect(textOf(events)).toBe('ok');
+    const parts = await collect(compat.stream(request({ stream: true }), ctx()));
+    expect(parts.at(-1)).toEqual({ type: 'finish', reason: 'stop' });
+    expect(parts.at(-2)?.type).toBe('text-end');
+    expect(textOf(parts)).toBe('ok');
   });
 
   it('passes a same-format client body through, keeping only fields the upstream understands', async () => {
@@ -154,16 +176,21 @@ describe('OpenAI-compatible adapter', () => {
     expect(body()).toEqual({ model: 'fake-model', messages: [{ role: 'user', content: 'hi' }], stream: true, stream_options: { include_usage: true } });
   });
 
-  it('parses text tool calls only when the provider turns it on (then raw frames are not forwarded)', async () => {
+  it('parses text tool calls only when the provider turns it on (then it declines pass-through)', async () => {
     const tools = [{ name: 'search', parameters: { type: 'object' } }];
     fake.reply({ text: '{"name": "search", "parameters": {"q": "llamas"}}' });
     expect((await compat.chat(request({ tools }), ctx())).toolCalls).toEqual([]);
     const on = makeProvider({ id: 'lms', kind: 'lmstudio', baseUrl: fake.url, parseTextToolCalls: true });
     expect((await on.chat(request({ tools }), ctx())).toolCalls).toMatchObject([{ name: 'search', arguments: '{"q":"llamas"}' }]);
-    const { chunks, events } = await collect(on.stream(request({ stream: true, tools }), ctx()));
-    expect(events.filter((e) => e.type === 'tool_call_start')).toHaveLength(1);
-    expect(textOf(events)).toBe('');
-    expect(chunks.every((c) => c.raw === undefined)).toBe(true);
+    // As the pipeline does: a same-format request carries the client's body, and fit() decides whether it stays.
+    const native = { format: 'openai-chat' as const, body: { model: 'client-model', messages: [{ role: 'user', content: 'Hello there' }], stream: true } };
+    const fitted = await on.fit!(request({ stream: true, tools, native }), ctx());
+    expect(fitted.request.native).toBeUndefined();
+    expect((await compat.fit!(request({ stream: true, tools, native }), ctx())).request.native).toBeDefined();
+    const parts = await collect(on.stream(fitted.request, ctx()));
+    expect(parts.filter((e) => e.type === 'tool-call-start')).toHaveLength(1);
+    expect(textOf(parts)).toBe('');
+    expect(parts.some((e) => e.type === 'raw-frame')).toBe(false);
     await on.close?.();
   });
 
@@ -286,10 +313,10 @@ describe('OpenAI-compatible adapter: failures', () => {
     const seen: string[] = [];
     const e = await failure(
       (async () => {
-        for await (const c of p.stream(request({ stream: true }), ctx())) seen.push(...c.events.map((x) => x.type));
+        for await (const x of p.stream(request({ stream: true }), ctx())) seen.push(x.type);
       })(),
     );
-    expect(seen).toEqual(['start', 'text']);
+    expect(seen).toEqual(['response-start', 'text-start', 'text-delta']);
     expect(e).toMatchObject({ kind: 'upstream_timeout', status: 504 });
     expect(e.message).toMatch(/silent/);
   });
@@ -352,10 +379,10 @@ describe('OpenAI-compatible adapter: failures', () => {
     const seen: string[] = [];
     const e = await failure(
       (async () => {
-        for await (const c of p.stream(request({ stream: true }), ctx())) seen.push(...c.events.map((x) => x.type));
+        for await (const x of p.stream(request({ stream: true }), ctx())) seen.push(x.type);
       })(),
     );
-    expect(seen).toEqual(['start']);
+    expect(seen).toEqual(['response-start']);
     expect(e).toMatchObject({ kind: 'upstream_protocol', status: 502 });
   });
 
@@ -365,10 +392,10 @@ describe('OpenAI-compatible adapter: failures', () => {
     const seen: string[] = [];
     const e = await failure(
       (async () => {
-        for await (const c of p.stream(request({ stream: true }), ctx())) seen.push(...c.events.map((x) => x.type));
+        for await (const x of p.stream(request({ stream: true }), ctx())) seen.push(x.type);
       })(),
     );
-    expect(seen).toEqual(['start', 'text', 'text']);
+    expect(seen).toEqual(['response-start', 'text-start', 'text-delta', 'text-delta']);
     expect(e).toMatchObject({ kind: 'upstream_connect', status: 502, provider: 'cloudy' });
   });
 
@@ -376,7 +403,8 @@ describe('OpenAI-compatible adapter: failures', () => {
     fake.reply({ text: 'a b c d e f g h', delayMs: 50 });
     const ac = new AbortController();
     const it = p.stream(request({ stream: true }), ctx(ac.signal))[Symbol.asyncIterator]();
-    await it.next();
+    // The parts of the first frame (start, text-start, the first delta); the next pull reads the wire.
+    for (let r = await it.next(); !r.done && r.value.type !== 'text-delta'; r = await it.next());
     ac.abort();
     await fake.waitForAbort(1000);
     expect((await failure(it.next())).kind).toBe('aborted');
@@ -394,8 +422,8 @@ describe('OpenAI-compatible adapter: failures', () => {
   it('a consumer that stops early closes the upstream connection', async () => {
     fake.reply({ text: 'a b c d e f g h', delayMs: 50 });
     fake.requests.length = 0;
-    for await (const c of p.stream(request({ stream: true }), ctx())) {
-      if (c.events.some((e) => e.type === 'text')) break;
+    for await (const e of p.stream(request({ stream: true }), ctx())) {
+      if (e.type === 'text-delta') break;
     }
     await fake.waitForAbort(1000);
     expect(fake.requests[0].aborted).toBe(true);

@@ -119,7 +119,7 @@ describe('sampling knobs', () => {
 });
 
 describe('streamed parallel tool calls', () => {
-  it("interleaved argument chunks are kept apart by index (Codex's two parallel shell calls)", async () => {
+  it("interleaved argument chunks are kept apart by call id (Codex's two parallel shell calls)", async () => {
     fake.reply({
       interleaveToolCalls: true,
       chunks: 4,
@@ -128,17 +128,20 @@ describe('streamed parallel tool calls', () => {
         { name: 'shell', arguments: { cmd: 'cat /tmp/second.txt' }, id: 'call_b' },
       ],
     });
-    const { chunks, events } = await collect(providers.openai.stream(request({ upstreamModel: 'gpt-4o', stream: true, tools, ...openai({ parallel_tool_calls: true }) }), ctx()));
-    // The fake really interleaved them: a frame of call 1 comes before the last frame of call 0.
-    const indexes = chunks.flatMap((c) => (c.raw ? ((JSON.parse(c.raw.data).choices?.[0]?.delta?.tool_calls ?? []) as Array<{ index: number }>).map((t) => t.index) : []));
-    expect(indexes.indexOf(1)).toBeLessThan(indexes.lastIndexOf(0));
-    const args = (i: number): string => events.map((e) => (e.type === 'tool_call_delta' && e.index === i ? e.argumentsDelta : '')).join('');
-    expect(events.filter((e) => e.type === 'tool_call_start')).toEqual([
-      { type: 'tool_call_start', index: 0, id: 'call_a', name: 'shell' },
-      { type: 'tool_call_start', index: 1, id: 'call_b', name: 'shell' },
+    const parts = await collect(providers.openai.stream(request({ upstreamModel: 'gpt-4o', stream: true, tools, ...openai({ parallel_tool_calls: true }) }), ctx()));
+    // The fake really interleaved them (one argument chunk per frame): a chunk of call_b comes before the last of call_a.
+    const deltaIds = parts.flatMap((e) => (e.type === 'tool-call-delta' ? [e.id] : []));
+    expect(deltaIds.indexOf('call_b')).toBeGreaterThan(-1);
+    expect(deltaIds.indexOf('call_b')).toBeLessThan(deltaIds.lastIndexOf('call_a'));
+    const args = (id: string): string => parts.map((e) => (e.type === 'tool-call-delta' && e.id === id ? e.argumentsDelta : '')).join('');
+    expect(parts.filter((e) => e.type === 'tool-call-start')).toEqual([
+      { type: 'tool-call-start', id: 'call_a', name: 'shell' },
+      { type: 'tool-call-start', id: 'call_b', name: 'shell' },
     ]);
-    expect(JSON.parse(args(0))).toEqual({ cmd: 'ls -la /tmp/first' });
-    expect(JSON.parse(args(1))).toEqual({ cmd: 'cat /tmp/second.txt' });
+    expect(JSON.parse(args('call_a'))).toEqual({ cmd: 'ls -la /tmp/first' });
+    expect(JSON.parse(args('call_b'))).toEqual({ cmd: 'cat /tmp/second.txt' });
+    // Both end only before the finish, once their arguments are complete.
+    expect(parts.filter((e) => e.type !== 'usage').slice(-3)).toEqual([{ type: 'tool-call-end', id: 'call_a' }, { type: 'tool-call-end', id: 'call_b' }, { type: 'finish', reason: 'tool_calls' }]);
     expect(fake.requests.at(-1)?.body).toMatchObject({ parallel_tool_calls: true });
   });
 });

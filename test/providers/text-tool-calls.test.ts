@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { StreamChunk, ToolDef } from '../../main/core/types.js';
+import type { StreamPart, ToolDef } from '../../main/core/types.js';
 import { holdBackTextToolCalls, mayBeToolCall, parseTextToolCalls } from '../../main/providers/text-tool-calls.js';
 import { collect } from './helpers.js';
 
@@ -54,36 +54,45 @@ describe('parseTextToolCalls', () => {
   });
 });
 
-async function* chunks(...texts: string[]): AsyncGenerator<StreamChunk> {
-  yield { events: [{ type: 'start', id: 'x', model: 'm', created: 1 }], raw: { format: 'openai-chat', data: '{}' } };
-  for (const t of texts) yield { events: [{ type: 'text', delta: t }], raw: { format: 'openai-chat', data: '{}' } };
-  yield { events: [{ type: 'finish', reason: 'stop' }, { type: 'usage', usage: { inputTokens: 1, outputTokens: 2 } }] };
+/** An upstream's text stream as a pass-through decoder yields it: each frame's parts, then the frame itself. */
+async function* upstream(...texts: string[]): AsyncGenerator<StreamPart> {
+  yield { type: 'response-start', id: 'x', model: 'm', created: 1 };
+  yield { type: 'raw-frame', data: '{}' };
+  yield { type: 'text-start', id: 't' };
+  for (const t of texts) yield* [{ type: 'text-delta', id: 't', delta: t }, { type: 'raw-frame', data: '{}' }] satisfies StreamPart[];
+  yield* [{ type: 'text-end', id: 't' }, { type: 'finish', reason: 'stop' }, { type: 'usage', usage: { inputTokens: 1, outputTokens: 2 } }] satisfies StreamPart[];
 }
+
+/** Each part's type, or a text delta's text. */
+const shape = (parts: StreamPart[]): string[] => parts.map((e) => (e.type === 'text-delta' ? e.delta : e.type));
 
 describe('holdBackTextToolCalls', () => {
   it('releases prose chunk by chunk, dropping raw frames', async () => {
-    const { chunks: out } = await collect(holdBackTextToolCalls(chunks('  ', 'Hello', ' world'), tools));
-    expect(out.map((c) => c.events.map((e) => (e.type === 'text' ? e.delta : e.type)))).toEqual([['start'], ['  Hello'], [' world'], ['finish', 'usage']]);
-    expect(out.every((c) => c.raw === undefined)).toBe(true);
+    const out = await collect(holdBackTextToolCalls(upstream('  ', 'Hello', ' world'), tools));
+    expect(shape(out)).toEqual(['response-start', 'text-start', '  Hello', ' world', 'text-end', 'finish', 'usage']);
+    expect(out.some((e) => e.type === 'raw-frame')).toBe(false);
   });
 
-  it('turns a held-back call into tool-call events and a tool_calls finish', async () => {
-    const { events } = await collect(holdBackTextToolCalls(chunks('<tool', '_call>{"name":"search",', '"arguments":{"q":"k"}}</tool_call>'), tools));
-    expect(events.map((e) => e.type)).toEqual(['start', 'tool_call_start', 'tool_call_delta', 'finish', 'usage']);
-    expect(events[2]).toEqual({ type: 'tool_call_delta', index: 0, argumentsDelta: '{"q":"k"}' });
-    expect(events[3]).toEqual({ type: 'finish', reason: 'tool_calls' });
+  it('turns a held-back call into tool-call parts and a tool_calls finish', async () => {
+    const parts = await collect(holdBackTextToolCalls(upstream('<tool', '_call>{"name":"search",', '"arguments":{"q":"k"}}</tool_call>'), tools));
+    expect(parts.map((e) => e.type)).toEqual(['response-start', 'tool-call-start', 'tool-call-delta', 'tool-call-end', 'finish', 'usage']);
+    expect(parts[1]).toEqual({ type: 'tool-call-start', id: expect.any(String), name: 'search' });
+    const id = parts[1].type === 'tool-call-start' ? parts[1].id : '';
+    expect(parts[2]).toEqual({ type: 'tool-call-delta', id, argumentsDelta: '{"q":"k"}' });
+    expect(parts[3]).toEqual({ type: 'tool-call-end', id });
+    expect(parts[4]).toEqual({ type: 'finish', reason: 'tool_calls' });
   });
 
   it('stops holding a long JSON answer that names no offered tool', async () => {
     const row = '{"id": 1, "value": "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"},';
     const pieces = ['[', ...Array.from({ length: 60 }, () => row), '{}]'];
-    const { chunks: out } = await collect(holdBackTextToolCalls(chunks(...pieces), tools));
-    const textChunks = out.filter((c) => c.events.some((e) => e.type === 'text'));
-    expect(textChunks.length).toBeGreaterThan(20); // streaming resumed long before the end
+    const out = await collect(holdBackTextToolCalls(upstream(...pieces), tools));
+    const deltas = out.filter((e) => e.type === 'text-delta');
+    expect(deltas.length).toBeGreaterThan(20); // streaming resumed long before the end
   });
 
   it('releases held text that turned out not to be a call, before the finish', async () => {
-    const { events } = await collect(holdBackTextToolCalls(chunks('{"a":', ' 1}'), tools));
-    expect(events.map((e) => (e.type === 'text' ? e.delta : e.type))).toEqual(['start', '{"a": 1}', 'finish', 'usage']);
+    const parts = await collect(holdBackTextToolCalls(upstream('{"a":', ' 1}'), tools));
+    expect(shape(parts)).toEqual(['response-start', 'text-start', '{"a": 1}', 'text-end', 'finish', 'usage']);
   });
 });

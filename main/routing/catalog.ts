@@ -1,14 +1,13 @@
 // What can be asked for: aliases (including the built-in tiered `auto`) and concrete `provider/model` names.
 // Shared by the router (resolution, 404 messages), GET /admin/aliases and the /v1/models listing.
 import type { Locality } from '../core/provider.js';
+import { localityOf as kindLocality } from '../providers/kinds/index.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import type { AliasSettings, Settings } from '../settings/schema.js';
 import type { AliasView, Mode } from './types.js';
 
 /** Names of the tiered alias that exists even when the settings do not define it. */
 export const AUTO_ALIAS = 'auto';
-
-const LOCAL_KINDS = new Set(['ollama', 'lmstudio', 'llamacpp']);
 
 /** Discovered model lists (e.g. Ollama's /api/tags), by provider id. */
 export type DiscoveredModels = ReadonlyMap<string, readonly string[]>;
@@ -84,7 +83,7 @@ export function localityOf(settings: Settings, providers: ProviderRegistry, id: 
   if (live) return live.locality;
   const p = settings.providers.find((x) => x.id === id);
   if (!p) return undefined;
-  return (p.local ?? LOCAL_KINDS.has(p.kind)) ? 'local' : 'cloud';
+  return kindLocality(p.kind, p.local);
 }
 
 export function modeAllows(mode: Mode, locality: Locality): boolean {

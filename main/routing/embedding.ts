@@ -70,7 +70,7 @@ export const noEmbeddingModel = (): GatewayError =>
 /** Every target the name resolved to is known not to embed: the client asked for a chat model. */
 export function cannotEmbed(name: string, refused: readonly string[], embeddingModels: readonly string[]): GatewayError {
   const hint = embeddingModels.length ? ` Embedding models: ${embeddingModels.slice(0, 20).join(', ')}.` : '';
-  const what = refused.length ? refused.join(', ') : 'no target';
+  const what = refused.length ? refused.join(', ') : 'it names no embedding model';
   return new GatewayError({
     kind: 'invalid_request',
     status: 400,

@@ -7,6 +7,7 @@ import type { Settings } from '../settings/schema.js';
 import { formatRouteHeader } from '../routing/route-header.js';
 import { attemptTargets, noteRoute, type Failure } from './attempts.js';
 import { runEmbed, type EmbedCall, type EmbedOutcome } from './embed.js';
+import { requestRecord } from './record.js';
 import { replayAsParts } from './replay.js';
 import { tee, type StreamEnd } from './tee.js';
 
@@ -53,7 +54,7 @@ export interface RouteMeta {
   dropped?: string[];
 }
 
-/** What a request-log row needs of a call; embeddings calls and edge rejections never reach handle(). */
+/** What a request-log row needs of a call (also of one refused at the edge, which never reaches handle()). */
 export type LoggedCall = Pick<InboundCall, 'request' | 'requestId' | 'receivedAt' | 'startedAt' | 'userAgent'> & { format: RequestRecord['clientFormat'] };
 
 /** The outcome part of a request-log row. */
@@ -81,54 +82,69 @@ interface Started {
 
 const noop = (): void => {};
 
-/** cache lookup → route plan → attempts with fallback → record. Knows no wire format. */
+/** What the cache stage found: a hit to serve, or how to store the answer once there is one. */
+interface CacheStep {
+  status: CacheStatus | 'off';
+  hit?: { response: ChatResponse; similarity?: number };
+  /** Stores an answer off the client's path (never on it: the answer leaves first). */
+  store(target: RouteTarget, answer: ChatResponse): void;
+}
+
+/** plan → cache → attempts with fallback → tee (streams) → record. Knows no wire format. */
 export class Pipeline {
   constructor(private readonly deps: PipelineDeps) {}
 
   async handle(call: InboundCall): Promise<Outcome> {
-    let plan: RoutePlan | undefined;
+    const plan = this.plan(call);
+    const cache = await this.cacheStep(call, plan);
+    if (cache.hit) return this.serveHit(call, plan, cache.status, cache.hit);
+    return call.request.stream ? this.stream(call, plan, cache) : this.answer(call, plan, cache);
+  }
+
+  private plan(call: InboundCall): RoutePlan {
     try {
-      plan = this.deps.router.plan(call.request);
+      return this.deps.router.plan(call.request);
     } catch (e) {
       throw this.failed(call, undefined, toGatewayError(e), []);
     }
-    const cacheCtx = this.cacheContext(call, plan);
-    const lookup = cacheCtx ? await this.lookup(call.request, cacheCtx) : undefined;
-    if (lookup?.response) return this.serveHit(call, plan, lookup, lookup.response);
-    // The cache is written off the client's path: the answer (or the stream's last event) leaves first.
-    const store = (target: RouteTarget, res: ChatResponse): void => {
-      if (cacheCtx && lookup) setImmediate(() => this.storeQuietly(call.request, cacheCtx, lookup, res, target));
-    };
-    const meta = (target: RouteTarget, dropped: string[], failures: Failure[]): RouteMeta => ({
-      ...routeFields(plan),
-      provider: target.provider.id,
-      model: target.upstreamModel,
-      cache: lookup?.status ?? 'off',
-      fallbackFrom: failures.map((f) => `${f.target} (${f.reason})`),
-      dropped: dropped.length ? dropped : undefined,
-    });
+  }
 
-    const signal = call.clientAbort.signal;
-    if (!call.request.stream) {
-      const attempt = await attemptTargets(this.deps.router, plan, signal, (t) => this.chat(call, t));
-      if (!attempt.ok) throw this.failed(call, plan, attempt.error, attempt.failures);
-      const { value, target, failures } = attempt;
-      const m = meta(target, value.dropped, failures);
-      store(target, value.response);
-      this.record(call, plan, m, { status: 200, usage: value.response.usage, ttfbMs: this.elapsed(call) });
-      return { kind: 'response', meta: m, response: value.response };
-    }
-    const attempt = await attemptTargets(this.deps.router, plan, signal, (t) => this.start(call, t));
+  private async cacheStep(call: InboundCall, plan: RoutePlan): Promise<CacheStep> {
+    const ctx = this.cacheContext(call, plan);
+    if (!ctx) return { status: 'off', store: noop };
+    const lookup = await this.lookup(call.request, ctx);
+    return {
+      status: lookup.status,
+      hit: lookup.response && { response: lookup.response, similarity: lookup.similarity },
+      store: (target, answer) => setImmediate(() => this.storeQuietly(call.request, ctx, lookup, answer, target)),
+    };
+  }
+
+  /** A non-streamed call: the first target that answers gives the response. */
+  private async answer(call: InboundCall, plan: RoutePlan, cache: CacheStep): Promise<Outcome> {
+    const attempt = await attemptTargets(this.deps.router, plan, call.clientAbort.signal, (t) => this.chat(call, t));
     if (!attempt.ok) throw this.failed(call, plan, attempt.error, attempt.failures);
     const { value, target, failures } = attempt;
-    const m = meta(target, value.dropped, failures);
-    const ended = (end: StreamEnd): void => {
-      value.release();
-      if (end.answer) store(target, end.answer);
-      this.record(call, plan, m, { status: end.status, error: end.error, usage: end.usage, ttfbMs });
-    };
+    const meta = routeMeta(plan, target, cache.status, value.dropped, failures);
+    cache.store(target, value.response);
+    this.record(call, plan, meta, { status: 200, usage: value.response.usage, ttfbMs: this.elapsed(call) });
+    return { kind: 'response', meta, response: value.response };
+  }
+
+  /** A streamed call: the first target whose stream starts is committed to; its parts are teed to the client. */
+  private async stream(call: InboundCall, plan: RoutePlan, cache: CacheStep): Promise<Outcome> {
+    const attempt = await attemptTargets(this.deps.router, plan, call.clientAbort.signal, (t) => this.start(call, t));
+    if (!attempt.ok) throw this.failed(call, plan, attempt.error, attempt.failures);
+    const { value: started, target, failures } = attempt;
+    const meta = routeMeta(plan, target, cache.status, started.dropped, failures);
     const ttfbMs = this.elapsed(call);
-    return { kind: 'stream', meta: m, passThrough: value.passThrough, parts: tee(value.first, value.rest, target.provider.id, ended) };
+    const ended = (end: StreamEnd): void => {
+      started.release();
+      if (end.answer) cache.store(target, end.answer);
+      this.record(call, plan, meta, { status: end.status, error: end.error, usage: end.usage, ttfbMs });
+    };
+    const parts = tee(started.first, started.rest, target.provider.id, ended);
+    return { kind: 'stream', meta, passThrough: started.passThrough, parts };
   }
 
   /** Records a failed call and returns its error, with the route it ended noted for the response headers. */
@@ -162,13 +178,11 @@ export class Pipeline {
     }
   }
 
-  private serveHit(call: InboundCall, plan: RoutePlan, lookup: CacheLookup, res: ChatResponse): Outcome {
-    const meta: RouteMeta = { ...routeFields(plan), provider: 'cache', model: res.model, cache: lookup.status, similarity: lookup.similarity, fallbackFrom: [] };
-    this.record(call, plan, meta, { status: 200, usage: res.usage, ttfbMs: this.elapsed(call) });
-    if (call.request.stream) return { kind: 'stream', meta, passThrough: false, parts: replayAsParts(res, call.requestId) };
-    const response = { ...res };
-    response.id = `chatcmpl-${call.requestId}`;
-    return { kind: 'response', meta, response };
+  private serveHit(call: InboundCall, plan: RoutePlan, status: CacheStatus | 'off', hit: NonNullable<CacheStep['hit']>): Outcome {
+    const meta: RouteMeta = { ...routeFields(plan), provider: 'cache', model: hit.response.model, cache: status, similarity: hit.similarity, fallbackFrom: [] };
+    this.record(call, plan, meta, { status: 200, usage: hit.response.usage, ttfbMs: this.elapsed(call) });
+    if (call.request.stream) return { kind: 'stream', meta, passThrough: false, parts: replayAsParts(hit.response, call.requestId) };
+    return { kind: 'response', meta, response: { ...hit.response, id: `chatcmpl-${call.requestId}` } };
   }
 
   /**
@@ -230,55 +244,33 @@ export class Pipeline {
     return performance.now() - call.startedAt;
   }
 
-  /** The request-log row of a call that handle() never saw: refused at the edge (bad JSON, 413, invalid body), or embeddings. */
+  /** The request-log row of a call that handle() never saw: refused at the edge (bad JSON, 413, invalid body). */
   recordOutside(call: LoggedCall, r: RecordedOutcome, plan?: RoutePlan, meta?: RouteMeta): void {
     this.record(call, plan, meta, r);
   }
 
-  private record(call: LoggedCall, plan: RoutePlan | undefined, meta: RouteMeta | undefined, r: RecordedOutcome): void {
-    const target = meta && plan?.targets.find((t) => t.provider.id === meta.provider);
-    const record: RequestRecord = {
-      id: call.requestId,
-      time: call.receivedAt,
-      clientFormat: call.format,
-      requestedModel: plan?.mappedFrom ?? call.request.model,
-      alias: plan?.alias,
-      mappedFrom: plan?.mappedFrom,
-      provider: meta?.provider,
-      model: meta?.model,
-      locality: target?.provider.locality,
-      status: r.status,
-      stream: call.request.stream,
-      latencyMs: this.elapsed(call),
-      ttfbMs: r.ttfbMs,
-      inputTokens: r.usage?.inputTokens,
-      outputTokens: r.usage?.outputTokens,
-      cachedInputTokens: r.usage?.cachedInputTokens,
-      cache: meta?.cache ?? 'off',
-      fallbackFrom: r.fallbackFrom ?? meta?.fallbackFrom ?? [],
-      dropped: meta?.dropped,
-      tier: plan?.tier,
-      error: r.error,
-      userAgent: call.userAgent,
-      prompt: this.deps.settings().log.storePrompts ? lastUserText(call.request) : undefined,
-    };
+  private record(call: LoggedCall, plan: RoutePlan | undefined, meta: RouteMeta | undefined, outcome: RecordedOutcome): void {
+    const row = requestRecord(call, plan, meta, outcome, { latencyMs: this.elapsed(call), storePrompt: this.deps.settings().log.storePrompts });
     try {
-      this.deps.sink.record(record);
+      this.deps.sink.record(row);
     } catch {
       // The request log never fails a request.
     }
   }
 }
 
+function routeMeta(plan: RoutePlan, target: RouteTarget, cache: CacheStatus | 'off', dropped: string[], failures: Failure[]): RouteMeta {
+  return {
+    ...routeFields(plan),
+    provider: target.provider.id,
+    model: target.upstreamModel,
+    cache,
+    fallbackFrom: failures.map((f) => `${f.target} (${f.reason})`),
+    dropped: dropped.length ? dropped : undefined,
+  };
+}
+
 /** The route fields every RouteMeta of a plan shares. */
 function routeFields(plan: RoutePlan): Pick<RouteMeta, 'alias' | 'mappedFrom' | 'route'> {
   return { alias: plan.alias, mappedFrom: plan.mappedFrom, route: formatRouteHeader(plan) };
-}
-
-function lastUserText(req: ChatRequest): string | undefined {
-  for (let i = req.messages.length - 1; i >= 0; i--) {
-    const m = req.messages[i];
-    if (m.role === 'user') return m.content.map((p) => (p.type === 'text' ? p.text : `[${p.type}]`)).join('');
-  }
-  return undefined;
 }

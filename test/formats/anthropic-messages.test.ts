@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GatewayError } from '../../main/core/errors.js';
 import type { ChatRequest } from '../../main/core/types.js';
 import { anthropicMessagesFormat, countTokens } from '../../main/server/anthropic-messages/index.js';
-import { scriptedChunks, serveFormat, type ScriptedReply } from './format-server.js';
+import { scriptedParts, serveFormat, type ScriptedReply } from './format-server.js';
 
 // The Anthropic Messages format module driven by the real @anthropic-ai/sdk (through a tiny server that
 // serves only this module), plus direct checks of parse, errors and count_tokens.
@@ -216,7 +216,7 @@ describe('anthropic messages: responses through @anthropic-ai/sdk', () => {
 
   it('streaming: the full event sequence, blocks per kind, input_json_delta, final usage', async () => {
     reply = () => ({
-      chunks: scriptedChunks({
+      parts: scriptedParts({
         reasoning: 'think first',
         text: 'Calling two tools.',
         tools: [
@@ -249,7 +249,7 @@ describe('anthropic messages: responses through @anthropic-ai/sdk', () => {
   });
 
   it('streaming: ping follows message_start on the wire', async () => {
-    reply = () => ({ chunks: scriptedChunks({ text: 'hi there' }) });
+    reply = () => ({ parts: scriptedParts({ text: 'hi there' }) });
     const res = await fetch(`${srv.url}/v1/messages`, { method: 'POST', body: JSON.stringify({ model: 'm', max_tokens: 5, stream: true, messages: [{ role: 'user', content: 'x' }] }) });
     const text = await res.text();
     const events = [...text.matchAll(/^event: (\w+)$/gm)].map((m) => m[1]);
@@ -257,7 +257,9 @@ describe('anthropic messages: responses through @anthropic-ai/sdk', () => {
   });
 
   it('streaming: an error mid-stream is an `event: error` the SDK raises', async () => {
-    reply = () => ({ chunks: scriptedChunks({ text: 'partial' }).slice(0, 2), failAfter: new GatewayError({ kind: 'upstream_connect', status: 502, message: 'upstream went away' }) });
+    // Start, text-start, the first delta; then the failure, as the pipeline ends a stream that failed after it started.
+    const error = new GatewayError({ kind: 'upstream_connect', status: 502, message: 'upstream went away' });
+    reply = () => ({ parts: [...scriptedParts({ text: 'partial' }).slice(0, 3), { type: 'error', error }] });
     const res = await fetch(`${srv.url}/v1/messages`, { method: 'POST', body: JSON.stringify({ model: 'm', max_tokens: 5, stream: true, messages: [{ role: 'user', content: 'x' }] }) });
     const text = await res.text();
     expect(text.trimEnd().split('\n\n').at(-1)).toBe('event: error\ndata: {"type":"error","error":{"type":"api_error","message":"upstream went away"}}');
@@ -265,10 +267,12 @@ describe('anthropic messages: responses through @anthropic-ai/sdk', () => {
     await expect(stream.finalMessage()).rejects.toThrow(/upstream went away/);
   });
 
-  it('streaming: raw Anthropic upstream events are forwarded byte for byte', () => {
-    const enc = anthropicMessagesFormat.createStreamEncoder({ includeUsage: false, requestedModel: 'm' });
+  it('streaming: under pass-through, raw Anthropic upstream events are forwarded byte for byte', () => {
+    const enc = anthropicMessagesFormat.createStreamEncoder({ includeUsage: false, requestedModel: 'm', passThrough: true });
     const data = '{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"hé"}}';
-    expect(enc.chunk({ events: [{ type: 'text', delta: 'hé' }], raw: { format: 'anthropic-messages', data } })).toBe(`event: content_block_delta\ndata: ${data}\n\n`);
+    // The parts decoded from a frame come first and write nothing: the frame itself carries them.
+    const written = [enc.part({ type: 'text-start', id: 't' }), enc.part({ type: 'text-delta', id: 't', delta: 'hé' }), enc.part({ type: 'raw-frame', data })];
+    expect(written.join('')).toBe(`event: content_block_delta\ndata: ${data}\n\n`);
     expect(enc.end()).toBe('');
   });
 });

@@ -6,14 +6,13 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GatewayError, toGatewayError } from '../../main/core/errors.js';
-import type { ChatRequest, ChatResponse, StreamChunk } from '../../main/core/types.js';
+import type { ChatRequest, ChatResponse, StreamPart } from '../../main/core/types.js';
 import type { InboundFormat } from '../../main/server/format.js';
 
 export interface ScriptedReply {
   response?: ChatResponse;
-  chunks?: StreamChunk[];
-  /** Thrown after the chunks (a mid-stream failure). */
-  failAfter?: GatewayError;
+  /** The stream, as the pipeline hands it over: a failure after the start is a final `error` part. */
+  parts?: StreamPart[];
 }
 
 export async function serveFormat(format: InboundFormat, reply: (req: ChatRequest) => ScriptedReply) {
@@ -31,10 +30,14 @@ export async function serveFormat(format: InboundFormat, reply: (req: ChatReques
           res.end(JSON.stringify(format.renderResponse(r.response as ChatResponse, parsed.request.tools)));
           return;
         }
-        const enc = format.createStreamEncoder({ includeUsage: true, requestedModel: parsed.request.model, tools: parsed.request.tools });
+        const enc = format.createStreamEncoder({ includeUsage: true, requestedModel: parsed.request.model, tools: parsed.request.tools, passThrough: false });
         res.writeHead(200, { 'content-type': 'text/event-stream' });
-        for (const c of r.chunks ?? []) res.write(enc.chunk(c));
-        res.end(r.failAfter ? enc.error(r.failAfter) : enc.end());
+        // As the chat handler writes a stream: an `error` part ends it with the format's error event.
+        for (const part of r.parts ?? []) {
+          if (part.type === 'error') return void res.end(enc.error(part.error));
+          res.write(enc.part(part));
+        }
+        res.end(enc.end());
       } catch (err) {
         const e = err instanceof GatewayError ? err : toGatewayError(err);
         const { status, body } = format.renderError(e);
@@ -52,18 +55,30 @@ export async function serveFormat(format: InboundFormat, reply: (req: ChatReques
   };
 }
 
-/** The internal events of a typical streamed reply: optional reasoning, text, tool calls, usage, finish. */
-export function scriptedChunks(o: { reasoning?: string; text?: string; tools?: Array<{ id: string; name: string; args: string }>; usage?: { inputTokens: number; outputTokens: number; cachedInputTokens?: number } }): StreamChunk[] {
-  const chunks: StreamChunk[] = [{ events: [{ type: 'start', id: 'up-1', model: 'up-model', created: 1700000000 }] }];
-  for (const piece of (o.reasoning ?? '').match(/\S+\s*/g) ?? []) chunks.push({ events: [{ type: 'reasoning', delta: piece }] });
-  for (const piece of (o.text ?? '').match(/\S+\s*/g) ?? []) chunks.push({ events: [{ type: 'text', delta: piece }] });
-  (o.tools ?? []).forEach((t, index) => {
-    chunks.push({ events: [{ type: 'tool_call_start', index, id: t.id, name: t.name }] });
+/**
+ * The stream parts of a typical reply: start, an optional reasoning block, a text block (a delta per word), tool
+ * calls (arguments in two deltas), usage, finish. Each block is opened and closed, as a provider's decoder does.
+ */
+export function scriptedParts(o: { reasoning?: string; text?: string; tools?: Array<{ id: string; name: string; args: string }>; usage?: { inputTokens: number; outputTokens: number; cachedInputTokens?: number } }): StreamPart[] {
+  const parts: StreamPart[] = [{ type: 'response-start', id: 'up-1', model: 'up-model', created: 1700000000 }];
+  const block = (kind: 'reasoning' | 'text', text: string | undefined): void => {
+    const pieces = (text ?? '').match(/\S+\s*/g) ?? [];
+    if (!pieces.length) return;
+    const id = `${kind}-0`;
+    parts.push({ type: `${kind}-start`, id }, ...pieces.map((delta) => ({ type: `${kind}-delta` as const, id, delta })), { type: `${kind}-end`, id });
+  };
+  block('reasoning', o.reasoning);
+  block('text', o.text);
+  for (const t of o.tools ?? []) {
     const mid = Math.floor(t.args.length / 2);
-    chunks.push({ events: [{ type: 'tool_call_delta', index, argumentsDelta: t.args.slice(0, mid) }] });
-    chunks.push({ events: [{ type: 'tool_call_delta', index, argumentsDelta: t.args.slice(mid) }] });
-  });
-  if (o.usage) chunks.push({ events: [{ type: 'usage', usage: o.usage }] });
-  chunks.push({ events: [{ type: 'finish', reason: o.tools?.length ? 'tool_calls' : 'stop' }] });
-  return chunks;
+    parts.push(
+      { type: 'tool-call-start', id: t.id, name: t.name },
+      { type: 'tool-call-delta', id: t.id, argumentsDelta: t.args.slice(0, mid) },
+      { type: 'tool-call-delta', id: t.id, argumentsDelta: t.args.slice(mid) },
+      { type: 'tool-call-end', id: t.id },
+    );
+  }
+  if (o.usage) parts.push({ type: 'usage', usage: o.usage });
+  parts.push({ type: 'finish', reason: o.tools?.length ? 'tool_calls' : 'stop' });
+  return parts;
 }

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GatewayError } from '../../main/core/errors.js';
 import type { ChatRequest } from '../../main/core/types.js';
 import { openaiResponsesFormat } from '../../main/server/openai-responses/index.js';
-import { scriptedChunks, serveFormat, type ScriptedReply } from './format-server.js';
+import { scriptedParts, serveFormat, type ScriptedReply } from './format-server.js';
 
 // The Responses format module driven by the real openai SDK (responses.create, streaming and not, and the
 // responses.stream helper), through a tiny server that serves only this module.
@@ -132,7 +132,7 @@ describe('responses: through the openai SDK', () => {
   });
 
   it('responses.create (stream): event order, sequence numbers, text and argument deltas', async () => {
-    reply = () => ({ chunks: scriptedChunks({ text: 'Let me look.', tools: [{ id: 'call_s', name: 'weather', args: '{"city":"Rome"}' }], usage: { inputTokens: 10, outputTokens: 5 } }) });
+    reply = () => ({ parts: scriptedParts({ text: 'Let me look.', tools: [{ id: 'call_s', name: 'weather', args: '{"city":"Rome"}' }], usage: { inputTokens: 10, outputTokens: 5 } }) });
     const stream = await client.responses.create({ model: 'gpt-5', input: 'weather?', stream: true });
     const events: Array<{ type: string; sequence_number: number }> = [];
     for await (const e of stream) events.push(e);
@@ -150,7 +150,7 @@ describe('responses: through the openai SDK', () => {
   });
 
   it('responses.stream helper: finalResponse and delta snapshots', async () => {
-    reply = () => ({ chunks: scriptedChunks({ reasoning: 'hmm ok', text: 'Hello there friend', usage: { inputTokens: 3, outputTokens: 3 } }) });
+    reply = () => ({ parts: scriptedParts({ reasoning: 'hmm ok', text: 'Hello there friend', usage: { inputTokens: 3, outputTokens: 3 } }) });
     const stream = client.responses.stream({ model: 'gpt-5', input: 'hi' });
     const snapshots: string[] = [];
     stream.on('response.output_text.delta', (e) => snapshots.push(e.snapshot));
@@ -174,14 +174,14 @@ describe('responses: through the openai SDK', () => {
   });
 
   it('streams a custom tool call as custom_tool_call_input deltas decoded from the JSON arguments', async () => {
-    reply = () => ({ chunks: scriptedChunks({ tools: [{ id: 'call_q', name: 'apply_patch', args: JSON.stringify({ input: PATCH }) }] }) });
+    reply = () => ({ parts: scriptedParts({ tools: [{ id: 'call_q', name: 'apply_patch', args: JSON.stringify({ input: PATCH }) }] }) });
     const stream = await client.responses.create({ model: 'gpt-5-codex', input: 'patch it', tools: [patchTool], stream: true });
     const events: Array<{ type: string; delta?: string; input?: string; item?: unknown; response?: OpenAI.Responses.Response }> = [];
     for await (const e of stream) events.push(e as (typeof events)[number]);
     const types = events.map((e) => e.type);
     expect(types).not.toContain('response.function_call_arguments.delta');
     const deltas = events.filter((e) => e.type === 'response.custom_tool_call_input.delta').map((e) => e.delta);
-    // scriptedChunks splits the arguments in two: the client sees the input grow, not one block at the end.
+    // scriptedParts splits the arguments in two: the client sees the input grow, not one block at the end.
     expect(deltas.length).toBeGreaterThan(1);
     expect(deltas.join('')).toBe(PATCH);
     expect(events.find((e) => e.type === 'response.custom_tool_call_input.done')?.input).toBe(PATCH);
@@ -191,7 +191,9 @@ describe('responses: through the openai SDK', () => {
   });
 
   it('an error mid-stream ends with error and response.failed events', async () => {
-    reply = () => ({ chunks: scriptedChunks({ text: 'partial' }).slice(0, 2), failAfter: new GatewayError({ kind: 'upstream_timeout', status: 504, message: 'upstream stalled' }) });
+    // Start, text-start, the first delta; then the failure, as the pipeline ends a stream that failed after it started.
+    const error = new GatewayError({ kind: 'upstream_timeout', status: 504, message: 'upstream stalled' });
+    reply = () => ({ parts: [...scriptedParts({ text: 'partial' }).slice(0, 3), { type: 'error', error }] });
     const stream = await client.responses.create({ model: 'm', input: 'x', stream: true });
     const events: Array<{ type: string }> = [];
     for await (const e of stream) events.push(e);

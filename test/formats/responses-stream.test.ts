@@ -1,6 +1,6 @@
 import type OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StreamEvent } from '../../main/core/types.js';
+import type { StreamPart } from '../../main/core/types.js';
 import { openaiResponsesFormat } from '../../main/server/openai-responses/index.js';
 import { FakeServer, sendJson, writeFrames, type FakeCall } from '../fakes/fake-server.js';
 import type { FakeOllama } from '../fakes/ollama.js';
@@ -21,14 +21,18 @@ function parseSse(text: string): Ev[] {
     .map((f) => JSON.parse(/^data: (.*)$/m.exec(f)![1]) as Ev);
 }
 
-function encode(events: StreamEvent[], tools: string[] = []): Ev[] {
+function encode(parts: StreamPart[], tools: string[] = []): Ev[] {
   const enc = openaiResponsesFormat.createStreamEncoder({
     includeUsage: true,
     requestedModel: 'm',
     tools: tools.map((name) => ({ name, parameters: {}, freeform: true })),
+    passThrough: false,
   });
-  return parseSse(events.map((e) => enc.chunk({ events: [e] })).join('') + enc.end());
+  return parseSse(parts.map((p) => enc.part(p)).join('') + enc.end());
 }
+
+/** A text block of one delta, as a decoder opens and closes it. */
+const textBlock = (delta: string): StreamPart[] => [{ type: 'text-start', id: 't' }, { type: 'text-delta', id: 't', delta }, { type: 'text-end', id: 't' }];
 
 /** Per call id: the argument deltas joined, the `arguments.done` text, the output_item.done item. */
 function callsOf(events: Ev[]): Map<string, { deltas: string; done?: string; item?: Record<string, unknown> }> {
@@ -50,20 +54,25 @@ function callsOf(events: Ev[]): Map<string, { deltas: string; done?: string; ite
 const A = '{"cmd":["ls","-la"]}';
 const B = '{"cmd":["cat","README.md"]}';
 
-/** Two calls started back to back, then their argument chunks alternating: what interleaving upstreams send. */
-const interleaved: StreamEvent[] = [
-  { type: 'start', id: 'up', model: 'up-model', created: 1 },
-  { type: 'tool_call_start', index: 0, id: 'call_a', name: 'shell' },
-  { type: 'tool_call_delta', index: 0, argumentsDelta: A.slice(0, 7) },
-  { type: 'tool_call_start', index: 1, id: 'call_b', name: 'shell' },
-  { type: 'tool_call_delta', index: 1, argumentsDelta: B.slice(0, 9) },
-  { type: 'tool_call_delta', index: 0, argumentsDelta: A.slice(7) },
-  { type: 'tool_call_delta', index: 1, argumentsDelta: B.slice(9) },
+/**
+ * Two calls started back to back, then their argument chunks alternating: what interleaving upstreams send. Both
+ * calls end just before the finish, as the decoders' sequencer closes them.
+ */
+const interleaved: StreamPart[] = [
+  { type: 'response-start', id: 'up', model: 'up-model', created: 1 },
+  { type: 'tool-call-start', id: 'call_a', name: 'shell' },
+  { type: 'tool-call-delta', id: 'call_a', argumentsDelta: A.slice(0, 7) },
+  { type: 'tool-call-start', id: 'call_b', name: 'shell' },
+  { type: 'tool-call-delta', id: 'call_b', argumentsDelta: B.slice(0, 9) },
+  { type: 'tool-call-delta', id: 'call_a', argumentsDelta: A.slice(7) },
+  { type: 'tool-call-delta', id: 'call_b', argumentsDelta: B.slice(9) },
+  { type: 'tool-call-end', id: 'call_a' },
+  { type: 'tool-call-end', id: 'call_b' },
   { type: 'finish', reason: 'tool_calls' },
   { type: 'usage', usage: { inputTokens: 5, outputTokens: 9 } },
 ];
 
-describe('responses stream encoder: tool calls by index', () => {
+describe('responses stream encoder: tool calls by call id', () => {
   it('interleaved argument chunks: each call ends with its own complete arguments', () => {
     const events = encode(interleaved);
     const calls = callsOf(events);
@@ -84,11 +93,13 @@ describe('responses stream encoder: tool calls by index', () => {
     const args = JSON.stringify({ input: patch });
     const events = encode(
       [
-        { type: 'tool_call_start', index: 0, id: 'call_p', name: 'apply_patch' },
-        { type: 'tool_call_start', index: 1, id: 'call_s', name: 'shell' },
-        { type: 'tool_call_delta', index: 0, argumentsDelta: args.slice(0, 15) },
-        { type: 'tool_call_delta', index: 1, argumentsDelta: A },
-        { type: 'tool_call_delta', index: 0, argumentsDelta: args.slice(15) },
+        { type: 'tool-call-start', id: 'call_p', name: 'apply_patch' },
+        { type: 'tool-call-start', id: 'call_s', name: 'shell' },
+        { type: 'tool-call-delta', id: 'call_p', argumentsDelta: args.slice(0, 15) },
+        { type: 'tool-call-delta', id: 'call_s', argumentsDelta: A },
+        { type: 'tool-call-delta', id: 'call_p', argumentsDelta: args.slice(15) },
+        { type: 'tool-call-end', id: 'call_p' },
+        { type: 'tool-call-end', id: 'call_s' },
         { type: 'finish', reason: 'tool_calls' },
       ],
       ['apply_patch'],
@@ -100,8 +111,8 @@ describe('responses stream encoder: tool calls by index', () => {
     ]);
   });
 
-  it('text before the calls is closed when the first call opens; calls close at the finish', () => {
-    const events = encode([{ type: 'text', delta: 'Running.' }, ...interleaved.slice(1)]);
+  it('text before the calls is closed when the first call opens; calls close at their ends, before the finish', () => {
+    const events = encode([...textBlock('Running.'), ...interleaved.slice(1)]);
     const done = events.filter((e) => e.type === 'response.output_item.done').map((e) => e.item!.type);
     expect(done).toEqual(['message', 'function_call', 'function_call']);
     const types = events.map((e) => e.type);
@@ -112,14 +123,14 @@ describe('responses stream encoder: tool calls by index', () => {
 
 describe('responses stream encoder: an answer cut by the length limit', () => {
   it('ends with response.incomplete, status incomplete and reason max_output_tokens; no response.completed', () => {
-    const events = encode([{ type: 'start', id: 'u', model: 'm', created: 1 }, { type: 'text', delta: 'The answer is' }, { type: 'finish', reason: 'length' }]);
+    const events = encode([{ type: 'response-start', id: 'u', model: 'm', created: 1 }, ...textBlock('The answer is'), { type: 'finish', reason: 'length' }]);
     expect(events.map((e) => e.type)).not.toContain('response.completed');
     expect(events.at(-1)).toMatchObject({ type: 'response.incomplete', response: { status: 'incomplete', incomplete_details: { reason: 'max_output_tokens' } } });
     expect(events.find((e) => e.type === 'response.output_item.done')!.item).toMatchObject({ type: 'message', status: 'incomplete' });
   });
 
   it('content_filter is incomplete too, with its own reason', () => {
-    const events = encode([{ type: 'text', delta: 'x' }, { type: 'finish', reason: 'content_filter' }]);
+    const events = encode([...textBlock('x'), { type: 'finish', reason: 'content_filter' }]);
     expect(events.at(-1)).toMatchObject({ type: 'response.incomplete', response: { incomplete_details: { reason: 'content_filter' } } });
   });
 });

@@ -8,7 +8,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { StreamChunk } from '../main/core/types.js';
+import { PartSequencer } from '../main/core/stream-parts.js';
+import type { StreamPart } from '../main/core/types.js';
 import { anthropicMessagesFormat } from '../main/server/anthropic-messages/index.js';
 import { firstByte } from './first-byte.js';
 import { freePort, spawnReady, spawnUntilUp, type Child } from './procs.js';
@@ -51,9 +52,11 @@ const fmt = (n: number, d = 3): string => n.toFixed(d);
 /** In-process: parse an Anthropic request, and encode a typical translated stream (µs per request each). */
 function translationCostUs(): { parse: number; encode: number } {
   const body = JSON.parse(anthropicBody) as unknown;
-  const chunks: StreamChunk[] = [{ events: [{ type: 'start', id: 'chatcmpl-1', model: 'gpt-4o-mini', created: 1 }] }];
-  for (const w of 'The quick brown fox jumps over the lazy dog.'.split(' ')) chunks.push({ events: [{ type: 'text', delta: `${w} ` }] });
-  chunks.push({ events: [{ type: 'usage', usage: { inputTokens: 12, outputTokens: 9 } }, { type: 'finish', reason: 'stop' }] });
+  // The parts an OpenAI-wire decoder yields for a short answer, a word per frame.
+  const seq = new PartSequencer();
+  const parts: StreamPart[] = [{ type: 'response-start', id: 'chatcmpl-1', model: 'gpt-4o-mini', created: 1 }];
+  for (const w of 'The quick brown fox jumps over the lazy dog.'.split(' ')) parts.push(...seq.text(`${w} `));
+  parts.push(...seq.finish('stop'), ...seq.usage({ inputTokens: 12, outputTokens: 9 }));
   const N = 20_000;
   let sink = 0;
   let t = performance.now();
@@ -61,8 +64,8 @@ function translationCostUs(): { parse: number; encode: number } {
   const parse = ((performance.now() - t) * 1000) / N;
   t = performance.now();
   for (let i = 0; i < N; i++) {
-    const enc = anthropicMessagesFormat.createStreamEncoder({ includeUsage: true, requestedModel: 'openai/gpt-4o-mini' });
-    for (const c of chunks) sink += enc.chunk(c).length;
+    const enc = anthropicMessagesFormat.createStreamEncoder({ includeUsage: true, requestedModel: 'openai/gpt-4o-mini', passThrough: false });
+    for (const p of parts) sink += enc.part(p).length;
     sink += enc.end().length;
   }
   const encode = ((performance.now() - t) * 1000) / N;

@@ -47,7 +47,7 @@ function cacheScope(settings: Settings, req: IncomingMessage, chat: ChatRequest)
   return who ? createHash('sha256').update(who).digest('base64url').slice(0, 22) : '';
 }
 
-/** What a request-log row can say of a call that handle() never saw (refused at the edge, or embeddings): its body's model. */
+/** What a request-log row can say of a call that handle() never saw (refused at the edge): its body's model. */
 export function loggedCall(format: LoggedCall['format'], body: unknown, call: Omit<LoggedCall, 'format' | 'request'>): LoggedCall {
   const fields = body !== null && typeof body === 'object' ? (body as { model?: unknown; stream?: unknown }) : {};
   const model = typeof fields.model === 'string' ? fields.model.slice(0, 256) : '';

@@ -111,7 +111,7 @@ export async function startGateway(opts: StartOptions = {}): Promise<RunningGate
   const router = createRouter({ settings: current, providers, logger });
   // The default aliases use an installed Ollama model when theirs is missing (routing/installed-model.ts).
   const chooser = createInstalledModelChooser({ settings, providers, logger, choices: () => ({ file: openSettingsFile(dataDir).read(), origins: loaded.origins }) });
-  const catalog = new ModelCatalog(() => providers.all(), (id, models) => (router.setDiscoveredModels(id, models), chooser.noteModels(id, models)));
+  const catalog = new ModelCatalog(() => providers.all(), (id, models) => (router.setDiscoveredModels(id, models), chooser.noteModels(id, models.map((m) => m.id))));
   // A provider added or changed in the window: learn its models now, so its bare model names resolve at once.
   settings.onChange((next, prev) => void (JSON.stringify(next.providers) !== JSON.stringify(prev.providers) && catalog.probeAll({ force: true })));
   // Ollama's model list changes outside the gateway too (`ollama pull` in a terminal).
@@ -148,6 +148,8 @@ export async function startGateway(opts: StartOptions = {}): Promise<RunningGate
   // At the shutdown deadline, calls still waiting on their upstream are aborted (see shutdown.beginWork).
   const handle = pipeline.handle.bind(pipeline);
   pipeline.handle = (call) => (shutdown.beginWork(call.requestId, call.clientAbort), handle(call));
+  const embed = pipeline.embed.bind(pipeline);
+  pipeline.embed = (call) => (shutdown.beginWork(call.requestId, call.clientAbort), embed(call));
   // The manager re-checks every 30 s in the background; status reads never wait for a detection.
   const ollama = createOllamaManager({ endpoint: () => ollamaEndpointFrom(current()), maxAgeMs: 60_000 });
 

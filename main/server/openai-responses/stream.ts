@@ -67,9 +67,6 @@ export class ResponsesStreamEncoder implements StreamEncoder {
         return part.delta ? this.start() + this.ensure('message') + this.textDelta('response.output_text.delta', part.delta) : '';
       case 'reasoning-delta':
         return part.delta ? this.start() + this.ensure('reasoning') + this.textDelta('response.reasoning_text.delta', part.delta) : '';
-      case 'text-end':
-      case 'reasoning-end':
-        return this.close();
       case 'tool-call-start':
         return this.openCall(part.id, part.name);
       case 'tool-call-delta':
@@ -81,8 +78,9 @@ export class ResponsesStreamEncoder implements StreamEncoder {
         this.state.finishReason = part.reason;
         return this.start() + this.closeAll();
       default:
-        // Items open with their first delta; calls close together at the finish; no upstream speaks this format
-        // (no `raw-frame`); an `error` part goes to error().
+        // Items open with their first delta and close when the next item opens or at the finish, whose reason
+        // sets their status (a cut answer's items are `incomplete`). No upstream speaks this format (no
+        // `raw-frame`); an `error` part goes to error().
         return '';
     }
   }

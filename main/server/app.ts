@@ -2,7 +2,7 @@
 // renderer is bound to its paths before the guards run, so whatever refuses a request under /v1/messages (a guard, the
 // body limit, a 404) answers in Anthropic's envelope; under /v1/chat/completions and everywhere else, in OpenAI's.
 import { existsSync } from 'node:fs';
-import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { type IncomingMessage, type RequestListener, type ServerResponse, STATUS_CODES } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type ErrorRequestHandler, type Router as ExpressRouter } from 'express';
@@ -120,15 +120,17 @@ function notFound(req: IncomingMessage & { originalUrl?: string }): GatewayError
 /** Every error a route or a layer passes on, in the envelope bound to the request; never a stack trace. */
 const answerError: ErrorRequestHandler = (err: unknown, req, res, _next) => {
   if (res.headersSent) return void res.destroy();
-  sendError(req, res, clientError(err));
+  sendError(req, res, clientError(err, req));
 };
 
-function clientError(err: unknown): GatewayError {
+function clientError(err: unknown, req: IncomingMessage): GatewayError {
   if (err instanceof GatewayError) return publicError(err);
-  // express's own errors (a malformed URL, a static file that is not there) carry a 4xx status and a client message.
+  // Errors from express's layers (a static file that is not there, a path out of /ui) carry a 4xx status; their
+  // message may name a file on this machine, so the client gets the status's name.
   const status = (err as { status?: unknown } | null)?.status;
+  if (status === 404) return notFound(req);
   if (typeof status === 'number' && status >= 400 && status < 500) {
-    return new GatewayError({ kind: status === 404 ? 'not_found' : 'invalid_request', status, message: String((err as Error).message ?? 'bad request') });
+    return new GatewayError({ kind: status === 403 ? 'permission' : 'invalid_request', status, message: STATUS_CODES[status] ?? 'bad request' });
   }
   return new GatewayError({ kind: 'internal', status: 500, message: 'internal error' });
 }

@@ -7,6 +7,7 @@
 // with the same `maxEventBytes`.
 // undici sets TCP_NODELAY on its sockets (lib/core/connect.js: socket.setNoDelay(true)).
 import type { IncomingHttpHeaders } from 'node:http';
+import type { Readable } from 'node:stream';
 import { Pool, type Dispatcher } from 'undici';
 import type { GatewayError } from '../core/errors.js';
 import { BodyTooLarge, DeadlineExceeded, displayUrl, httpError, parseJsonBody, protocolError, transportError, type UpstreamIdentity } from './http-errors.js';
@@ -70,8 +71,9 @@ const JSON_CONTENT = { 'content-type': 'application/json' } as const;
 const ACCEPT_IDENTITY = { 'accept-encoding': 'identity' } as const;
 
 /**
- * Joins a client signal with a deadline: the joined signal aborts with the client's reason, or with
- * DeadlineExceeded when `ms` pass first (`fired()` says which). `clear()` once the call is over.
+ * Joins a client signal with a deadline, for clients that take only a signal (Bedrock's AWS SDK): the joined
+ * signal aborts with the client's reason, or with DeadlineExceeded when `ms` pass first (`fired()` says which).
+ * `clear()` once the call is over.
  */
 export function withDeadline(signal: AbortSignal, ms: number): { signal: AbortSignal; fired(): boolean; clear(): void } {
   const ac = new AbortController();
@@ -98,9 +100,7 @@ export function withDeadline(signal: AbortSignal, ms: number): { signal: AbortSi
  * A response body read as it arrives: undici's response body (a Node Readable). One consumer; leaving a
  * `for await` over it early, or `destroy()`, closes the upstream connection unless the body already ended.
  */
-export interface UpstreamBody extends AsyncIterable<Buffer> {
-  destroy(err?: Error): void;
-}
+export interface UpstreamBody extends AsyncIterable<Buffer>, Pick<Readable, 'destroy' | 'on' | 'once'> {}
 
 export interface StreamingResponse {
   statusCode: number;
@@ -111,29 +111,80 @@ export interface StreamingResponse {
 const ignore = (): void => {};
 
 /**
+ * One call through undici's public `request()` (node_modules/undici/types/dispatcher.d.ts, RequestOptions),
+ * resolving at the response headers, with the client's `signal` (in `opts`) and a whole-call deadline:
+ * - undici aborts the call on the signal once the call has a socket, and mid-body destroys the body with the
+ *   signal's reason (lib/api/api-request.js); a call still waiting for its connection is rejected here at once;
+ * - the deadline rejects a call still waiting for its headers, and later destroys the body with DeadlineExceeded.
+ * The body's Readable holds at most its 64 KiB highWaterMark before undici stops reading the socket.
+ */
+function boundedRequest(pool: Pool, opts: Dispatcher.RequestOptions, signal: AbortSignal, deadlineMs: number): Promise<Dispatcher.ResponseData> {
+  if (signal.aborted) return Promise.reject(signal.reason as Error);
+  return new Promise((resolve, reject) => {
+    let body: UpstreamBody | undefined;
+    let waiting = true;
+    const settle = (): boolean => {
+      if (!waiting) return false;
+      waiting = false;
+      signal.removeEventListener('abort', onAbort);
+      return true;
+    };
+    const fail = (err: Error): void => {
+      if (settle()) {
+        clearTimeout(timer);
+        reject(err);
+      }
+    };
+    const onAbort = (): void => fail(signal.reason as Error);
+    const timer = setTimeout(() => {
+      if (body) body.destroy(new DeadlineExceeded(deadlineMs));
+      else fail(new DeadlineExceeded(deadlineMs));
+    }, deadlineMs);
+    timer.unref();
+    signal.addEventListener('abort', onAbort, { once: true });
+    pool.request(opts).then((res) => {
+      // Errors reach readers through their iteration; this listener only keeps a destroy() of a body nobody
+      // iterates (a refused encoding, an answer that came after the deadline) from being an uncaught 'error'.
+      res.body.on('error', ignore);
+      if (!settle()) return void res.body.destroy();
+      res.body.once('close', () => clearTimeout(timer));
+      body = res.body;
+      resolve(res);
+    }, fail);
+  });
+}
+
+/**
  * Reads a body into memory up to `limit` bytes. Past it the call is closed, and either the head is kept
  * ('truncate', for error messages) or BodyTooLarge is thrown ('fail'; a declared content-length over the limit
- * fails before a byte is read).
+ * fails before a byte is read). Destroying undici's body closes its connection.
  */
-async function readCapped(res: StreamingResponse, limit: number, overLimit: 'truncate' | 'fail'): Promise<Buffer> {
+function readCapped(res: StreamingResponse, limit: number, overLimit: 'truncate' | 'fail'): Promise<Buffer> {
+  const body = res.body;
   if (overLimit === 'fail' && Number(res.headers['content-length']) > limit) {
-    res.body.destroy();
-    throw new BodyTooLarge(limit);
+    body.destroy();
+    return Promise.reject(new BodyTooLarge(limit));
   }
-  const parts: Buffer[] = [];
-  let size = 0;
-  // Leaving the loop early (break or throw) destroys the Readable, and undici closes the connection with it.
-  for await (const chunk of res.body) {
-    if (size + chunk.length > limit) {
-      if (overLimit === 'fail') throw new BodyTooLarge(limit);
-      parts.push(chunk.subarray(0, limit - size));
-      size = limit;
-      break;
-    }
-    parts.push(chunk);
-    size += chunk.length;
-  }
-  return parts.length === 1 ? parts[0] : Buffer.concat(parts, size);
+  return new Promise((resolve, reject) => {
+    const parts: Buffer[] = [];
+    let size = 0;
+    const whole = (): Buffer => (parts.length === 1 ? parts[0] : Buffer.concat(parts, size));
+    body.on('data', (chunk: Buffer) => {
+      if (size + chunk.length <= limit) {
+        parts.push(chunk);
+        size += chunk.length;
+      } else if (overLimit === 'fail') {
+        body.destroy(new BodyTooLarge(limit));
+      } else {
+        parts.push(chunk.subarray(0, limit - size));
+        size = limit;
+        resolve(whole());
+        body.destroy();
+      }
+    });
+    body.once('end', () => resolve(whole()));
+    body.once('error', reject);
+  });
 }
 
 export interface UpstreamOptions {
@@ -196,44 +247,24 @@ export class HttpUpstream implements UpstreamIdentity {
     });
   }
 
-  /**
-   * One call through undici's `request()` (node_modules/undici/types/dispatcher.d.ts, RequestOptions): it
-   * resolves at the response headers, and `signal` aborts it connecting or mid-body (the body is destroyed with
-   * the signal's reason: lib/api/api-request.js). The body's Readable holds at most its 64 KiB highWaterMark
-   * before undici pauses the socket. `phaseTimeoutMs` replaces the per-phase timeouts.
-   */
-  private request(o: SendOptions, signal: AbortSignal, phaseTimeoutMs?: number): Promise<Dispatcher.ResponseData> {
-    if (signal.aborted) return Promise.reject(signal.reason as Error);
+  /** `phaseTimeoutMs` replaces the per-phase timeouts. */
+  private request(o: SendOptions, deadlineMs: number, phaseTimeoutMs?: number): Promise<Dispatcher.ResponseData> {
     const headers = Object.assign({}, this.headers, o.body !== undefined ? JSON_CONTENT : undefined, o.headers);
-    const call = this.pool.request({
-      origin: this.origin,
-      path: this.basePath + o.path + this.query,
-      method: o.method,
-      headers,
-      body: o.body === undefined ? undefined : typeof o.body === 'string' ? o.body : JSON.stringify(o.body),
-      headersTimeout: phaseTimeoutMs,
-      bodyTimeout: phaseTimeoutMs,
-      signal,
-    });
-    // undici acts on an abort only once the call has a socket (api-request.js: onConnect); a call still waiting
-    // for its connection is rejected here at once, and undici drops it when its turn comes.
-    return new Promise((resolve, reject) => {
-      const onAbort = (): void => reject(signal.reason as Error);
-      signal.addEventListener('abort', onAbort, { once: true });
-      call.then(
-        (res) => {
-          signal.removeEventListener('abort', onAbort);
-          // Errors reach readers through their iteration; this listener only keeps a destroy() of a body nobody
-          // iterates (a refused encoding, an unread stream) from becoming an uncaught 'error' event.
-          res.body.on('error', ignore);
-          resolve(res);
-        },
-        (err: unknown) => {
-          signal.removeEventListener('abort', onAbort);
-          reject(err as Error);
-        },
-      );
-    });
+    return boundedRequest(
+      this.pool,
+      {
+        origin: this.origin,
+        path: this.basePath + o.path + this.query,
+        method: o.method,
+        headers,
+        body: o.body === undefined ? undefined : typeof o.body === 'string' ? o.body : JSON.stringify(o.body),
+        headersTimeout: phaseTimeoutMs,
+        bodyTimeout: phaseTimeoutMs,
+        signal: o.signal,
+      },
+      o.signal,
+      deadlineMs,
+    );
   }
 
   private failure(err: unknown, signal: AbortSignal): GatewayError {
@@ -260,16 +291,12 @@ export class HttpUpstream implements UpstreamIdentity {
    * else. The body is bounded by the idle and whole-call (streamTimeoutMs) timeouts; the reader caps each event.
    */
   async send(o: SendOptions): Promise<StreamingResponse> {
-    const deadline = withDeadline(o.signal, o.deadlineMs ?? this.timeouts.streamTimeoutMs);
     let res: Dispatcher.ResponseData;
     try {
-      res = await this.request(o, deadline.signal);
+      res = await this.request(o, o.deadlineMs ?? this.timeouts.streamTimeoutMs);
     } catch (err) {
-      deadline.clear();
       throw this.failure(err, o.signal);
     }
-    // The deadline lasts until the body ends or is destroyed.
-    res.body.once('close', deadline.clear);
     if (res.statusCode >= 400) throw await this.statusError(res);
     this.checkEncoding(res);
     return res;
@@ -290,20 +317,18 @@ export class HttpUpstream implements UpstreamIdentity {
    */
   async json<T>(o: SendOptions): Promise<T> {
     const deadlineMs = o.deadlineMs ?? this.timeouts.upstreamTimeoutMs;
-    const deadline = withDeadline(o.signal, deadlineMs);
     let res: StreamingResponse;
     let body: Buffer;
     try {
       // A non-streaming answer sends its headers only when it is complete, so the first-byte timeout must not
       // cut it short: the per-phase timeouts are stretched to the whole-call deadline.
-      res = await this.request(o, deadline.signal, deadlineMs);
+      res = await this.request(o, deadlineMs, deadlineMs);
       if (res.statusCode >= 400) throw await this.statusError(res);
       this.checkEncoding(res);
       body = await readCapped(res, this.timeouts.maxResponseBytes, 'fail');
     } catch (err) {
-      throw this.failure(err, o.signal);
-    } finally {
-      deadline.clear();
+      // The phase timeouts were the deadline: their messages name it.
+      throw transportError(err, this, { clientAborted: o.signal.aborted, timeouts: { ...this.timeouts, firstByteTimeoutMs: deadlineMs, idleChunkTimeoutMs: deadlineMs } });
     }
     return parseJsonBody<T>(this, body.toString('utf8'), String(res.headers['content-type'] ?? ''));
   }

@@ -39,6 +39,11 @@ export interface GatewayErrorInit {
   retryAfterMs?: number;
   /** A context-length refusal's numbers: the prompt's (estimated) tokens and the most the target takes. */
   contextTokens?: { prompt: number; limit: number };
+  /**
+   * The target refused a limit that its adapter has now learned (e.g. OpenAI's "max_tokens is too large … at most
+   * N"): fitting the request again and sending it once more will do (the pipeline does that once).
+   */
+  refit?: boolean;
   cause?: unknown;
 }
 
@@ -51,6 +56,7 @@ export class GatewayError extends Error {
   readonly upstreamStatus?: number;
   readonly retryAfterMs?: number;
   readonly contextTokens?: { prompt: number; limit: number };
+  readonly refit?: boolean;
 
   constructor(init: GatewayErrorInit) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -63,6 +69,7 @@ export class GatewayError extends Error {
     this.upstreamStatus = init.upstreamStatus;
     this.retryAfterMs = init.retryAfterMs;
     this.contextTokens = init.contextTokens;
+    this.refit = init.refit;
   }
 }
 

@@ -73,10 +73,15 @@ export type Outcome =
 
 /** A stream whose first part has arrived: the point where the pipeline commits to its target. */
 interface Started {
-  dropped: string[];
-  passThrough: boolean;
   first: StreamPart;
   rest: AsyncIterator<StreamPart>;
+}
+
+/** What one target gave, with what its fit dropped; `release` frees its concurrency slot (a stream holds it). */
+interface Sent<T> {
+  value: T;
+  dropped: string[];
+  passThrough: boolean;
   release: () => void;
 }
 
@@ -124,27 +129,27 @@ export class Pipeline {
   private async answer(call: InboundCall, plan: RoutePlan, cache: CacheStep): Promise<Outcome> {
     const attempt = await attemptTargets(this.deps.router, plan, call.clientAbort.signal, (t) => this.chat(call, t));
     if (!attempt.ok) throw this.failed(call, plan, attempt.error, attempt.failures);
-    const { value, target, failures } = attempt;
-    const meta = routeMeta(plan, target, cache.status, value.dropped, failures);
-    cache.store(target, value.response);
-    this.record(call, plan, meta, { status: 200, usage: value.response.usage, ttfbMs: this.elapsed(call) });
-    return { kind: 'response', meta, response: value.response };
+    const { value: sent, target, failures } = attempt;
+    const meta = routeMeta(plan, target, cache.status, sent.dropped, failures);
+    cache.store(target, sent.value);
+    this.record(call, plan, meta, { status: 200, usage: sent.value.usage, ttfbMs: this.elapsed(call) });
+    return { kind: 'response', meta, response: sent.value };
   }
 
   /** A streamed call: the first target whose stream starts is committed to; its parts are teed to the client. */
   private async stream(call: InboundCall, plan: RoutePlan, cache: CacheStep): Promise<Outcome> {
     const attempt = await attemptTargets(this.deps.router, plan, call.clientAbort.signal, (t) => this.start(call, t));
     if (!attempt.ok) throw this.failed(call, plan, attempt.error, attempt.failures);
-    const { value: started, target, failures } = attempt;
-    const meta = routeMeta(plan, target, cache.status, started.dropped, failures);
+    const { value: sent, target, failures } = attempt;
+    const meta = routeMeta(plan, target, cache.status, sent.dropped, failures);
     const ttfbMs = this.elapsed(call);
     const ended = (end: StreamEnd): void => {
-      started.release();
+      sent.release();
       if (end.answer) cache.store(target, end.answer);
       this.record(call, plan, meta, { status: end.status, error: end.error, usage: end.usage, ttfbMs });
     };
-    const parts = tee(started.first, started.rest, target.provider.id, ended);
-    return { kind: 'stream', meta, passThrough: started.passThrough, parts };
+    const parts = tee(sent.value.first, sent.value.rest, target.provider.id, ended);
+    return { kind: 'stream', meta, passThrough: sent.passThrough, parts };
   }
 
   /** Records a failed call and returns its error, with the route it ended noted for the response headers. */
@@ -201,38 +206,47 @@ export class Pipeline {
     const { request, dropped } = keepReadOptions(this.providerRequest(call, target), optionsReadBy(target.provider.kind));
     if (!target.provider.fit) return { request, dropped };
     const fit = await target.provider.fit(request, ctx);
-    // The adapter's own array: a retry after a refusal adds to it (openai-compatible.ts, anthropic.ts).
-    fit.dropped.unshift(...dropped);
-    return fit;
+    return { request: fit.request, dropped: [...dropped, ...fit.dropped] };
   }
 
-  private async chat(call: InboundCall, target: RouteTarget): Promise<{ response: ChatResponse; dropped: string[] }> {
-    const release = (await this.deps.limiter?.acquire(target.provider.id, call.clientAbort.signal)) ?? noop;
+  /**
+   * Fits the request to the target and sends it under the target's concurrency limit. A refusal that taught the
+   * adapter the model's limit (GatewayError.refit) is fitted again and sent once more.
+   */
+  private async send<T>(call: InboundCall, target: RouteTarget, send: (request: ProviderRequest, ctx: CallContext) => Promise<T>): Promise<Sent<T>> {
+    const ctx: CallContext = { signal: call.clientAbort.signal, requestId: call.requestId };
+    const release = (await this.deps.limiter?.acquire(target.provider.id, ctx.signal)) ?? noop;
     try {
-      const ctx: CallContext = { signal: call.clientAbort.signal, requestId: call.requestId };
-      const { request, dropped } = await this.fitted(call, target, ctx);
-      return { response: await target.provider.chat(request, ctx), dropped };
-    } finally {
-      release();
-    }
-  }
-
-  /** Starts the upstream stream and waits for its first part, so that a failure before it can fall back. */
-  private async start(call: InboundCall, target: RouteTarget): Promise<Started> {
-    const release = (await this.deps.limiter?.acquire(target.provider.id, call.clientAbort.signal)) ?? noop;
-    try {
-      const ctx: CallContext = { signal: call.clientAbort.signal, requestId: call.requestId };
-      const { request, dropped } = await this.fitted(call, target, ctx);
-      const it = target.provider.stream(request, ctx)[Symbol.asyncIterator]();
-      const first = await it.next();
-      if (first.done) {
-        throw new GatewayError({ kind: 'upstream_protocol', status: 502, provider: target.provider.id, message: `${target.provider.id} returned an empty stream` });
+      const first = await this.fitted(call, target, ctx);
+      try {
+        return { value: await send(first.request, ctx), dropped: first.dropped, passThrough: first.request.native !== undefined, release };
+      } catch (e) {
+        if (!(e instanceof GatewayError && e.refit)) throw e;
+        const again = await this.fitted(call, target, ctx);
+        return { value: await send(again.request, ctx), dropped: again.dropped, passThrough: again.request.native !== undefined, release };
       }
-      return { dropped, passThrough: request.native !== undefined, first: first.value, rest: it, release };
     } catch (e) {
       release();
       throw e;
     }
+  }
+
+  private async chat(call: InboundCall, target: RouteTarget): Promise<Sent<ChatResponse>> {
+    const sent = await this.send(call, target, (request, ctx) => target.provider.chat(request, ctx));
+    sent.release();
+    return sent;
+  }
+
+  /** Starts the upstream stream and waits for its first part, so that a failure before it can fall back. */
+  private start(call: InboundCall, target: RouteTarget): Promise<Sent<Started>> {
+    return this.send(call, target, async (request, ctx) => {
+      const rest = target.provider.stream(request, ctx)[Symbol.asyncIterator]();
+      const first = await rest.next();
+      if (first.done) {
+        throw new GatewayError({ kind: 'upstream_protocol', status: 502, provider: target.provider.id, message: `${target.provider.id} returned an empty stream` });
+      }
+      return { first: first.value, rest };
+    });
   }
 
   /** An embeddings call: the same routing (to embedding models), limiter and request log (pipeline/embed.ts). */

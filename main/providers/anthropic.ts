@@ -36,8 +36,6 @@ export class AnthropicProvider implements Provider {
   private readonly http: HttpUpstream;
   /** Output limits learned from the upstream's refusals (no table: Anthropic states the limit in its 400). */
   private readonly outputLimits = new LearnedOutputLimits();
-  /** What fit() named for a request, so that a retry with a lower output budget can add to it (x-lynkr-dropped). */
-  private readonly droppedOf = new WeakMap<ProviderRequest, string[]>();
 
   constructor(settings: ProviderSettings, { baseUrl, locality, timeouts }: AdapterEnv) {
     this.id = settings.id;
@@ -60,32 +58,19 @@ export class AnthropicProvider implements Provider {
 
   async fit(req: ProviderRequest): Promise<FittedRequest> {
     const fitted = fitAnthropicRequest(req, this.outputLimits.get(req.upstreamModel));
-    this.droppedOf.set(fitted.request, fitted.dropped);
     return fitted;
   }
 
-  /**
-   * Sends; Anthropic's 400 "max_tokens: N > L, which is the maximum allowed number of output tokens for …" is
-   * retried once with L, which is remembered for the model (fit clamps to it from then on).
-   */
-  private async withOutputLimitRetry<T>(req: ProviderRequest, send: (r: ProviderRequest) => Promise<T>): Promise<T> {
-    try {
-      return await send(req);
-    } catch (err) {
-      const limit = err instanceof GatewayError && err.status === 400 ? statedAnthropicOutputLimit(err.message) : undefined;
-      if (limit === undefined || !(limit > 0)) throw err;
-      this.outputLimits.learn(req.upstreamModel, limit);
-      const refit = fitAnthropicRequest(req, limit);
-      const named = this.droppedOf.get(req);
-      if (named) for (const d of refit.dropped) if (!named.includes(d)) named.push(d);
-      return send(refit.request);
-    }
+  /** Anthropic's 400 "max_tokens: N > L, which is the maximum allowed number of output tokens for …" teaches L. */
+  private learnLimit(err: unknown, model: string): unknown {
+    return this.outputLimits.learnFrom(err, model, statedAnthropicOutputLimit);
   }
 
   async chat(req: ProviderRequest, ctx: CallContext): Promise<ChatResponse> {
-    const res = await this.withOutputLimitRetry(req, (r) =>
-      this.http.json<Parameters<typeof fromAnthropicResponse>[0]>({ method: 'POST', path: '/messages', body: toAnthropicBody({ ...r, stream: false }, this.id), signal: ctx.signal, headers: betaHeader(r) }),
-    );
+    const body = toAnthropicBody({ ...req, stream: false }, this.id);
+    const res = await this.http
+      .json<Parameters<typeof fromAnthropicResponse>[0]>({ method: 'POST', path: '/messages', body, signal: ctx.signal, headers: betaHeader(req) })
+      .catch((err: unknown) => Promise.reject(this.learnLimit(err, req.upstreamModel)));
     if (!Array.isArray(res.content)) throw protocolError(this.http, 'returned a body without `content`');
     return fromAnthropicResponse(res, req.upstreamModel);
   }
@@ -93,9 +78,10 @@ export class AnthropicProvider implements Provider {
   /** With pass-through (the client speaks Anthropic too), each event's parts are followed by the event itself. */
   async *stream(req: ProviderRequest, ctx: CallContext): AsyncGenerator<StreamPart> {
     const passThrough = req.native !== undefined;
-    const res = await this.withOutputLimitRetry(req, (r) =>
-      this.http.send({ method: 'POST', path: '/messages', body: toAnthropicBody({ ...r, stream: true }, this.id), signal: ctx.signal, headers: betaHeader(r) }),
-    );
+    const body = toAnthropicBody({ ...req, stream: true }, this.id);
+    const res = await this.http
+      .send({ method: 'POST', path: '/messages', body, signal: ctx.signal, headers: betaHeader(req) })
+      .catch((err: unknown) => Promise.reject(this.learnLimit(err, req.upstreamModel)));
     const state = new AnthropicStreamState(this.id);
     let sawStop = false;
     try {

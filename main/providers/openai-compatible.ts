@@ -39,8 +39,6 @@ export class OpenAICompatibleProvider implements Provider {
   readonly endpoint: string;
   protected readonly http: HttpUpstream;
   private readonly outputLimits = new LearnedOutputLimits();
-  /** What fit() named for a request, so that a retry with a lower output budget can add to it (x-lynkr-dropped). */
-  private readonly droppedOf = new WeakMap<ProviderRequest, string[]>();
 
   constructor(protected readonly opts: OpenAICompatibleOptions) {
     this.id = opts.id;
@@ -66,7 +64,6 @@ export class OpenAICompatibleProvider implements Provider {
     const fitted = fitOpenAIRequest(req, this.rules(req.upstreamModel));
     // Tool calls written as text are rewritten on the way back, so the upstream's frames can't be passed through.
     if (this.textToolCalls(req) && fitted.request.native) fitted.request = { ...fitted.request, native: undefined };
-    this.droppedOf.set(fitted.request, fitted.dropped);
     return fitted;
   }
 
@@ -77,22 +74,9 @@ export class OpenAICompatibleProvider implements Provider {
     return toOpenAIChatBody(req, stream, this.rules(req.upstreamModel));
   }
 
-  /**
-   * Sends; an upstream 400 "max_tokens is too large … at most N completion tokens" is retried once with N, and
-   * N is remembered for the model (fit clamps to it from then on).
-   */
-  private async withOutputLimitRetry<T>(req: ProviderRequest, send: (r: ProviderRequest) => Promise<T>): Promise<T> {
-    try {
-      return await send(req);
-    } catch (err) {
-      const limit = err instanceof GatewayError && err.status === 400 ? statedOutputLimit(err.message) : undefined;
-      if (limit === undefined || !(limit > 0)) throw err;
-      this.outputLimits.learn(req.upstreamModel, limit);
-      const refit = fitOpenAIRequest(req, this.rules(req.upstreamModel));
-      const named = this.droppedOf.get(req);
-      if (named) for (const d of refit.dropped) if (!named.includes(d)) named.push(d);
-      return send(refit.request);
-    }
+  /** An upstream 400 "max_tokens is too large … at most N completion tokens" teaches N (see learnFrom). */
+  private learnLimit(err: unknown, model: string): unknown {
+    return this.outputLimits.learnFrom(err, model, statedOutputLimit);
   }
 
   private chatPath(model: string): string {
@@ -104,24 +88,18 @@ export class OpenAICompatibleProvider implements Provider {
   }
 
   async chat(req: ProviderRequest, ctx: CallContext): Promise<ChatResponse> {
-    const json = await this.withOutputLimitRetry(req, (r) =>
-      this.http.json<OpenAIChatResponseWire>({ method: 'POST', path: this.chatPath(r.upstreamModel), body: this.body(r, false), signal: ctx.signal }),
-    );
+    const json = await this.http
+      .json<OpenAIChatResponseWire>({ method: 'POST', path: this.chatPath(req.upstreamModel), body: this.body(req, false), signal: ctx.signal })
+      .catch((err: unknown) => Promise.reject(this.learnLimit(err, req.upstreamModel)));
     const res = fromOpenAIChatResponse(json, this.http, req.upstreamModel);
     return this.textToolCalls(req) ? applyTextToolCalls(res, req.tools ?? []) : res;
   }
 
   stream(req: ProviderRequest, ctx: CallContext): AsyncIterable<StreamPart> {
     const send = (): Promise<StreamingResponse> =>
-      this.withOutputLimitRetry(req, (r) =>
-        this.http.send({
-          method: 'POST',
-          path: this.chatPath(r.upstreamModel),
-          body: this.body(r, true),
-          signal: ctx.signal,
-          headers: { accept: 'text/event-stream' },
-        }),
-      );
+      this.http
+        .send({ method: 'POST', path: this.chatPath(req.upstreamModel), body: this.body(req, true), signal: ctx.signal, headers: { accept: 'text/event-stream' } })
+        .catch((err: unknown) => Promise.reject(this.learnLimit(err, req.upstreamModel)));
     const parts = openAIStreamParts(send, this.http, ctx, { fallbackModel: req.upstreamModel, passThrough: req.native !== undefined });
     return this.textToolCalls(req) ? holdBackTextToolCalls(parts, req.tools ?? []) : parts;
   }

@@ -1,6 +1,7 @@
 // What OpenAI's own models can take: their output-token limits, and which are reasoning models (they take
 // `max_completion_tokens` and `reasoning_effort`, and refuse `max_tokens`). Names not matched here are unknown:
 // never clamped, never assumed to reason.
+import { GatewayError } from '../core/errors.js';
 
 /**
  * Output-token limits by model name (dated snapshots included).
@@ -61,6 +62,19 @@ export class LearnedOutputLimits {
 
   get(model: string): number | undefined {
     return this.limits.get(model) ?? knownOutputLimit(model);
+  }
+
+  /**
+   * A 400 that states the model's output limit (`stated` reads it from the message): the limit is learned, so that
+   * fit() clamps to it from now on, and the error comes back marked `refit` for the pipeline's one resend.
+   * Any other error comes back as it was.
+   */
+  learnFrom(err: unknown, model: string, stated: (message: string) => number | undefined): unknown {
+    const limit = err instanceof GatewayError && err.status === 400 ? stated(err.message) : undefined;
+    if (!(err instanceof GatewayError) || limit === undefined || !(limit > 0)) return err;
+    this.learn(model, limit);
+    const { kind, status, message, provider, code, param, upstreamStatus } = err;
+    return new GatewayError({ kind, status, message, provider, code, param, upstreamStatus, refit: true, cause: err });
   }
 
   learn(model: string, limit: number): void {

@@ -138,6 +138,20 @@ describe('what the gateway does about those refusals', () => {
     expect(claude.count('/v1/messages') - again).toBe(1);
   });
 
+  it('the same refusal of a streamed request is refitted and sent once more before the stream starts', async () => {
+    claude.reply({ text: 'streamed short' });
+    const before = claude.count('/v1/messages');
+    const res = await post(`${gw.baseUrl}/v1/messages`, { model: 'claude/claude-3-haiku-20240307', max_tokens: 32000, stream: true, messages: hi });
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    const deltas = [...text.matchAll(/"text_delta","text":"([^"]*)"/g)].map((m) => m[1]).join('');
+    expect(deltas).toBe('streamed short');
+    expect(text).toContain('event: message_stop');
+    expect(claude.count('/v1/messages') - before).toBe(2);
+    expect(claude.requests.at(-1)!.body).toMatchObject({ max_tokens: 4096, stream: true });
+    expect(res.headers.get('x-lynkr-dropped')).toContain('max_tokens>4096');
+  });
+
   it('another 400 from the upstream is not retried', async () => {
     claude.setFault({ status: 400, body: anthropicError('invalid_request_error', 'messages: text content blocks must be non-empty') }, { times: 1 });
     const before = claude.count('/v1/messages');

@@ -6,11 +6,12 @@
 // (backpressure). The per-event and per-line caps of streams are applied by their readers (sse.ts, ndjson.ts)
 // with the same `maxEventBytes`.
 // undici sets TCP_NODELAY on its sockets (lib/core/connect.js: socket.setNoDelay(true)).
-import type { IncomingHttpHeaders } from 'node:http';
-import type { Readable } from 'node:stream';
 import { Pool, type Dispatcher } from 'undici';
 import type { GatewayError } from '../core/errors.js';
-import { BodyTooLarge, DeadlineExceeded, displayUrl, httpError, parseJsonBody, protocolError, transportError, type UpstreamIdentity } from './http-errors.js';
+import { boundedRequest, readCapped, type StreamingResponse } from './http-call.js';
+import { displayUrl, httpError, parseJsonBody, protocolError, transportError, type UpstreamIdentity } from './http-errors.js';
+
+export { withDeadline, type StreamingResponse, type UpstreamBody } from './http-call.js';
 
 export {
   BodyTooLarge,
@@ -69,123 +70,6 @@ const JSON_CONTENT = { 'content-type': 'application/json' } as const;
  * inflated: that leaves no inflate step to bound, and LLM answers are small or streamed token by token.
  */
 const ACCEPT_IDENTITY = { 'accept-encoding': 'identity' } as const;
-
-/**
- * Joins a client signal with a deadline, for clients that take only a signal (Bedrock's AWS SDK): the joined
- * signal aborts with the client's reason, or with DeadlineExceeded when `ms` pass first (`fired()` says which).
- * `clear()` once the call is over.
- */
-export function withDeadline(signal: AbortSignal, ms: number): { signal: AbortSignal; fired(): boolean; clear(): void } {
-  const ac = new AbortController();
-  let fired = false;
-  const onAbort = (): void => ac.abort(signal.reason);
-  if (signal.aborted) ac.abort(signal.reason);
-  else signal.addEventListener('abort', onAbort, { once: true });
-  const timer = setTimeout(() => {
-    fired = true;
-    ac.abort(new DeadlineExceeded(ms));
-  }, ms);
-  timer.unref?.();
-  return {
-    signal: ac.signal,
-    fired: () => fired,
-    clear: () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
-    },
-  };
-}
-
-/**
- * A response body read as it arrives: undici's response body (a Node Readable). One consumer; leaving a
- * `for await` over it early, or `destroy()`, closes the upstream connection unless the body already ended.
- */
-export interface UpstreamBody extends AsyncIterable<Buffer>, Pick<Readable, 'destroy' | 'on' | 'once'> {}
-
-export interface StreamingResponse {
-  statusCode: number;
-  headers: IncomingHttpHeaders;
-  body: UpstreamBody;
-}
-
-const ignore = (): void => {};
-
-/**
- * One call through undici's public `request()` (node_modules/undici/types/dispatcher.d.ts, RequestOptions),
- * resolving at the response headers, with the client's `signal` (in `opts`) and a whole-call deadline:
- * - undici aborts the call on the signal once the call has a socket, and mid-body destroys the body with the
- *   signal's reason (lib/api/api-request.js); a call still waiting for its connection is rejected here at once;
- * - the deadline rejects a call still waiting for its headers, and later destroys the body with DeadlineExceeded.
- * The body's Readable holds at most its 64 KiB highWaterMark before undici stops reading the socket.
- */
-function boundedRequest(pool: Pool, opts: Dispatcher.RequestOptions, signal: AbortSignal, deadlineMs: number): Promise<Dispatcher.ResponseData> {
-  if (signal.aborted) return Promise.reject(signal.reason as Error);
-  return new Promise((resolve, reject) => {
-    let body: UpstreamBody | undefined;
-    let waiting = true;
-    const settle = (): boolean => {
-      if (!waiting) return false;
-      waiting = false;
-      signal.removeEventListener('abort', onAbort);
-      return true;
-    };
-    const fail = (err: Error): void => {
-      if (settle()) {
-        clearTimeout(timer);
-        reject(err);
-      }
-    };
-    const onAbort = (): void => fail(signal.reason as Error);
-    const timer = setTimeout(() => {
-      if (body) body.destroy(new DeadlineExceeded(deadlineMs));
-      else fail(new DeadlineExceeded(deadlineMs));
-    }, deadlineMs);
-    timer.unref();
-    signal.addEventListener('abort', onAbort, { once: true });
-    pool.request(opts).then((res) => {
-      // Errors reach readers through their iteration; this listener only keeps a destroy() of a body nobody
-      // iterates (a refused encoding, an answer that came after the deadline) from being an uncaught 'error'.
-      res.body.on('error', ignore);
-      if (!settle()) return void res.body.destroy();
-      res.body.once('close', () => clearTimeout(timer));
-      body = res.body;
-      resolve(res);
-    }, fail);
-  });
-}
-
-/**
- * Reads a body into memory up to `limit` bytes. Past it the call is closed, and either the head is kept
- * ('truncate', for error messages) or BodyTooLarge is thrown ('fail'; a declared content-length over the limit
- * fails before a byte is read). Destroying undici's body closes its connection.
- */
-function readCapped(res: StreamingResponse, limit: number, overLimit: 'truncate' | 'fail'): Promise<Buffer> {
-  const body = res.body;
-  if (overLimit === 'fail' && Number(res.headers['content-length']) > limit) {
-    body.destroy();
-    return Promise.reject(new BodyTooLarge(limit));
-  }
-  return new Promise((resolve, reject) => {
-    const parts: Buffer[] = [];
-    let size = 0;
-    const whole = (): Buffer => (parts.length === 1 ? parts[0] : Buffer.concat(parts, size));
-    body.on('data', (chunk: Buffer) => {
-      if (size + chunk.length <= limit) {
-        parts.push(chunk);
-        size += chunk.length;
-      } else if (overLimit === 'fail') {
-        body.destroy(new BodyTooLarge(limit));
-      } else {
-        parts.push(chunk.subarray(0, limit - size));
-        size = limit;
-        resolve(whole());
-        body.destroy();
-      }
-    });
-    body.once('end', () => resolve(whole()));
-    body.once('error', reject);
-  });
-}
 
 export interface UpstreamOptions {
   provider: string;

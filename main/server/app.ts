@@ -59,6 +59,7 @@ export function findUiDir(): string | undefined {
  */
 export function createRequestListener(ctx: AppContext): RequestListener {
   const router = express.Router();
+  // First, so that the guards answer in it too: under a format's paths (its routes and anything below), its envelope.
   for (const format of ctx.formats) router.use(both(...format.paths), bindErrors(format.renderError));
   if (ctx.guards?.length) router.use(ctx.guards);
 

@@ -33,7 +33,7 @@ export interface Provider {
   /** One of the kinds listed in providers/kinds/ (their union is `ProviderKind` there; core does not import providers). */
   readonly kind: string;
   readonly locality: Locality;
-  /** The inbound format this upstream speaks natively, if any (enables pass-through of the client's body). */
+  /** The inbound format this upstream speaks natively, if any: a client of that format is passed through. */
   readonly nativeFormat?: ClientFormat;
   /** Human-readable endpoint for error messages (no credentials, no query string). */
   readonly endpoint: string;

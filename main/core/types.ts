@@ -88,8 +88,8 @@ export interface ChatRequest {
 }
 
 /**
- * The client's validated original body, for same-format pass-through: an adapter whose native format equals
- * `format` may send `body` (with the model replaced) instead of rebuilding it from the internal request.
+ * The client's validated original body, for same-format pass-through: the adapter sends `body` (with the model
+ * replaced) instead of rebuilding it from the internal request.
  */
 export interface NativeBody {
   format: ClientFormat;
@@ -102,6 +102,11 @@ export interface NativeBody {
 export interface ProviderRequest extends ChatRequest {
   /** Concrete model name at the upstream (no provider prefix). */
   upstreamModel: string;
+  /**
+   * Set only when the pipeline chose pass-through: the target speaks the client's format (`nativeFormat`). Then the
+   * adapter sends this body, and its stream follows each frame's parts with the frame itself (`raw-frame`). A
+   * fit() that removes it declines pass-through.
+   */
   native?: NativeBody;
 }
 

@@ -53,7 +53,8 @@ const ignore = (): void => {};
  * - the deadline rejects a call still waiting for its headers, and later destroys the body with DeadlineExceeded.
  * The body's Readable holds at most its 64 KiB highWaterMark before undici stops reading the socket.
  */
-export function boundedRequest(pool: Pool, opts: Dispatcher.RequestOptions, signal: AbortSignal, deadlineMs: number): Promise<Dispatcher.ResponseData> {
+export function boundedRequest(pool: Pool, opts: Dispatcher.RequestOptions & { signal: AbortSignal }, deadlineMs: number): Promise<Dispatcher.ResponseData> {
+  const signal = opts.signal;
   if (signal.aborted) return Promise.reject(signal.reason as Error);
   return new Promise((resolve, reject) => {
     let body: UpstreamBody | undefined;

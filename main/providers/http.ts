@@ -146,7 +146,6 @@ export class HttpUpstream implements UpstreamIdentity {
         bodyTimeout: phaseTimeoutMs,
         signal: o.signal,
       },
-      o.signal,
       deadlineMs,
     );
   }

@@ -1,4 +1,6 @@
 // Ollama detection: is the API answering at the configured endpoint, and if not, is the binary installed?
+import { Ollama, type ListResponse, type VersionResponse } from 'ollama';
+import { boundedFetch } from './bounded-fetch.js';
 import { findOllamaBinary, systemProbe, type BinaryProbe } from './binary.js';
 import type { OllamaStatus } from './types.js';
 
@@ -52,27 +54,27 @@ export interface DetectOptions {
   now?: () => number;
 }
 
-async function getJson(url: string, timeoutMs: number): Promise<unknown> {
-  const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
-  if (!res.ok) throw new Error(`${url} answered HTTP ${res.status}`);
-  return res.json();
-}
+/** /api/version and /api/tags are a few KB; anything near this is not Ollama. */
+const STATUS_BODY_BYTES = 8 * 1024 * 1024;
 
 /** Version and models when the API answers, undefined when it does not. */
 export async function probeApi(
   endpoint: string,
   timeoutMs = 1500,
 ): Promise<{ version?: string; models: TagModel[] } | undefined> {
+  // Each call gets its own deadline; the package passes no signal on GETs (browser.mjs get()), so it rides in fetch.
+  const client = new Ollama({ host: endpoint, fetch: boundedFetch({ timeoutMs, maxBodyBytes: STATUS_BODY_BYTES }) });
   let version: string | undefined;
   try {
-    const v = (await getJson(`${endpoint}/api/version`, timeoutMs)) as { version?: unknown };
+    // The package types the server's JSON without checking it.
+    const v = (await client.version()) as Partial<VersionResponse> | null;
     version = typeof v?.version === 'string' ? v.version : undefined;
   } catch {
     return undefined;
   }
   try {
-    const tags = (await getJson(`${endpoint}/api/tags`, timeoutMs)) as { models?: unknown };
-    return { version, models: Array.isArray(tags?.models) ? (tags.models as TagModel[]) : [] };
+    const tags = (await client.list()) as Partial<ListResponse> | null;
+    return { version, models: Array.isArray(tags?.models) ? tags.models : [] };
   } catch {
     // The server is up even if listing failed; report it running with no models.
     return { version, models: [] };

@@ -1,20 +1,59 @@
-// `ollama pull` over HTTP: POST /api/pull streams NDJSON progress lines; aborting the signal cancels the download.
+// `ollama pull` through the `ollama` package: POST /api/pull streams NDJSON progress; aborting the signal cancels
+// the download. The package sends `{"name": …, "stream": true}`; Ollama reads `cmp.Or(req.Model, req.Name)`
+// (server/routes.go, PullHandler), so the older field name still pulls the right model.
+import { Ollama, type ProgressResponse } from 'ollama';
 import { GatewayError, isAbortError } from '../core/errors.js';
+import { boundedFetch } from './bounded-fetch.js';
 import type { PullProgress } from './types.js';
 
-interface PullLine {
-  status?: unknown;
-  completed?: unknown;
-  total?: unknown;
-  error?: unknown;
-}
+/**
+ * A progress line is ~150 bytes. The cap is small because the package re-splits an unfinished line on every chunk
+ * (browser.mjs parseJSON), so it bounds that work as well as the memory.
+ */
+export const PULL_LINE_BYTES = 64 * 1024;
+/** What the package's AbortableAsyncIterator throws when the stream ends without a "success" line (browser.mjs). */
+const NO_SUCCESS = 'Did not receive done or success response in stream.';
 
-function toProgress(line: PullLine): PullProgress {
+function toProgress(line: Partial<ProgressResponse>): PullProgress {
   const p: PullProgress = { status: typeof line.status === 'string' ? line.status : '' };
   if (typeof line.completed === 'number') p.completed = line.completed;
   if (typeof line.total === 'number') p.total = line.total;
   return p;
 }
+
+/** The package's ResponseError (browser.mjs checkOk): not exported, so recognised by its shape. */
+function isResponseError(err: unknown): err is Error & { error: string; status_code: number } {
+  return err instanceof Error && err.name === 'ResponseError' && typeof (err as { status_code?: unknown }).status_code === 'number';
+}
+
+const cancelled = (): GatewayError => new GatewayError({ kind: 'aborted', status: 499, message: 'pull cancelled', provider: 'ollama' });
+
+function failed(model: string, message: string, status = 502, upstreamStatus?: number): GatewayError {
+  return new GatewayError({ kind: 'upstream_http', status, upstreamStatus, message: `pull ${model} failed: ${message}`, provider: 'ollama' });
+}
+
+/** Before the progress stream: Ollama down, an HTTP error (404 for an unknown model), or cancelled. */
+function requestError(err: unknown, endpoint: string, model: string, signal: AbortSignal): GatewayError {
+  if (err instanceof GatewayError) return err;
+  if (signal.aborted || isAbortError(err)) return cancelled();
+  if (isResponseError(err)) return failed(model, err.error, err.status_code === 404 ? 404 : 502, err.status_code);
+  return new GatewayError({ kind: 'upstream_connect', status: 502, message: `Ollama is not reachable at ${endpoint}`, provider: 'ollama', cause: err });
+}
+
+/** While progress streams: a cap passed, cancelled, cut off, ended early, or Ollama's own `{"error": …}` line. */
+function streamError(err: unknown, model: string, signal: AbortSignal): GatewayError {
+  if (err instanceof GatewayError) return err;
+  if (signal.aborted || isAbortError(err)) return cancelled();
+  if (err instanceof Error && err.message === NO_SUCCESS) return endedEarly(model);
+  // fetch reports a broken connection as a TypeError ("terminated"); the package throws a plain Error per error line.
+  if (err instanceof TypeError) {
+    return new GatewayError({ kind: 'upstream_protocol', status: 502, message: `pull ${model} was cut off`, provider: 'ollama', cause: err });
+  }
+  return failed(model, err instanceof Error ? err.message : String(err));
+}
+
+const endedEarly = (model: string): GatewayError =>
+  new GatewayError({ kind: 'upstream_protocol', status: 502, message: `pull ${model} ended before "success"`, provider: 'ollama' });
 
 export async function pullModel(
   endpoint: string,
@@ -22,76 +61,28 @@ export async function pullModel(
   signal: AbortSignal,
   onProgress: (p: PullProgress) => void,
 ): Promise<void> {
-  let res: Response;
+  // The package aborts with its own controller, whose signal it hands to fetch (browser.mjs processStreamableRequest),
+  // and its iterator's `.abort()` exists only once the headers are in; joining our signal inside fetch also
+  // cancels while connecting.
+  const client = new Ollama({ host: endpoint, fetch: boundedFetch({ signal, maxLineBytes: PULL_LINE_BYTES }) });
+  let lines: AsyncIterable<ProgressResponse>;
   try {
-    res = await fetch(`${endpoint}/api/pull`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ model, stream: true }),
-      signal,
-    });
+    lines = await client.pull({ model, stream: true });
   } catch (err) {
-    if (isAbortError(err)) throw new GatewayError({ kind: 'aborted', status: 499, message: 'pull cancelled', provider: 'ollama' });
-    throw new GatewayError({ kind: 'upstream_connect', status: 502, message: `Ollama is not reachable at ${endpoint}`, provider: 'ollama', cause: err });
+    throw requestError(err, endpoint, model, signal);
   }
-  if (!res.ok || !res.body) {
-    const text = await res.text().catch(() => '');
-    let message = text.slice(0, 500);
-    try {
-      const parsed = JSON.parse(text) as { error?: unknown };
-      if (typeof parsed.error === 'string') message = parsed.error;
-    } catch {
-      // not JSON: keep the text
-    }
-    throw new GatewayError({
-      kind: 'upstream_http',
-      status: res.status === 404 ? 404 : 502,
-      upstreamStatus: res.status,
-      message: `pull ${model} failed: ${message || `HTTP ${res.status}`}`,
-      provider: 'ollama',
-    });
-  }
-
-  const decoder = new TextDecoder();
-  let buffered = '';
   let finished = false;
-  const handle = (raw: string): void => {
-    const text = raw.trim();
-    if (!text) return;
-    let line: PullLine;
-    try {
-      line = JSON.parse(text) as PullLine;
-    } catch {
-      throw new GatewayError({ kind: 'upstream_protocol', status: 502, message: 'Ollama sent an unreadable pull progress line', provider: 'ollama' });
-    }
-    if (typeof line.error === 'string') {
-      throw new GatewayError({ kind: 'upstream_http', status: 502, message: `pull ${model} failed: ${line.error}`, provider: 'ollama' });
-    }
-    const progress = toProgress(line);
-    if (progress.status === 'success') {
-      finished = true;
-      progress.done = true;
-    }
-    onProgress(progress);
-  };
   try {
-    for await (const chunk of res.body as AsyncIterable<Uint8Array>) {
-      buffered += decoder.decode(chunk, { stream: true });
-      let nl: number;
-      while ((nl = buffered.indexOf('\n')) >= 0) {
-        handle(buffered.slice(0, nl));
-        buffered = buffered.slice(nl + 1);
+    for await (const line of lines) {
+      const progress = toProgress(line);
+      if (progress.status === 'success') {
+        finished = true;
+        progress.done = true;
       }
+      onProgress(progress);
     }
-    handle(buffered + decoder.decode());
   } catch (err) {
-    if (err instanceof GatewayError) throw err;
-    if (signal.aborted || isAbortError(err)) {
-      throw new GatewayError({ kind: 'aborted', status: 499, message: 'pull cancelled', provider: 'ollama' });
-    }
-    throw new GatewayError({ kind: 'upstream_protocol', status: 502, message: `pull ${model} was cut off`, provider: 'ollama', cause: err });
+    throw streamError(err, model, signal);
   }
-  if (!finished) {
-    throw new GatewayError({ kind: 'upstream_protocol', status: 502, message: `pull ${model} ended before "success"`, provider: 'ollama' });
-  }
+  if (!finished) throw endedEarly(model);
 }

@@ -41,7 +41,7 @@ describe('/admin/ollama end to end', () => {
     expect(events.length).toBeGreaterThan(3);
     expect(events.some((e) => typeof e.total === 'number' && typeof e.completed === 'number')).toBe(true);
     expect(events.at(-1)).toEqual({ status: 'success', done: true });
-    expect(ollama.requests.filter((r) => r.path === '/api/pull').map((r) => r.body)).toEqual([{ model: 'qwen2.5-coder:1.5b', stream: true }]);
+    expect(ollama.requests.filter((r) => r.path === '/api/pull').map((r) => r.body)).toEqual([{ name: 'qwen2.5-coder:1.5b', stream: true }]);
 
     const s = (await (await gw.admin('/admin/ollama')).json()) as OllamaStatus;
     expect(s.models.map((m) => m.name)).toContain('qwen2.5-coder:1.5b');

@@ -193,6 +193,34 @@ describe('detectOllama', () => {
     }
   });
 
+  it('times out on a server that sends headers and then stalls the body', async () => {
+    const http = await import('node:http');
+    const stall = http.createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"version":');
+    });
+    await new Promise<void>((r) => stall.listen(0, '127.0.0.1', r));
+    const port = (stall.address() as { port: number }).port;
+    try {
+      const t0 = performance.now();
+      const s = await detectOllama({ endpoint: `http://127.0.0.1:${port}`, probe: noBinary(), timeoutMs: 200 });
+      expect(s.state).toBe('absent');
+      expect(performance.now() - t0).toBeLessThan(1_500);
+    } finally {
+      stall.closeAllConnections();
+      await new Promise<void>((r) => stall.close(() => r()));
+    }
+  });
+
+  it('does not read a /api/tags body over its cap (running, no models)', async () => {
+    // Valid JSON with a real model in it: only the 8 MiB cap keeps it from being listed.
+    const huge = JSON.stringify({ models: [{ name: 'big:1', model: 'big:1', details: { family: 'x'.repeat(9 * 1024 * 1024) } }] });
+    api = await startFakeOllamaApi({ tagsBody: huge });
+    const s = await detectOllama({ endpoint: api.url, probe: noBinary(), timeoutMs: 5_000 });
+    expect(s.state).toBe('running');
+    expect(s.models).toEqual([]);
+  });
+
   it('still reports running when /api/tags fails', async () => {
     api = await startFakeOllamaApi({ tagsStatus: 500, models: [{ name: 'x:1' }] });
     const s = await detectOllama({ endpoint: api.url, probe: noBinary() });

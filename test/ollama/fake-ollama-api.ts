@@ -31,6 +31,14 @@ export interface FakeOllamaOptions {
   /** Send `{"error": …}` instead of finishing. */
   pullError?: string;
   tagsStatus?: number;
+  /** Sent as /api/tags instead of the model list. */
+  tagsBody?: string;
+  /** Answer the pull with this status and body instead of progress; `endless` repeats the body until the client hangs up. */
+  pullRefusal?: { status: number; contentType: string; body: string; endless?: boolean };
+  /** After the first progress line, send one line that never ends (64 KiB chunks until the client hangs up). */
+  pullEndlessLine?: boolean;
+  /** End the progress stream without "success". */
+  pullNoSuccess?: boolean;
   port?: number;
 }
 
@@ -49,13 +57,28 @@ export async function startFakeOllamaApi(opts: FakeOllamaOptions = {}): Promise<
     } else if (req.method === 'GET' && req.url === '/api/tags') {
       res.statusCode = opts.tagsStatus ?? 200;
       res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ models: models.map((m) => ({ ...m, model: m.name })) }));
+      res.end(opts.tagsBody ?? JSON.stringify({ models: models.map((m) => ({ ...m, model: m.name })) }));
     } else if (req.method === 'POST' && req.url === '/api/pull') {
       let raw = '';
       req.on('data', (c: Buffer) => (raw += c.toString()));
       req.on('end', () => {
-        const body = JSON.parse(raw) as { model: string };
+        // Ollama takes the model from `model` or, as the ollama package sends it, `name` (server/routes.go).
+        const body = JSON.parse(raw) as { model?: string; name?: string };
         pullBodies.push(body);
+        const model = body.model ?? body.name ?? '';
+        if (opts.pullRefusal) {
+          const { status, contentType, body: text, endless } = opts.pullRefusal;
+          res.writeHead(status, { 'content-type': contentType });
+          if (!endless) return void res.end(text);
+          res.on('close', markCancelled);
+          const more = (): void => {
+            if (res.destroyed) return;
+            if (res.write(text)) setImmediate(more);
+            else res.once('drain', more);
+          };
+          more();
+          return;
+        }
         res.setHeader('content-type', 'application/x-ndjson');
         const steps = opts.pullSteps ?? 3;
         const total = 1000;
@@ -67,12 +90,18 @@ export async function startFakeOllamaApi(opts: FakeOllamaOptions = {}): Promise<
         const tick = (): void => {
           if (res.destroyed) return;
           if (i === 0) res.write(JSON.stringify({ status: 'pulling manifest' }) + '\n');
+          else if (opts.pullEndlessLine) {
+            res.write('{"status":"' + 'x'.repeat(64 * 1024));
+            setTimeout(tick, 1);
+            return;
+          }
           else if (i <= steps) res.write(JSON.stringify({ status: 'pulling abc123', digest: 'sha256:abc', total, completed: Math.round((total * i) / steps) }) + '\n');
           else {
             finished = true;
             if (opts.pullError) res.end(JSON.stringify({ error: opts.pullError }) + '\n');
+            else if (opts.pullNoSuccess) res.end(JSON.stringify({ status: 'verifying sha256 digest' }) + '\n');
             else {
-              models.push({ name: body.model });
+              models.push({ name: model });
               res.write(JSON.stringify({ status: 'verifying sha256 digest' }) + '\n');
               res.end(JSON.stringify({ status: 'success' }) + '\n');
             }

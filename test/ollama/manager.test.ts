@@ -171,7 +171,8 @@ describe('OllamaManager.pull', () => {
     const m = manager(api.url, probeWithPath(path.join(tmp, 'empty')));
     const seen: PullProgress[] = [];
     await m.pull('qwen2.5-coder:1.5b', new AbortController().signal, (p) => seen.push(p));
-    expect(api.pullBodies).toEqual([{ model: 'qwen2.5-coder:1.5b', stream: true }]);
+    // The ollama package names the model `name` (browser.mjs pull()); Ollama reads `model` or `name`.
+    expect(api.pullBodies).toEqual([{ name: 'qwen2.5-coder:1.5b', stream: true }]);
     expect(seen[0]).toEqual({ status: 'pulling manifest' });
     expect(seen.filter((p) => p.total === 1000).map((p) => p.completed)).toEqual([250, 500, 750, 1000]);
     expect(seen.at(-1)).toEqual({ status: 'success', done: true });

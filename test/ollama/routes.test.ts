@@ -137,6 +137,6 @@ describe('/admin/ollama routes', () => {
       req.end(JSON.stringify({ model: 'qwen2.5-coder:7b' }));
     });
     await api.pullCancelled;
-    expect(api.pullBodies).toEqual([{ model: 'qwen2.5-coder:7b', stream: true }]);
+    expect(api.pullBodies).toEqual([{ name: 'qwen2.5-coder:7b', stream: true }]);
   });
 });

@@ -19,16 +19,17 @@ export type Middleware = (req: IncomingMessage, res: ServerResponse, next: (err?
 export type PeerOf = (req: IncomingMessage) => string | undefined;
 export const socketPeer: PeerOf = (req) => req.socket.remoteAddress;
 
-const bound = new WeakMap<IncomingMessage, ErrorRenderer>();
+const boundRenderer = Symbol('errorRenderer');
+type Bound = IncomingMessage & { [boundRenderer]?: ErrorRenderer };
 
 /** From now on, errors on this request are answered with `render`. */
 export function bindErrorRenderer(req: IncomingMessage, render: ErrorRenderer): void {
-  bound.set(req, render);
+  (req as Bound)[boundRenderer] = render;
 }
 
 /** The renderer bound to this request, else OpenAI's envelope. */
 export function errorRendererOf(req: IncomingMessage): ErrorRenderer {
-  return bound.get(req) ?? openaiChatFormat.renderError;
+  return (req as Bound)[boundRenderer] ?? openaiChatFormat.renderError;
 }
 
 export function sendError(req: IncomingMessage, res: ServerResponse, err: GatewayError): void {

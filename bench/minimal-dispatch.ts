@@ -1,5 +1,5 @@
 // Calibration, not a product: the least a Node HTTP gateway on this stack can do. node:http in, undici's
-// dispatch API out (what the gateway uses), no validation, routing, cache, logging or metrics. A JSON answer is
+// dispatch API out (undici's lowest layer; the gateway uses its request() API), no validation, routing, cache, logging or metrics. A JSON answer is
 // parsed and re-serialised; a stream is piped through byte for byte.
 // Usage: node --import tsx bench/minimal-dispatch.ts <upstream port>   → prints "READY <port>"
 import { createServer } from 'node:http';

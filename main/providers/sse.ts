@@ -1,6 +1,7 @@
 // Server-sent events from an upstream body (eventsource-parser), parsed synchronously chunk by chunk. Used by every
-// adapter whose upstream streams SSE (OpenAI family, Anthropic, Gemini's OpenAI endpoint). Not an async generator
-// of its own: each generator layer costs a few µs per event on the way to the client's first byte. One event
+// adapter whose upstream streams SSE (OpenAI family, Anthropic, Gemini's OpenAI endpoint). It is fed the body's
+// chunks by the adapter's own loop and returns the events each chunk completed, so one loop reads bytes and
+// yields parts. One event
 // (its unfinished line plus the data lines gathered so far) is capped: an endless event fails the stream instead
 // of growing in memory.
 import { StringDecoder } from 'node:string_decoder';

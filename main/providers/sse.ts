@@ -1,9 +1,8 @@
 // Server-sent events from an upstream body (eventsource-parser), parsed synchronously chunk by chunk. Used by every
 // adapter whose upstream streams SSE (OpenAI family, Anthropic, Gemini's OpenAI endpoint). It is fed the body's
 // chunks by the adapter's own loop and returns the events each chunk completed, so one loop reads bytes and
-// yields parts. One event
-// (its unfinished line plus the data lines gathered so far) is capped: an endless event fails the stream instead
-// of growing in memory.
+// yields parts. One event (its unfinished line plus the data lines gathered so far) is capped: an endless event
+// fails the stream instead of growing in memory.
 import { StringDecoder } from 'node:string_decoder';
 import { createParser, type EventSourceMessage, type EventSourceParser } from 'eventsource-parser';
 import { defaultTimeouts, protocolError, tooLarge, type UpstreamIdentity } from './http.js';

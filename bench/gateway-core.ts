@@ -101,7 +101,7 @@ async function startGateway(upstreamPort: number, cache: boolean): Promise<Child
 }
 
 const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
-/** The gateway against the express floor at 1 connection (it can be faster: it does not route through express). */
+/** The gateway against the express-app floor at 1 connection (it can be faster: its one router is an express Router, which leaves Node's req/res prototypes alone, not an app). */
 const overFloor = (ms: number): string => (ms >= 0 ? `adds ${fmt(ms, 3)} ms on top of the express floor` : `is ${fmt(-ms, 3)} ms faster than the express floor`);
 const fmtMs = (n: number): string => (Number.isNaN(n) ? 'n/a (no 200 event stream)' : `${fmt(n, 3)} ms`);
 

@@ -184,7 +184,16 @@ export class Pipeline {
   }
 
   private serveHit(call: InboundCall, plan: RoutePlan, status: CacheStatus | 'off', hit: NonNullable<CacheStep['hit']>): Outcome {
-    const meta: RouteMeta = { ...routeFields(plan), provider: 'cache', model: hit.response.model, cache: status, similarity: hit.similarity, fallbackFrom: [] };
+    const meta: RouteMeta = {
+      provider: 'cache',
+      model: hit.response.model,
+      alias: plan.alias,
+      mappedFrom: plan.mappedFrom,
+      route: formatRouteHeader(plan),
+      cache: status,
+      similarity: hit.similarity,
+      fallbackFrom: [],
+    };
     this.record(call, plan, meta, { status: 200, usage: hit.response.usage, ttfbMs: this.elapsed(call) });
     if (call.request.stream) return { kind: 'stream', meta, passThrough: false, parts: replayAsParts(hit.response, call.requestId) };
     return { kind: 'response', meta, response: { ...hit.response, id: `chatcmpl-${call.requestId}` } };
@@ -195,9 +204,8 @@ export class Pipeline {
    * gets the client's body (`native`); its fit() may still decline it by removing `native`.
    */
   private providerRequest(call: InboundCall, target: RouteTarget): ProviderRequest {
-    const request: ProviderRequest = { ...call.request, upstreamModel: target.upstreamModel };
-    if (target.provider.nativeFormat === call.format) request.native = call.native;
-    return request;
+    const passThrough = target.provider.nativeFormat === call.format;
+    return { ...call.request, upstreamModel: target.upstreamModel, native: passThrough ? call.native : undefined };
   }
 
   /** The request as this target can take it (Provider.fit), with what had to be dropped. */
@@ -275,16 +283,14 @@ export class Pipeline {
 
 function routeMeta(plan: RoutePlan, target: RouteTarget, cache: CacheStatus | 'off', dropped: string[], failures: Failure[]): RouteMeta {
   return {
-    ...routeFields(plan),
     provider: target.provider.id,
     model: target.upstreamModel,
+    alias: plan.alias,
+    mappedFrom: plan.mappedFrom,
+    route: formatRouteHeader(plan),
     cache,
     fallbackFrom: failures.map((f) => `${f.target} (${f.reason})`),
     dropped: dropped.length ? dropped : undefined,
   };
 }
 
-/** The route fields every RouteMeta of a plan shares. */
-function routeFields(plan: RoutePlan): Pick<RouteMeta, 'alias' | 'mappedFrom' | 'route'> {
-  return { alias: plan.alias, mappedFrom: plan.mappedFrom, route: formatRouteHeader(plan) };
-}

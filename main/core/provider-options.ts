@@ -12,18 +12,8 @@ export interface OptionsRead {
   translates?: readonly string[];
 }
 
-/**
- * Ollama translates OpenAI's `reasoning_effort` into `think` (ollama-fit.ts). Bedrock's Converse takes none of the
- * three. Every other kind speaks OpenAI's chat API (providers/kinds/openai-family.ts), so a new one reads `openai`.
- */
-const READ_BY_KIND: Readonly<Record<string, OptionsRead>> = {
-  ollama: { namespaces: ['ollama'], translates: ['openai.reasoning_effort'] },
-  anthropic: { namespaces: ['anthropic'] },
-  bedrock: { namespaces: [] },
-};
-const OPENAI_CHAT: OptionsRead = { namespaces: ['openai'] };
-
-export const optionsReadBy = (kind: string): OptionsRead => READ_BY_KIND[kind] ?? OPENAI_CHAT;
+/** What a kind that speaks OpenAI's chat API reads, which is most of them (each kind says, in providers/kinds/). */
+export const OPENAI_CHAT_OPTIONS: OptionsRead = { namespaces: ['openai'] };
 
 /** Options whose value holds many knobs of their own: each knob is named when dropped (`ollama.options.min_p`). */
 const GROUPS: ReadonlySet<string> = new Set(['ollama.options']);

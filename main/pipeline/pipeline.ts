@@ -1,7 +1,8 @@
 import { GatewayError, toGatewayError } from '../core/errors.js';
 import type { CacheContext, CacheLookup, CacheStatus, RequestRecord, RequestSink, ResponseCache, RoutePlan, RouteTarget, Router } from '../core/ports.js';
 import type { CallContext, FittedRequest } from '../core/provider.js';
-import { keepReadOptions, optionsReadBy } from '../core/provider-options.js';
+import { keepReadOptions } from '../core/provider-options.js';
+import { optionsReadBy } from '../providers/kinds/index.js';
 import type { ChatRequest, ChatResponse, ClientFormat, NativeBody, ProviderRequest, StreamPart } from '../core/types.js';
 import type { Settings } from '../settings/schema.js';
 import { formatRouteHeader } from '../routing/route-header.js';

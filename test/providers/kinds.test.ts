@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normalizeOllamaBaseUrl, normalizeOpenAIBaseUrl } from '../../main/providers/defaults.js';
 import { kindView } from '../../main/providers/kinds/definition.js';
-import { baseUrlFor, kindNames, localityOf, providerKinds } from '../../main/providers/kinds/index.js';
+import { baseUrlFor, kindNames, localityOf, optionsReadBy, providerKinds } from '../../main/providers/kinds/index.js';
 import { catalog } from '../../main/settings/catalog.js';
 import { withDefaults } from '../../main/settings/defaults.js';
 import { envVars, settingsFromEnv } from '../../main/settings/env.js';
@@ -90,6 +90,15 @@ describe('the kinds list covers every place a kind is named', () => {
     expect(s.providers.find((p) => p.id === 'mistral')).toMatchObject({ kind: 'mistral', apiKey: 'mistral-key' });
     expect(s.aliases['chat-fast'].targets).toContain('mistral/mistral-small-latest');
     expect(s.aliases['chat-quality'].targets[0]).toBe('mistral/mistral-large-latest');
+  });
+});
+
+describe('which providerOptions a kind reads comes from its file', () => {
+  it('OpenAI-wire kinds read openai by default; Ollama, Anthropic and Bedrock say what they read', () => {
+    for (const kind of ['openai', 'groq', 'mistral', 'deepseek', 'lmstudio', 'openai-compatible']) expect(optionsReadBy(kind)).toEqual({ namespaces: ['openai'] });
+    expect(optionsReadBy('ollama')).toEqual({ namespaces: ['ollama'], translates: ['openai.reasoning_effort'] });
+    expect(optionsReadBy('anthropic')).toEqual({ namespaces: ['anthropic'] });
+    expect(optionsReadBy('bedrock')).toEqual({ namespaces: [] });
   });
 });
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Provider } from '../../main/core/provider.js';
-import { keepReadOptions, optionsReadBy } from '../../main/core/provider-options.js';
+import { keepReadOptions } from '../../main/core/provider-options.js';
+import { optionsReadBy } from '../../main/providers/kinds/index.js';
 import type { ProviderRequest } from '../../main/core/types.js';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/openai.js';
 import { collect, ctx, makeProvider, request } from './helpers.js';

@@ -12,5 +12,6 @@ export const anthropic: ProviderKindDefinition<'anthropic'> = {
   ],
   models: { fast: 'claude-3-5-haiku-latest', strong: 'claude-sonnet-4-5', reasoning: 'claude-sonnet-4-5' },
   form: { fields: ['apiKey', 'baseUrl'], required: ['apiKey'], placeholders: { apiKey: 'sk-ant-…' } },
+  readsOptions: { namespaces: ['anthropic'] },
   create: (p, env) => new AnthropicProvider(p, env),
 };

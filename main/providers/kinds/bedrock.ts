@@ -19,5 +19,7 @@ export const bedrock: ProviderKindDefinition<'bedrock'> = {
     required: ['region'],
     placeholders: { region: BEDROCK_DEFAULT_REGION, apiKey: 'Bedrock API key (or leave empty to use the AWS credential chain)' },
   },
+  // Converse takes none of the OpenAI, Anthropic or Ollama wire fields.
+  readsOptions: { namespaces: [] },
   create: (p, env) => new BedrockProvider(p, env),
 };

@@ -2,6 +2,7 @@
 // window's form asks, and how an instance is built. Each file beside this one exports one definition; index.ts
 // lists them, and the settings schema, catalog, env names, factories and the window's form derive from that list.
 import { invalidRequest } from '../../core/errors.js';
+import type { OptionsRead } from '../../core/provider-options.js';
 import type { Locality, Provider } from '../../core/provider.js';
 import type { EnvVar } from '../../settings/env.js';
 import type { ProviderSettings, Settings } from '../../settings/schema.js';
@@ -54,6 +55,11 @@ export interface ProviderKindDefinition<K extends string = string> {
     /** Placeholders; `baseUrl` defaults to defaultBaseUrl and `models` to models.fast. */
     placeholders?: Partial<Record<FormField | 'models', string>>;
   };
+  /**
+   * The `providerOptions` namespaces this kind merges into the body it sends (and single options of another one it
+   * translates); the pipeline names the rest in `x-lynkr-dropped`. Default: `openai`, the OpenAI chat wire.
+   */
+  readsOptions?: OptionsRead;
   create(p: ProviderSettings, env: ProviderEnv): Provider;
 }
 

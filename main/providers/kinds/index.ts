@@ -1,6 +1,7 @@
 // Every provider kind, one file each. The settings schema (kind names), the catalog and Lynkr's env names
 // (settings/), the factory (providers/factories.ts) and the window's add/edit form (GET /admin/provider-kinds) are
 // all derived from this list: adding a kind is adding its file here.
+import { OPENAI_CHAT_OPTIONS, type OptionsRead } from '../../core/provider-options.js';
 import type { Locality } from '../../core/provider.js';
 import { anthropic } from './anthropic.js';
 import { azureOpenAI } from './azure-openai.js';
@@ -29,6 +30,11 @@ const byName: ReadonlyMap<string, ProviderKindDefinition> = new Map(providerKind
 
 export function kindDefinition(kind: string): ProviderKindDefinition | undefined {
   return byName.get(kind);
+}
+
+/** The `providerOptions` a provider of this kind reads (an unknown kind: the OpenAI chat wire's). */
+export function optionsReadBy(kind: string): OptionsRead {
+  return byName.get(kind)?.readsOptions ?? OPENAI_CHAT_OPTIONS;
 }
 
 /** The base URL a provider of this kind uses: its own (normalised) or the kind's default. */

@@ -15,5 +15,7 @@ export const ollama: ProviderKindDefinition<'ollama'> = {
     { name: 'OLLAMA_KEEP_ALIVE', field: 'keepAlive', kind: 'string', default: "(Ollama's own, 5m)", description: 'How long Ollama keeps the model loaded after a request (e.g. 10m, -1).' },
   ],
   form: { fields: ['baseUrl'], required: [], placeholders: { models: 'qwen2.5-coder:7b' } },
+  // /api/chat's own fields; OpenAI's reasoning_effort is translated into `think` (ollama-fit.ts).
+  readsOptions: { namespaces: ['ollama'], translates: ['openai.reasoning_effort'] },
   create: (p, env) => new OllamaProvider({ ...commonOptions(p, env), keepAlive: p.keepAlive, parseTextToolCalls: p.parseTextToolCalls ?? true }),
 };

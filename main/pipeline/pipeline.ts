@@ -222,18 +222,18 @@ export class Pipeline {
    * Fits the request to the target and sends it under the target's concurrency limit. A refusal that taught the
    * adapter the model's limit (GatewayError.refit) is fitted again and sent once more.
    */
-  private async send<T>(call: InboundCall, target: RouteTarget, send: (request: ProviderRequest, ctx: CallContext) => Promise<T>): Promise<Sent<T>> {
+  private async send<T>(call: InboundCall, target: RouteTarget, transmit: (request: ProviderRequest, ctx: CallContext) => Promise<T>): Promise<Sent<T>> {
     const ctx: CallContext = { signal: call.clientAbort.signal, requestId: call.requestId };
     const release = (await this.deps.limiter?.acquire(target.provider.id, ctx.signal)) ?? noop;
+    const fitAndTransmit = async (): Promise<Sent<T>> => {
+      const { request, dropped } = await this.fitted(call, target, ctx);
+      return { value: await transmit(request, ctx), dropped, passThrough: request.native !== undefined, release };
+    };
     try {
-      const first = await this.fitted(call, target, ctx);
-      try {
-        return { value: await send(first.request, ctx), dropped: first.dropped, passThrough: first.request.native !== undefined, release };
-      } catch (e) {
-        if (!(e instanceof GatewayError && e.refit)) throw e;
-        const again = await this.fitted(call, target, ctx);
-        return { value: await send(again.request, ctx), dropped: again.dropped, passThrough: again.request.native !== undefined, release };
-      }
+      return await fitAndTransmit().catch((e: unknown) => {
+        if (e instanceof GatewayError && e.refit) return fitAndTransmit();
+        throw e;
+      });
     } catch (e) {
       release();
       throw e;

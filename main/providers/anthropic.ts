@@ -1,6 +1,6 @@
-// Anthropic Messages API adapter (x-api-key, anthropic-version). Speaks `anthropic-messages` natively: an
-// Anthropic-format client's body goes through with only the model replaced, and stream events are forwarded
-// raw, so prompt caching (`cache_control`), server tools and thinking signatures survive.
+// Anthropic Messages API adapter (x-api-key, anthropic-version). Speaks `anthropic-messages` natively: when the
+// pipeline passes an Anthropic client through, its body goes with only the model replaced and the upstream's events
+// come back as they are, so prompt caching (`cache_control`), server tools and thinking signatures survive.
 import { GatewayError } from '../core/errors.js';
 import type { CallContext, FittedRequest, Locality, Provider } from '../core/provider.js';
 import type { ChatResponse, ModelInfo, ProviderRequest, StreamPart } from '../core/types.js';

@@ -4,6 +4,7 @@
 // nothing can write any more.
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { GatewayError } from '../core/errors.js';
+import { openAIErrorBody } from './openai-chat/render.js';
 
 export type AbortWithError = (err: GatewayError) => void;
 export interface Abortable {
@@ -62,10 +63,7 @@ export const shuttingDownError = (): GatewayError =>
     retryAfterMs: 1000,
   });
 
-const defaultRender = (err: GatewayError): { status: number; body: unknown } => ({
-  status: err.status,
-  body: { error: { message: err.message, type: 'server_error', param: null, code: err.code ?? null } },
-});
+const defaultRender = (err: GatewayError): { status: number; body: unknown } => ({ status: err.status, body: openAIErrorBody(err) });
 
 export function createShutdown(opts: ShutdownOptions): Shutdown {
   const servers = new Set<Server>();

@@ -1,4 +1,5 @@
-// The tray talks to the gateway the same way the window does: over the admin HTTP API with the admin token.
+// The tray talks to the gateway the same way the window does: over the admin HTTP API with the admin token
+// (and /health, to know when a freshly bound gateway answers).
 import type { Mode, StatusResponse } from '../admin/contract.js';
 
 export interface AdminClient {
@@ -36,4 +37,19 @@ export function createAdminClient(adminBase: string, token: string, timeoutMs = 
 /** The admin API's origin. 127.0.0.1 rather than localhost: "localhost" may resolve to ::1 first. */
 export function adminBaseFor(port: number): string {
   return `http://127.0.0.1:${port}`;
+}
+
+/** True when the gateway at `adminBase` answers /health with a 2xx within a second. */
+export async function isHealthy(adminBase: string): Promise<boolean> {
+  try {
+    return (await fetch(`${adminBase}/health`, { signal: AbortSignal.timeout(1_000) })).ok;
+  } catch {
+    return false;
+  }
+}
+
+/** Polls /health until it answers or `timeoutMs` passes (it never throws: the caller goes on either way). */
+export async function waitForHealth(adminBase: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && !(await isHealthy(adminBase))) await new Promise((r) => setTimeout(r, 100));
 }

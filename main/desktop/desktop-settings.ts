@@ -57,3 +57,12 @@ export function secretFileOn(store: RawStore): SecretFile {
     },
   };
 }
+
+/**
+ * Keeps a port chosen in the port-conflict dialog for the next launch. Written to the file directly: the running
+ * gateway already has it (as a flag), so a settings update would see no change and persist nothing.
+ */
+export function rememberServerPort(store: RawStore, port: number): void {
+  const server = store.get('server');
+  store.set('server', { ...(server && typeof server === 'object' ? server : {}), port });
+}

@@ -1,5 +1,5 @@
-// Start at login on Linux: an XDG autostart entry (~/.config/autostart/lynkr-desktop.desktop). macOS and
-// Windows use app.setLoginItemSettings in main.ts instead.
+// Start at login. Linux: an XDG autostart entry (~/.config/autostart/lynkr-desktop.desktop); macOS and Windows:
+// Electron's login item settings, which reach this Electron-free file as a parameter (LoginItemHost).
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -63,4 +63,32 @@ export async function writeLinuxAutostart(file: string, enabled: boolean, conten
   const tmp = `${file}.${process.pid}.tmp`;
   await writeFile(tmp, content, { mode: 0o644 });
   await rename(tmp, file);
+}
+
+/** What start-at-login needs from Electron's `app` and the process. */
+export interface LoginItemHost {
+  platform: NodeJS.Platform;
+  env: Record<string, string | undefined>;
+  home: string;
+  execPath: string;
+  isPackaged: boolean;
+  appPath: string;
+  getLoginItemSettings(): { openAtLogin: boolean };
+  setLoginItemSettings(settings: { openAtLogin: boolean; openAsHidden: boolean; args: string[] }): void;
+}
+
+export async function readStartAtLogin(host: LoginItemHost): Promise<boolean> {
+  if (host.platform === 'linux') return readLinuxAutostart(autostartPath(host.env, host.home));
+  return host.getLoginItemSettings().openAtLogin;
+}
+
+export async function writeStartAtLogin(host: LoginItemHost, enabled: boolean): Promise<void> {
+  if (host.platform === 'linux') {
+    const exec = launchCommand(host.env, host.execPath);
+    // Unpackaged (`electron .`), the app path must follow the Electron binary.
+    const args = host.isPackaged ? [HIDDEN_FLAG] : [host.appPath, HIDDEN_FLAG];
+    await writeLinuxAutostart(autostartPath(host.env, host.home), enabled, autostartEntry({ exec, args }));
+    return;
+  }
+  host.setLoginItemSettings({ openAtLogin: enabled, openAsHidden: true, args: [HIDDEN_FLAG] });
 }

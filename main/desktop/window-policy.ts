@@ -1,5 +1,7 @@
 // Renderer security rules, kept Electron-free so they are unit-tested: the CSP, which URLs the window may
-// navigate to, which links open in the browser, and when closing the window really quits.
+// navigate to, which links open in the browser, when closing the window really quits, which page it shows, and
+// which page the preload may hand the admin token to.
+import type { ControllerState } from './gateway-controller.js';
 
 /**
  * The window only loads the gateway's /ui bundle and talks to the gateway's admin API, so 'self' is enough.
@@ -67,4 +69,33 @@ export function statusPageUrl(title: string, detail: string): string {
   const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
   const html = `<!doctype html><meta charset="utf-8"><title>Lynkr Desktop</title><body style="font:15px system-ui;margin:3em;color:#222"><h2>${esc(title)}</h2><p>${esc(detail)}</p><p>Use the tray menu to resume or quit.</p></body>`;
   return `data:text/html;charset=utf-8,${encodeURIComponent(html)}`;
+}
+
+/** The admin origin and token of the gateway in this process. */
+export interface GatewayAccess {
+  origin: string;
+  token: string;
+}
+
+export interface DashboardPage {
+  url: string;
+  /** Set for the gateway's own page: wait until it answers there, so the window never shows a connection error. */
+  gatewayOrigin?: string;
+}
+
+/** What the window shows for the gateway's state; undefined while it starts (keep the current page). */
+export function dashboardPage(state: Pick<ControllerState, 'phase' | 'error' | 'conflict'> | undefined, access: GatewayAccess | undefined): DashboardPage | undefined {
+  if (state?.phase === 'running' && access) {
+    // index.html explicitly: the server redirects /ui → /ui/ and (today) /ui/ to itself. The token in the fragment
+    // is a fallback for when the preload bridge is missing; the renderer strips it from the URL.
+    return { url: `${access.origin}/ui/index.html#token=${encodeURIComponent(access.token)}`, gatewayOrigin: access.origin };
+  }
+  if (state?.phase === 'paused') return { url: statusPageUrl('The gateway is paused', 'Requests to the gateway are refused until you resume it.') };
+  if (state?.phase === 'stopped') return { url: statusPageUrl('The gateway is not running', state.conflict?.message ?? state.error ?? 'Stopped.') };
+  return undefined;
+}
+
+/** The preload's question (admin base and token): answered only for our own dashboard page. */
+export function preloadConfigFor(senderUrl: string | undefined, access: GatewayAccess | undefined): { adminBase: string; token: string } | null {
+  return access && senderUrl?.startsWith(`${access.origin}/ui`) ? { adminBase: access.origin, token: access.token } : null;
 }

@@ -1,6 +1,17 @@
-// The dashboard window: sandboxed, isolated, no Node, a strict CSP, and locked to the gateway's /ui pages.
-import { BrowserWindow, session, shell } from 'electron';
-import { contentSecurityPolicy, isAllowedNavigation, isExternalLink, type CloseGuard } from './window-policy.js';
+// The dashboard window: sandboxed, isolated, no Node, a strict CSP, and locked to the gateway's /ui pages. One
+// window at a time: shown again (not duplicated) on a second launch or a tray click.
+import { app, BrowserWindow, ipcMain, session, shell } from 'electron';
+import { waitForHealth } from './admin-client.js';
+import { preloadPath } from './preload-path.js';
+import {
+  contentSecurityPolicy,
+  isAllowedNavigation,
+  isExternalLink,
+  preloadConfigFor,
+  type CloseGuard,
+  type DashboardPage,
+  type GatewayAccess,
+} from './window-policy.js';
 
 export interface WindowOptions {
   preload: string;
@@ -63,4 +74,58 @@ export function createMainWindow(opts: WindowOptions): BrowserWindow {
     }
   });
   return win;
+}
+
+export interface DashboardOptions {
+  icon: string;
+  closeGuard: CloseGuard;
+  /** Read when the window is created: without a tray, closing it must really close it. */
+  trayAvailable: () => boolean;
+  access: () => GatewayAccess | undefined;
+  /** The page for the gateway's current state (window-policy.ts's dashboardPage). */
+  page: () => DashboardPage | undefined;
+}
+
+export interface Dashboard {
+  /** Creates the window, or brings the existing one to the front. */
+  show(): void;
+  /** Loads the page for the gateway's current state (nothing when there is no window). */
+  load(): Promise<void>;
+}
+
+export function createDashboard(opts: DashboardOptions): Dashboard {
+  let win: BrowserWindow | undefined;
+  const origin = (): string | undefined => opts.access()?.origin;
+
+  async function load(): Promise<void> {
+    const w = win;
+    const page = opts.page();
+    if (!w || w.isDestroyed() || !page) return;
+    // startGateway resolves once listening, but the window must never show a connection error page.
+    if (page.gatewayOrigin) await waitForHealth(page.gatewayOrigin, 5_000);
+    if (!w.isDestroyed()) await w.loadURL(page.url).catch(() => undefined);
+  }
+
+  function show(): void {
+    if (!app.isReady()) return;
+    if (!win || win.isDestroyed()) {
+      const created = createMainWindow({ preload: preloadPath(), icon: opts.icon, origin, closeGuard: opts.closeGuard, trayAvailable: opts.trayAvailable() });
+      win = created;
+      created.once('ready-to-show', () => created.show());
+      void load();
+      return;
+    }
+    if (win.isMinimized()) win.restore();
+    win.show();
+    win.focus();
+  }
+
+  return { show, load };
+}
+
+/** Answers the preload's sync IPC question (preload.cts); only our own dashboard page gets the token. */
+export function servePreloadConfig(access: () => GatewayAccess | undefined): void {
+  ipcMain.on('lynkr:config', (event) => {
+    event.returnValue = preloadConfigFor(event.senderFrame?.url, access());
+  });
 }

@@ -1,5 +1,5 @@
 // Rows of cache.db: exact and semantic entries, their TTL and LRU bookkeeping. Synchronous (better-sqlite3);
-// every statement is prepared once. Callers (cache.ts) turn thrown SQLite errors into a disabled cache.
+// every statement is prepared once. Callers (cache-file.ts) turn thrown SQLite errors into a disabled cache.
 import type Database from 'better-sqlite3';
 import { VecIndex, vecTableName } from './vec-index.js';
 

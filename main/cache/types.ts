@@ -33,6 +33,6 @@ export interface CacheAdmin {
   stats(): CacheStats;
   clear(alias?: string): number;
   setThreshold(threshold: number): void;
-  /** Also how the semantic cache's embedder is doing (cache.ts): /health/ready and /admin/status show it. */
+  /** Also how the semantic cache's embedder is doing (semantic.ts): /health/ready and /admin/status show it. */
   health(): CacheHealth;
 }

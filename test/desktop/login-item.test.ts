@@ -9,7 +9,10 @@ import {
   launchCommand,
   quoteExecArg,
   readLinuxAutostart,
+  readStartAtLogin,
   writeLinuxAutostart,
+  writeStartAtLogin,
+  type LoginItemHost,
 } from '../../main/desktop/login-item.js';
 
 let tmp: string;
@@ -73,5 +76,49 @@ describe('XDG autostart', () => {
     const file = path.join(tmp, 'off.desktop');
     await writeFile(file, '[Desktop Entry]\nHidden=true\n');
     expect(await readLinuxAutostart(file)).toBe(false);
+  });
+});
+
+describe('start at login through the host (Electron app in main.ts)', () => {
+  const host = (platform: NodeJS.Platform, isPackaged: boolean): LoginItemHost & { set: unknown[] } => {
+    const set: unknown[] = [];
+    let openAtLogin = false;
+    return {
+      set,
+      platform,
+      env: { XDG_CONFIG_HOME: path.join(tmp, `host-${platform}-${isPackaged}`) },
+      home: tmp,
+      execPath: '/opt/electron/electron',
+      isPackaged,
+      appPath: '/src/lynkr',
+      getLoginItemSettings: () => ({ openAtLogin }),
+      setLoginItemSettings: (s) => void (set.push(s), (openAtLogin = s.openAtLogin)),
+    };
+  };
+
+  it('Linux: an autostart entry that starts hidden; unpackaged it names the app path after the Electron binary', async () => {
+    for (const [packaged, exec] of [
+      [true, 'Exec=/opt/electron/electron --hidden\n'],
+      [false, 'Exec=/opt/electron/electron /src/lynkr --hidden\n'],
+    ] as const) {
+      const h = host('linux', packaged);
+      const file = autostartPath(h.env, h.home);
+      expect(await readStartAtLogin(h)).toBe(false);
+      await writeStartAtLogin(h, true);
+      expect(await readFile(file, 'utf8')).toContain(exec);
+      expect(await readStartAtLogin(h)).toBe(true);
+      await writeStartAtLogin(h, false);
+      expect(await readStartAtLogin(h)).toBe(false);
+      expect(h.set).toEqual([]);
+    }
+  });
+
+  it("macOS and Windows: Electron's login item, opened hidden", async () => {
+    for (const platform of ['darwin', 'win32'] as const) {
+      const h = host(platform, true);
+      await writeStartAtLogin(h, true);
+      expect(h.set).toEqual([{ openAtLogin: true, openAsHidden: true, args: ['--hidden'] }]);
+      expect(await readStartAtLogin(h)).toBe(true);
+    }
   });
 });

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { contentSecurityPolicy, createCloseGuard, isAllowedNavigation, isExternalLink, statusPageUrl } from '../../main/desktop/window-policy.js';
+import {
+  contentSecurityPolicy,
+  createCloseGuard,
+  dashboardPage,
+  isAllowedNavigation,
+  isExternalLink,
+  preloadConfigFor,
+  statusPageUrl,
+} from '../../main/desktop/window-policy.js';
 
 describe('window policy', () => {
   it('has a CSP without remote or inline scripts', () => {
@@ -41,5 +49,36 @@ describe('window policy', () => {
     const html = decodeURIComponent(url.slice(url.indexOf(',') + 1));
     expect(html).toContain('Port &#60;8081&#62; in use');
     expect(html).toContain('by &#34;x&#34; &#38; y');
+  });
+});
+
+describe('which page the window shows, and who gets the token', () => {
+  const access = { origin: 'http://127.0.0.1:8081', token: 'tok/+=' };
+  const text = (url: string | undefined): string => decodeURIComponent(url ?? '');
+
+  it('shows /ui with the token in the fragment once running, after the gateway answers', () => {
+    expect(dashboardPage({ phase: 'running' }, access)).toEqual({
+      url: 'http://127.0.0.1:8081/ui/index.html#token=tok%2F%2B%3D',
+      gatewayOrigin: 'http://127.0.0.1:8081',
+    });
+  });
+
+  it('shows a status page when paused or stopped, and keeps the page while starting', () => {
+    expect(text(dashboardPage({ phase: 'paused' }, access)?.url)).toContain('The gateway is paused');
+    const conflict = { port: 8081, message: 'Port 8081 is already in use by nginx.' };
+    expect(text(dashboardPage({ phase: 'stopped', error: 'port 8081 is in use', conflict }, undefined)?.url)).toContain('Port 8081 is already in use by nginx.');
+    expect(text(dashboardPage({ phase: 'stopped', error: 'boom' }, undefined)?.url)).toContain('boom');
+    expect(dashboardPage({ phase: 'stopped' }, undefined)?.gatewayOrigin).toBeUndefined();
+    expect(dashboardPage({ phase: 'starting' }, access)).toBeUndefined();
+    expect(dashboardPage({ phase: 'running' }, undefined)).toBeUndefined();
+    expect(dashboardPage(undefined, undefined)).toBeUndefined();
+  });
+
+  it('gives the preload the admin base and token only on our own /ui page', () => {
+    expect(preloadConfigFor('http://127.0.0.1:8081/ui/#/logs', access)).toEqual({ adminBase: 'http://127.0.0.1:8081', token: 'tok/+=' });
+    expect(preloadConfigFor('http://127.0.0.1:8081/v1/models', access)).toBeNull();
+    expect(preloadConfigFor('https://evil.example/ui/', access)).toBeNull();
+    expect(preloadConfigFor(undefined, access)).toBeNull();
+    expect(preloadConfigFor('http://127.0.0.1:8081/ui/', undefined)).toBeNull();
   });
 });

@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { ModelCatalog } from '../pipeline/catalog.js';
 import { canonicalModelName, effectiveAliases } from '../routing/catalog.js';
+import { namedAsNonChat } from '../settings/model-names.js';
 import type { Settings } from '../settings/schema.js';
 import { sendJson } from './headers.js';
 
@@ -21,12 +22,6 @@ interface ModelEntry {
 }
 
 /**
- * Models a provider lists without saying what they are (OpenAI-style /models has no kind) that are not chat models:
- * embeddings, speech, transcription, images, moderation, rerankers.
- */
-const NOT_CHAT = /embed|whisper|(^|[^a-z])tts|transcribe|dall-e|gpt-image|moderation|rerank/i;
-
-/**
  * The chat models a client's menu should offer: aliases first (with descriptions), then every concrete
  * `provider/model` of enabled providers: configured ones, then what each provider lists (a provider added in the
  * window shows its models here as soon as it answers). Embedding-only models are left out: those a provider
@@ -42,7 +37,7 @@ export async function chatModels(settings: Settings, catalog: ModelCatalog): Pro
   const concrete: ChatModelEntry[] = [];
   const add = (provider: string, kind: string, model: string, saysKind: boolean): void => {
     const k = key(provider, kind, model);
-    if (seen.has(k) || embedding.has(k) || (!saysKind && NOT_CHAT.test(model))) return;
+    if (seen.has(k) || embedding.has(k) || (!saysKind && namedAsNonChat(model))) return;
     seen.add(k);
     concrete.push({ id: `${provider}/${model}`, ownedBy: provider });
   };

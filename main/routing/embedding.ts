@@ -2,6 +2,7 @@
 // only to targets that can embed, and with its own default model. What each listed model can do is learned from
 // the providers' model lists (ModelInfo), as the router learns their names.
 import { GatewayError } from '../core/errors.js';
+import type { RouteTarget } from '../core/ports.js';
 import type { Provider } from '../core/provider.js';
 import type { ModelInfo } from '../core/types.js';
 import type { Settings } from '../settings/schema.js';
@@ -51,12 +52,41 @@ export class EmbeddingAbilities {
     return can === false ? 'not an embedding model' : undefined;
   }
 
+  /** Whether the provider lists this model as one that embeds (a chat model lists no "embedding" capability). */
+  embeds(providerId: string, model: string): boolean {
+    return this.byProvider.get(providerId)?.get(model) === true;
+  }
+
   /** `provider/model` names known to embed, for the 400's hint. */
   known(): string[] {
     const out: string[] = [];
     for (const [id, models] of this.byProvider) for (const [model, can] of models) if (can) out.push(`${id}/${model}`);
     return out;
   }
+}
+
+/**
+ * How two targets are judged to serve the same embedding model: by the upstream model name as configured, equal
+ * but for Ollama's default tag (`nomic-embed-text` is `nomic-embed-text:latest`: Ollama docs/api.md "Model names",
+ * "the tag is optional and, if not provided, will default to latest"). The tag is folded on every kind, since an
+ * OpenAI-compatible server in front of Ollama (its /v1) takes both spellings. Nothing else is assumed alike: names
+ * that differ in any other way (`text-embedding-3-small` and OpenRouter's `openai/text-embedding-3-small`) are
+ * taken as different models, as a wrong "same" would give the client vectors from another space.
+ */
+const embeddingModelKey = (upstreamModel: string): string => upstreamModel.replace(/:latest$/, '');
+
+/**
+ * The targets an embeddings call may fall back between: those serving the first target's model (the same model on
+ * another provider or endpoint). Vectors of different models live in different spaces, often of another
+ * dimension: a client that stored one model's vectors (LibreChat's RAG, a script) and got another's for its query
+ * would silently get wrong search results. So when the first target fails and no other serves its model, the
+ * failure is the answer.
+ */
+export function sameModelTargets(targets: readonly RouteTarget[]): RouteTarget[] {
+  const first = targets[0];
+  if (!first) return [];
+  const model = embeddingModelKey(first.upstreamModel);
+  return targets.filter((t) => embeddingModelKey(t.upstreamModel) === model);
 }
 
 export const noEmbeddingModel = (): GatewayError =>

@@ -5,10 +5,11 @@ import type { RoutePlan, RouteTarget, Router, Tier } from '../core/ports.js';
 import type { Provider } from '../core/provider.js';
 import type { ChatRequest, ModelInfo } from '../core/types.js';
 import type { ProviderRegistry } from '../providers/registry.js';
+import { firstChatNamed } from '../settings/model-names.js';
 import { tierNames, type Settings } from '../settings/schema.js';
 import { BreakerSet, isKeyProblem, type BreakerBoard } from './breaker.js';
 import { aliasViews, concreteModels, effectiveAliases, modeAllows, splitTarget } from './catalog.js';
-import { cannotEmbed, defaultEmbeddingModel, EmbeddingAbilities, noEmbeddingModel } from './embedding.js';
+import { cannotEmbed, defaultEmbeddingModel, EmbeddingAbilities, noEmbeddingModel, sameModelTargets } from './embedding.js';
 import { resolveModel } from './resolve.js';
 import { retryDelayMs } from './retry.js';
 import type { ScoredPlan } from './route-header.js';
@@ -116,13 +117,14 @@ export function createRouter(deps: RouterDeps): GatewayRouter {
     return true;
   };
 
-  /** FALLBACK_PROVIDER: `provider/model`, or `provider` alone meaning its first known model. */
+  /** FALLBACK_PROVIDER: `provider/model`, or `provider` alone meaning its first known chat model (not an embedder). */
   function lastResortLabel(s: Settings): string | undefined {
     const fp = s.fallback.provider?.trim();
     if (!fp) return undefined;
     if (splitTarget(fp)) return fp;
     const p = s.providers.find((x) => x.id === fp);
-    const model = p?.models[0] ?? discovered.get(fp)?.[0] ?? (p?.kind === 'ollama' ? s.ollama.model : undefined);
+    const listed = discovered.get(fp)?.filter((m) => !abilities.embeds(fp, m));
+    const model = firstChatNamed(p?.models) ?? firstChatNamed(listed) ?? (p?.kind === 'ollama' ? s.ollama.model : undefined);
     return model ? `${fp}/${model}` : undefined;
   }
 
@@ -197,7 +199,10 @@ export function createRouter(deps: RouterDeps): GatewayRouter {
     return found;
   }
 
-  /** An embeddings plan: the client's name ('' → the default embedding model) routed to targets that can embed. */
+  /**
+   * An embeddings plan: the client's name ('' → the default embedding model) routed to targets that can embed and
+   * serve the same model as the first of them.
+   */
   function planEmbedding(model: string): RoutePlan {
     const s = deps.settings();
     const name = model.trim() || defaultEmbeddingModel(s);
@@ -206,7 +211,8 @@ export function createRouter(deps: RouterDeps): GatewayRouter {
     const alias = resolution.alias;
     // A tiered alias scores chat prompts; only its own targets may embed.
     const found = collect(resolution.labels, s, { lastResort: false, refusal: (p, m) => abilities.refusal(p, m) });
-    const out: RoutePlan = { targets: found.targets };
+    // Fallback only to the same model: another model's vectors would be wrong, not merely different.
+    const out: RoutePlan = { targets: sameModelTargets(found.targets) };
     if (alias) out.alias = alias.name;
     if (resolution.mappedFrom) out.mappedFrom = resolution.mappedFrom;
     if (out.targets.length === 0) {

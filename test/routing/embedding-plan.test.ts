@@ -54,14 +54,27 @@ function thrown(fn: () => unknown): GatewayError {
 }
 
 describe('planEmbedding', () => {
-  it('keeps the targets that can embed, in order, and never adds the last-resort chat fallback', () => {
+  it('keeps the targets that can embed, of the first one’s model, and never adds the last-resort chat fallback', () => {
     const router = setup();
-    expect(labels(router, 'vectors')).toEqual(['ollama/nomic-embed-text:latest', 'openai/text-embedding-3-small']);
+    // openai/text-embedding-3-small embeds too, but another model's vectors are no fallback for nomic-embed-text's.
+    expect(labels(router, 'vectors')).toEqual(['ollama/nomic-embed-text:latest']);
     expect(router.planEmbedding('vectors').alias).toBe('vectors');
     // The chat plan of the same alias does get FALLBACK_PROVIDER.
     expect(router.plan({ model: 'vectors', messages: [], stream: false }).targets.map((t) => t.label)).toContain('openai/gpt-4o');
     // A model the provider lists only by id (OpenAI's /models): the upstream decides.
     expect(labels(router, 'openai/gpt-4o')).toEqual(['openai/gpt-4o']);
+  });
+
+  it('falls back only to the same model: the configured name, with Ollama’s default tag folded', () => {
+    const router = setup({
+      aliases: {
+        nomic: { description: 'n', targets: ['ollama/nomic-embed-text', 'openai/text-embedding-3-small', 'ollama/nomic-embed-text:v1.5', 'openai/nomic-embed-text:latest'] },
+        small: { description: 's', targets: ['ollama/qwen2.5-coder:7b', 'openai/text-embedding-3-small', 'ollama/nomic-embed-text:latest', 'openai/text-embedding-3-small-v2'] },
+      },
+    });
+    expect(labels(router, 'nomic')).toEqual(['ollama/nomic-embed-text', 'openai/nomic-embed-text:latest']);
+    // The first target that can embed sets the model (the chat model is refused first).
+    expect(labels(router, 'small')).toEqual(['openai/text-embedding-3-small']);
   });
 
   it('no model: the Ollama embedding model, else the semantic cache’s OpenAI embedder, else a 400', () => {

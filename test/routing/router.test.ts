@@ -197,6 +197,19 @@ describe('FALLBACK_ENABLED / FALLBACK_PROVIDER', () => {
     expect(labels(router, 'chat-fast')).toEqual(['ollama/qwen2.5-coder:7b', 'openai/gpt-4o-mini']);
   });
 
+  it('the last resort alone is its first chat model: never a configured or listed embedding model', () => {
+    const embedFirst = { id: 'openai', kind: 'openai' as const, apiKey: 'sk-test-0000000000', models: ['text-embedding-3-small', 'gpt-4o-mini'] };
+    const { router, set } = setup(typicalSettings({ providers: [embedFirst], aliases: {}, fallback: { provider: 'openai' } }));
+    expect(labels(router, 'openai/gpt-4o')).toEqual(['openai/gpt-4o', 'openai/gpt-4o-mini']);
+    // Ollama lists its embedding model first; it says which models embed.
+    set(typicalSettings({ providers: [{ id: 'ollama', kind: 'ollama' }], aliases: {}, fallback: { provider: 'ollama' } }));
+    router.setDiscoveredModels('ollama', [
+      { id: 'bge-m3:latest', kind: 'embedding', capabilities: ['embedding'] },
+      { id: 'llama3.2:3b', kind: 'chat', capabilities: ['completion', 'tools'] },
+    ]);
+    expect(labels(router, 'ollama/qwen3:8b')).toEqual(['ollama/qwen3:8b', 'ollama/llama3.2:3b']);
+  });
+
   it('the last resort is still subject to the mode, and rescues an alias the mode emptied', () => {
     const { router, set } = setup(typicalSettings({ mode: 'local', fallback: { provider: 'openai' } }));
     expect(labels(router, 'chat-fast')).toEqual(['ollama/qwen2.5-coder:7b']);

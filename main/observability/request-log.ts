@@ -2,15 +2,15 @@
 // settings.log.maxRows and retentionDays. record() only queues the row (and updates the in-memory counts): rows are
 // written in one transaction every FLUSH_MS, never on the request's path. Reads write the pending batch first and
 // close() writes the rest, so callers never wait for a batch nor miss a row. If the database cannot be used it keeps
-// working in memory and says why.
-import Database from 'better-sqlite3';
+// working in memory and says why. How rows are stored (schema, statements, pruning) is request-log-db.ts.
 import type { RequestLogReader } from './request-log-reader.js';
 import type { TrafficSeries } from './traffic.js';
 import type { RequestRecord, RequestSink } from '../core/ports.js';
-import { createPrivateFile, requestLogFile } from '../settings/paths.js';
+import { requestLogFile } from '../settings/paths.js';
 import type { Settings } from '../settings/schema.js';
 import { estimateCostUsd } from '../cache/pricing.js';
 import { detectClient } from './client-app.js';
+import { isBusy, openRequestLogDb, pruneRequestLog, type RequestLogDb, searchText } from './request-log-db.js';
 import { scrub } from './secrets.js';
 import { TrafficWindow } from './traffic.js';
 
@@ -44,24 +44,8 @@ export interface RequestLogOptions {
 const LIBRECHAT_UA = /librechat|langchain/i;
 /** Rows kept in memory when there is no database. */
 const MEMORY_CAP = 10_000;
-const DAY = 86_400_000;
-/** How long a write waits for another connection's lock. It blocks the event loop, so keep it short. */
-const BUSY_TIMEOUT_MS = 50;
+/** How soon a batch another process's lock kept out is tried again. */
 const BUSY_RETRY_MS = 1000;
-const INSERT_ROWS = 16;
-
-const isBusy = (err: unknown): boolean => /^SQLITE_(BUSY|LOCKED)/.test((err as { code?: string }).code ?? '');
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS requests (
-  seq INTEGER PRIMARY KEY,
-  time INTEGER NOT NULL,
-  search TEXT NOT NULL,
-  user_agent TEXT,
-  record TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS requests_time ON requests(time);
-`;
 
 export function createRequestLog(dataDir: string, settings: () => Settings, logger?: LogWarner, opts: RequestLogOptions = {}): RequestLog {
   const now = opts.now ?? Date.now;
@@ -77,12 +61,12 @@ export function createRequestLog(dataDir: string, settings: () => Settings, logg
   let disabledReason: string | undefined;
   let today = { day: dayStart(now()), next: nextDayStart(now()), count: 0 };
   let librechatAt: number | undefined;
-  let db: Sqlite | undefined;
+  let db: RequestLogDb | undefined;
   let retryTimer: NodeJS.Timeout | undefined;
 
   try {
-    db = openDb(path);
-    prune(db, settings().log, now());
+    db = openRequestLogDb(path);
+    pruneRequestLog(db, settings().log, now());
     today.count = db.countSince.get(today.day) as number;
     librechatAt = (db.librechatFirst.get() as number | null) ?? undefined;
     for (const row of db.since.all(now() - 60 * 60_000) as string[]) traffic.add(JSON.parse(row) as RequestRecord);
@@ -113,7 +97,7 @@ export function createRequestLog(dataDir: string, settings: () => Settings, logg
         sincePrune += batch.length;
         if (sincePrune >= pruneEvery) {
           sincePrune = 0;
-          prune(db, settings().log, now());
+          pruneRequestLog(db, settings().log, now());
         }
         return;
       } catch (err) {
@@ -196,14 +180,7 @@ export function createRequestLog(dataDir: string, settings: () => Settings, logg
           goMemory(err);
         }
       }
-      const out: RequestRecord[] = [];
-      for (let i = memory.length - 1; i >= 0 && out.length < n; i--) {
-        const r = memory[i];
-        if (before !== undefined && r.time >= before) continue;
-        if (needle && !searchText(r).includes(needle)) continue;
-        out.push(r);
-      }
-      return out;
+      return newestInMemory(memory, n, before, needle);
     },
     subscribe(listener) {
       listeners.add(listener);
@@ -227,56 +204,16 @@ export function createRequestLog(dataDir: string, settings: () => Settings, logg
   };
 }
 
-interface Sqlite {
-  raw: Database.Database;
-  insertMany(rows: RequestRecord[]): void;
-  query: Database.Statement;
-  countSince: Database.Statement;
-  librechatFirst: Database.Statement;
-  since: Database.Statement;
-  pruneOld: Database.Statement;
-  pruneExcess: Database.Statement;
-}
-
-function openDb(path: string): Sqlite {
-  createPrivateFile(path);
-  const raw = new Database(path, { timeout: BUSY_TIMEOUT_MS });
-  try {
-    raw.pragma('journal_mode = WAL');
-    raw.pragma('synchronous = NORMAL');
-    raw.exec(SCHEMA);
-    const insertSql = (n: number): string => `INSERT INTO requests (time, search, user_agent, record) VALUES ${Array(n).fill('(?, ?, ?, ?)').join(', ')}`;
-    const insertOne = raw.prepare(insertSql(1));
-    // Batches go in INSERT_ROWS rows per statement: one statement step per row was the request log's main cost.
-    const insertChunk = raw.prepare(insertSql(INSERT_ROWS));
-    const values = (r: RequestRecord): unknown[] => [r.time, searchText(r), r.userAgent ?? null, JSON.stringify(r)];
-    return {
-      raw,
-      insertMany: raw.transaction((rows: RequestRecord[]) => {
-        let i = 0;
-        for (; i + INSERT_ROWS <= rows.length; i += INSERT_ROWS) insertChunk.run(rows.slice(i, i + INSERT_ROWS).flatMap(values));
-        for (; i < rows.length; i++) insertOne.run(values(rows[i]));
-      }),
-      query: raw
-        .prepare("SELECT record FROM requests WHERE time < ? AND (? IS NULL OR search LIKE ? ESCAPE '\\') ORDER BY time DESC, seq DESC LIMIT ?")
-        .pluck(),
-      countSince: raw.prepare('SELECT count(*) FROM requests WHERE time >= ?').pluck(),
-      librechatFirst: raw.prepare("SELECT min(time) FROM requests WHERE user_agent LIKE '%librechat%' OR user_agent LIKE '%langchain%'").pluck(),
-      since: raw.prepare('SELECT record FROM requests WHERE time >= ? ORDER BY seq').pluck(),
-      pruneOld: raw.prepare('DELETE FROM requests WHERE time < ?'),
-      // seq only grows and rows only leave from the old end, so the newest maxRows are the last maxRows seqs:
-      // two index probes, where OFFSET walked maxRows entries on every prune.
-      pruneExcess: raw.prepare('DELETE FROM requests WHERE seq <= (SELECT max(seq) FROM requests) - ?'),
-    };
-  } catch (err) {
-    raw.close();
-    throw err;
+/** The memory fallback's query: the newest n rows before `before` whose search text has the needle. */
+function newestInMemory(memory: RequestRecord[], n: number, before: number | undefined, needle: string | undefined): RequestRecord[] {
+  const out: RequestRecord[] = [];
+  for (let i = memory.length - 1; i >= 0 && out.length < n; i--) {
+    const r = memory[i];
+    if (before !== undefined && r.time >= before) continue;
+    if (needle && !searchText(r).includes(needle)) continue;
+    out.push(r);
   }
-}
-
-function prune(db: Sqlite, log: Settings['log'], at: number): void {
-  db.pruneOld.run(at - log.retentionDays * DAY);
-  db.pruneExcess.run(log.maxRows);
+  return out;
 }
 
 /** Undefined when the request used no tokens that we know of. */
@@ -284,13 +221,6 @@ function costOf(r: RequestRecord): number | undefined {
   if (r.inputTokens === undefined && r.outputTokens === undefined) return undefined;
   if (r.cache.startsWith('hit')) return 0;
   return estimateCostUsd(r.model ?? r.requestedModel, r.locality === 'local', r.inputTokens ?? 0, r.outputTokens ?? 0);
-}
-
-function searchText(r: RequestRecord): string {
-  return [r.id, r.client, r.requestedModel, r.alias, r.mappedFrom, r.provider && r.model ? `${r.provider}/${r.model}` : r.provider, r.status, r.cache, r.tier, r.clientFormat, r.error, ...r.fallbackFrom]
-    .filter((x) => x !== undefined && x !== '')
-    .join(' ')
-    .toLowerCase();
 }
 
 /** Local midnight: "today" as the user sees it. */

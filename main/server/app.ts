@@ -21,7 +21,7 @@ import { sendJson } from './headers.js';
 import { modelsHandler } from './models.js';
 import { ollamaTagsHandler } from './ollama-tags.js';
 import { publicError } from './public-error.js';
-import { bindErrorRenderer, type ErrorRenderer, type Middleware, sendError } from './security/render.js';
+import { bindErrorRenderer, type Middleware, sendError } from './security/render.js';
 
 export interface AppContext {
   version: string;
@@ -60,8 +60,8 @@ export function findUiDir(): string | undefined {
 export function createRequestListener(ctx: AppContext): RequestListener {
   const router = express.Router();
   // First, so that the guards answer in it too: under a format's paths (its routes and anything below), its envelope.
-  for (const format of ctx.formats) router.use(both(...format.paths), bindErrors(format.renderError));
-  if (ctx.guards?.length) router.use(ctx.guards);
+  router.use(bindErrors(ctx.formats));
+  if (ctx.guards?.length) router.use(inSequence(ctx.guards));
 
   for (const format of ctx.formats) router.post(both(...format.paths), chatHandler(format, ctx));
   router.post(both('/messages/count_tokens'), async (req, res) => {
@@ -97,9 +97,29 @@ export function createRequestListener(ctx: AppContext): RequestListener {
   return (req, res) => router(req as express.Request, res as express.Response, () => lastResort(res));
 }
 
-function bindErrors(render: ErrorRenderer): Middleware {
+/**
+ * Binds each format's error renderer to the requests on its paths and below them, matched as the routes match
+ * (express's default: case-insensitive, a trailing slash allowed). One layer for all formats, not one each: every
+ * layer of the router costs every request a little.
+ */
+function bindErrors(formats: readonly InboundFormat[]): Middleware {
+  const prefixes = formats.flatMap((f) => both(...f.paths).map((path) => ({ path: path.toLowerCase(), render: f.renderError })));
   return (req, _res, next) => {
-    bindErrorRenderer(req, render);
+    const path = pathOf(req.url).toLowerCase();
+    const format = prefixes.find((p) => path === p.path || path.startsWith(`${p.path}/`));
+    if (format) bindErrorRenderer(req, format.render);
+    next();
+  };
+}
+
+/** The guards as one router layer: each in turn passes the request on (`next()`) or answers it itself. */
+function inSequence(guards: readonly Middleware[]): Middleware {
+  return (req, res, done) => {
+    let i = 0;
+    const next = (err?: unknown): void => {
+      if (err !== undefined || i === guards.length) return done(err);
+      guards[i++](req, res, next);
+    };
     next();
   };
 }

@@ -48,6 +48,10 @@ describe('errors are answered in the envelope of the route they are on', () => {
     ['/v1/messages', anthropic('authentication_error')],
     ['/messages', anthropic('authentication_error')],
     ['/v1/messages/count_tokens', anthropic('authentication_error')],
+    // Matched as the routes match: case-insensitive, a trailing slash allowed; and a sibling path is not below it.
+    ['/V1/Messages', anthropic('authentication_error')],
+    ['/v1/messages/', anthropic('authentication_error')],
+    ['/v1/messagesx', openai('authentication_error', 'invalid_api_key')],
     ['/v1/chat/completions', openai('authentication_error', 'invalid_api_key')],
     ['/v1/responses', openai('authentication_error', 'invalid_api_key')],
     ['/v1/embeddings', openai('authentication_error', 'invalid_api_key')],

@@ -206,7 +206,9 @@ export class Pipeline {
    */
   private providerRequest(call: InboundCall, target: RouteTarget): ProviderRequest {
     const passThrough = target.provider.nativeFormat === call.format;
-    return { ...call.request, upstreamModel: target.upstreamModel, native: passThrough ? call.native : undefined };
+    // The new fields go before the spread: on Node 20, each field added after one builds a new hidden class (README,
+    // "Speed"), about 4 µs a field for a request object.
+    return { upstreamModel: target.upstreamModel, native: passThrough ? call.native : undefined, ...call.request };
   }
 
   /** The request as this target can take it (Provider.fit), with what had to be dropped. */

@@ -145,7 +145,7 @@ export class AnthropicStreamEncoder implements StreamEncoder {
     if (this.open?.kind === block.kind) return '';
     const out = this.closeBlock();
     const index = this.nextIndex++;
-    this.open = { ...block, index };
+    this.open = { kind: block.kind, index };
     const content_block = block.kind === 'text' ? { type: 'text', text: '' } : { type: 'thinking', thinking: '', signature: '' };
     return out + frame('content_block_start', { type: 'content_block_start', index, content_block });
   }

@@ -125,15 +125,14 @@ export class ResponsesStreamEncoder implements StreamEncoder {
   private callDelta(callId: string, delta: string): string {
     const call = this.calls.get(callId);
     if (!call || !delta) return '';
-    const at = { item_id: call.id, output_index: call.outputIndex };
     if (call.freeform) {
       const input = call.freeform.push(delta);
-      return input ? this.emit('response.custom_tool_call_input.delta', { ...at, delta: input }) : '';
+      return input ? this.emit('response.custom_tool_call_input.delta', { item_id: call.id, output_index: call.outputIndex, delta: input }) : '';
     }
     call.text += delta;
     // A code-mode call's program is written once its arguments are complete.
     if (call.kind === 'custom_tool_call') return '';
-    return this.emit('response.function_call_arguments.delta', { ...at, delta });
+    return this.emit('response.function_call_arguments.delta', { item_id: call.id, output_index: call.outputIndex, delta });
   }
 
   private start(): string {

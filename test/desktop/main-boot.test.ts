@@ -185,8 +185,6 @@ describe('desktop main process (fake Electron, real gateway)', () => {
     expect(item).toMatchObject({ label: 'Check for updates (off in development)', enabled: false });
   });
 
-  // Skipped until cli/start.ts's rebind stops waiting for its own PUT /admin/server connection to close (it
-  // awaits server.close() while that request is still open, so the PUT never answers and nothing rebinds).
   it('follows a port change made in the window (the gateway rebinds, the tray and window move with it)', async () => {
     const next = await findFreePort(port + 1);
     const res = await admin('/admin/server', { method: 'PUT', body: JSON.stringify({ port: next }) });

@@ -1,5 +1,6 @@
 // The gateway's lifecycle inside the desktop app: start, pause (close the listener), resume, and the
-// port-in-use path (name the other process, offer the next free port). Electron-free; port-conflict-prompt.ts asks the user.
+// port-in-use path (name the other process, offer the next free port). Electron-free; port-conflict-prompt.ts
+// asks the user what to do.
 import type { GatewayPhase } from './tray-model.js';
 import { describePortConflict, findFreePort, findPortOwner, isAddrInUse, type PortOwner } from './port-conflict.js';
 

@@ -25,13 +25,12 @@ const PRICES: [prefix: string, input: number, output: number][] = [
   ['mistral', 0.4, 2],
   ['llama', 0.2, 0.6],
 ];
-const DEFAULT: [number, number] = [1, 4];
+const DEFAULT: (typeof PRICES)[number] = ['', 1, 4];
 
 /** Estimated USD for a response's tokens. The model may carry a provider prefix (`anthropic/claude-…`). */
 export function estimateCostUsd(model: string, local: boolean, inputTokens: number, outputTokens: number): number {
   if (local) return 0;
-  const name = model.toLowerCase().split('/').pop() ?? '';
-  const hit = PRICES.find(([p]) => name.startsWith(p));
-  const [pin, pout] = hit ? [hit[1], hit[2]] : DEFAULT;
-  return (inputTokens * pin + outputTokens * pout) / 1e6;
+  const name = model.slice(model.lastIndexOf('/') + 1).toLowerCase();
+  const [, input, output] = PRICES.find(([prefix]) => name.startsWith(prefix)) ?? DEFAULT;
+  return (inputTokens * input + outputTokens * output) / 1e6;
 }

@@ -3,7 +3,7 @@
 import { contextLengthExceeded, invalidRequest } from '../core/errors.js';
 import type { ProviderRequest, ToolDef } from '../core/types.js';
 import type { OllamaModelFacts } from './ollama-capabilities.js';
-import { optionsIn, withOptions } from '../core/provider-options.js';
+import { nearestEffort, requestedEffort, withoutEffort, type EffortLevel } from '../core/provider-options.js';
 import { estimatePromptTokens, planContext } from './ollama-context.js';
 
 /** A request fitted by `fitToModel`: what `toOllamaChatRequest` sends as `options.num_ctx`. */
@@ -27,20 +27,22 @@ export function toolsToSend(req: ProviderRequest): ToolDef[] {
  */
 const takesLevels = (model: string): boolean => /(^|\/)gpt-oss/i.test(model);
 
-/** OpenAI's `reasoning_effort`, the one option of another namespace that Ollama reads (core/provider-options.ts). */
-const effortOf = (req: ProviderRequest): string | undefined => {
-  const effort = optionsIn(req, 'openai').reasoning_effort;
-  return typeof effort === 'string' ? effort.toLowerCase() : undefined;
-};
+/** The levels gpt-oss takes (Ollama's `think`: 'low' | 'medium' | 'high'). */
+const THINK_LEVELS: readonly EffortLevel[] = ['low', 'medium', 'high'];
 
-/** The `think` value for a request that asked for thinking (Anthropic budget or OpenAI effort), else undefined. */
+/**
+ * The `think` value for a request that asked for thinking, else undefined: an effort in either format (OpenAI
+ * `reasoning_effort` or Anthropic `output_config.effort`; `none` is `false`, and gpt-oss gets the nearest of its
+ * levels: minimal is low, xhigh and max are high), or else an Anthropic thinking budget. An effort that names no
+ * level asks for nothing here (fitToModel names it dropped).
+ */
 export function ollamaThink(req: ProviderRequest): OllamaThink | undefined {
-  const effort = effortOf(req);
+  const effort = requestedEffort(req)?.level;
   const budget = req.thinkingBudget;
   if (effort === undefined && budget === undefined) return undefined;
   if (effort === 'none' || (effort === undefined && budget === 0)) return false;
   if (!takesLevels(req.upstreamModel)) return true;
-  if (effort !== undefined) return effort === 'minimal' || effort === 'low' ? 'low' : effort === 'medium' ? 'medium' : 'high';
+  if (effort !== undefined) return nearestEffort(effort, THINK_LEVELS) as OllamaThink;
   return (budget ?? 0) <= 2048 ? 'low' : (budget ?? 0) <= 8192 ? 'medium' : 'high';
 }
 
@@ -73,9 +75,14 @@ export function fitToModel(req: ProviderRequest, facts: OllamaModelFacts, provid
       'tools_not_supported',
     );
   }
-  const think = ollamaThink(req);
+  const asked = requestedEffort(req);
+  if (asked && asked.level === undefined) {
+    request = withoutEffort(request);
+    dropped.push(asked.option);
+  }
+  const think = ollamaThink(request);
   if (think !== undefined && think !== false && !caps?.has('thinking')) {
-    request = withOptions({ ...request, thinkingBudget: undefined }, 'openai', { ...optionsIn(req, 'openai'), reasoning_effort: undefined });
+    request = withoutEffort({ ...request, thinkingBudget: undefined });
     dropped.push('think');
   }
 

@@ -5,7 +5,7 @@ import type { FittedRequest } from '../core/provider.js';
 import type { ProviderKind } from './kinds/index.js';
 import type { ProviderRequest } from '../core/types.js';
 import { isKnownOpenAIModel, isReasoningModel } from './openai-models.js';
-import { optionsIn, withOptions } from '../core/provider-options.js';
+import { carryEffort, optionsIn, withOptions, type EffortLevel } from '../core/provider-options.js';
 
 /** What one target (provider kind + model) takes on the wire. */
 export interface OpenAIWireRules {
@@ -47,6 +47,15 @@ export function wireRules(kind: ProviderKind, model: string, outputLimit: number
 /** The short name of a clamped output budget, e.g. `max_tokens>16384`. */
 export const clampName = (limit: number): string => `max_tokens>${limit}`;
 
+/**
+ * The levels an effort asked in another format (Anthropic's `output_config.effort`: low…max) becomes here: low,
+ * medium or high, the ones OpenAI's reasoning models have in common (o-series and gpt-5 alike). OpenAI lists xhigh
+ * and max too, but "Not all reasoning models support every value" (node_modules/openai resources/shared.d.ts,
+ * ReasoningEffort), so those become high, as before issue 20's rebuild.
+ * A client's own `reasoning_effort` is sent as it asked.
+ */
+const CARRIED_EFFORT_LEVELS: readonly EffortLevel[] = ['low', 'medium', 'high'];
+
 /** The request this target can take, and what was dropped or changed. */
 export function fitOpenAIRequest(req: ProviderRequest, rules: OpenAIWireRules): FittedRequest {
   const dropped: string[] = [];
@@ -60,7 +69,10 @@ export function fitOpenAIRequest(req: ProviderRequest, rules: OpenAIWireRules): 
     edit().maxTokens = limit;
     drop(clampName(limit));
   }
-  const options = optionsIn(req, 'openai');
+  const carried = carryEffort(out, 'openai.reasoning_effort', rules.reasoningEffort ? CARRIED_EFFORT_LEVELS : []);
+  out = carried.request;
+  carried.dropped.forEach(drop);
+  const options = optionsIn(out, 'openai');
   const fittedOptions = fitOpenAIOptions(options, rules, !!req.tools?.length, drop);
   if (fittedOptions !== options) out = withOptions(out, 'openai', fittedOptions);
   if (req.topK !== undefined && !rules.topK) {

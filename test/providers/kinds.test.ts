@@ -94,10 +94,11 @@ describe('the kinds list covers every place a kind is named', () => {
 });
 
 describe('which providerOptions a kind reads comes from its file', () => {
-  it('OpenAI-wire kinds read openai by default; Ollama, Anthropic and Bedrock say what they read', () => {
-    for (const kind of ['openai', 'groq', 'mistral', 'deepseek', 'lmstudio', 'openai-compatible']) expect(optionsReadBy(kind)).toEqual({ namespaces: ['openai'] });
-    expect(optionsReadBy('ollama')).toEqual({ namespaces: ['ollama'], translates: ['openai.reasoning_effort'] });
-    expect(optionsReadBy('anthropic')).toEqual({ namespaces: ['anthropic'] });
+  it('OpenAI-wire kinds read openai by default; Ollama, Anthropic and Bedrock say what they read; all but Bedrock translate the effort of either format', () => {
+    const effort = ['openai.reasoning_effort', 'anthropic.output_config.effort'];
+    for (const kind of ['openai', 'groq', 'mistral', 'deepseek', 'lmstudio', 'openai-compatible']) expect(optionsReadBy(kind)).toEqual({ namespaces: ['openai'], translates: effort });
+    expect(optionsReadBy('ollama')).toEqual({ namespaces: ['ollama'], translates: effort });
+    expect(optionsReadBy('anthropic')).toEqual({ namespaces: ['anthropic'], translates: effort });
     expect(optionsReadBy('bedrock')).toEqual({ namespaces: [] });
   });
 });

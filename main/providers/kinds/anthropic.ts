@@ -1,3 +1,4 @@
+import { EFFORT_OPTIONS } from '../../core/provider-options.js';
 import { AnthropicProvider } from '../anthropic.js';
 import type { ProviderKindDefinition } from './definition.js';
 
@@ -12,6 +13,6 @@ export const anthropic: ProviderKindDefinition<'anthropic'> = {
   ],
   models: { fast: 'claude-3-5-haiku-latest', strong: 'claude-sonnet-4-5', reasoning: 'claude-sonnet-4-5' },
   form: { fields: ['apiKey', 'baseUrl'], required: ['apiKey'], placeholders: { apiKey: 'sk-ant-…' } },
-  readsOptions: { namespaces: ['anthropic'] },
+  readsOptions: { namespaces: ['anthropic'], translates: EFFORT_OPTIONS },
   create: (p, env) => new AnthropicProvider(p, env),
 };

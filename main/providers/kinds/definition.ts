@@ -57,7 +57,8 @@ export interface ProviderKindDefinition<K extends string = string> {
   };
   /**
    * The `providerOptions` namespaces this kind merges into the body it sends (and single options of another one it
-   * translates); the pipeline names the rest in `x-lynkr-dropped`. Default: `openai`, the OpenAI chat wire.
+   * translates in its fit(), e.g. the effort asked in either format); the pipeline names the rest in `x-lynkr-dropped`.
+   * Default: OPENAI_CHAT_OPTIONS, the OpenAI chat wire's.
    */
   readsOptions?: OptionsRead;
   create(p: ProviderSettings, env: ProviderEnv): Provider;

@@ -1,3 +1,4 @@
+import { EFFORT_OPTIONS } from '../../core/provider-options.js';
 import { normalizeOllamaBaseUrl } from '../defaults.js';
 import { OllamaProvider } from '../ollama.js';
 import { commonOptions, type ProviderKindDefinition } from './definition.js';
@@ -16,6 +17,6 @@ export const ollama: ProviderKindDefinition<'ollama'> = {
   ],
   form: { fields: ['baseUrl'], required: [], placeholders: { models: 'qwen2.5-coder:7b' } },
   // /api/chat's own fields; OpenAI's reasoning_effort is translated into `think` (ollama-fit.ts).
-  readsOptions: { namespaces: ['ollama'], translates: ['openai.reasoning_effort'] },
+  readsOptions: { namespaces: ['ollama'], translates: EFFORT_OPTIONS },
   create: (p, env) => new OllamaProvider({ ...commonOptions(p, env), keepAlive: p.keepAlive, parseTextToolCalls: p.parseTextToolCalls ?? true }),
 };

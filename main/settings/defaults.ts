@@ -3,6 +3,7 @@
 // removed (`removedDefaults`, kept by the note* helpers below, which the routing admin routes call).
 import { ollama } from '../providers/kinds/ollama.js';
 import { catalogEntry, isLocalKind } from './catalog.js';
+import { firstChatNamed, namedAsNonChat } from './model-names.js';
 import { settingsSchema, type Settings, type SettingsInput, type TierName } from './schema.js';
 
 type ProviderInput = NonNullable<SettingsInput['providers']>[number];
@@ -82,14 +83,18 @@ export function noteModelMapChange(s: Settings, before: readonly { pattern: stri
   s.removedDefaults.modelMap = [...removed];
 }
 
-/** `id/model` for the model of `tier` this provider would serve, if it has one. */
+/**
+ * `id/model` for the model of `tier` this provider would serve, if it has one. The defaults are chat aliases: a
+ * model or deployment named as an embedding (or other non-chat) model is never one of them, so a provider that
+ * serves only embeddings adds nothing.
+ */
 function modelFor(p: ProviderInput, tier: 'fast' | 'strong' | 'reasoning'): string[] {
   const entry = catalogEntry(p.id);
   const model = entry?.kind === p.kind ? entry[tier] : undefined;
   if (model) return [`${p.id}/${model}`];
-  if (p.kind === 'azure-openai' && p.deployment) return [`${p.id}/${p.deployment}`];
-  if (tier !== 'reasoning' && p.models?.[0]) return [`${p.id}/${p.models[0]}`];
-  return [];
+  if (p.kind === 'azure-openai' && p.deployment && !namedAsNonChat(p.deployment)) return [`${p.id}/${p.deployment}`];
+  const listed = tier === 'reasoning' ? undefined : firstChatNamed(p.models);
+  return listed ? [`${p.id}/${listed}`] : [];
 }
 
 const unique = (xs: string[]): string[] => [...new Set(xs)];

@@ -4,6 +4,7 @@
 import type { KindEnvVar } from '../providers/kinds/definition.js';
 import { providerKinds } from '../providers/kinds/index.js';
 import { catalog, catalogEntry } from './catalog.js';
+import { firstChatNamed } from './model-names.js';
 import { getPath, setPath } from './paths-in-object.js';
 import { settingsSchema, type SettingsInput } from './schema.js';
 
@@ -116,8 +117,9 @@ export function settingsFromEnv(vars: Record<string, string | undefined>, label:
 
 function providerModel(id: string, out: Record<string, unknown>): string {
   if (id === 'ollama') return (getPath(out, 'ollama.model') as string | undefined) ?? settingsSchema.parse({}).ollama.model;
-  const models = getPath(out, `providers[${id}].models`) as string[] | undefined;
-  if (models?.[0]) return models[0];
+  // The default model is a chat model: not a listed embedding model.
+  const listed = firstChatNamed(getPath(out, `providers[${id}].models`) as string[] | undefined);
+  if (listed) return listed;
   if (id === 'azure-openai') return (getPath(out, p(id, 'deployment')) as string | undefined) ?? 'default';
   return catalogEntry(id)?.fast ?? 'default';
 }

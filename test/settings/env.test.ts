@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { envTable, envVars, normaliseLocalEndpoint, normaliseOpenAiEndpoint, SettingsError, settingsFromEnv, toTarget } from '../../main/settings/env.js';
+import { catalogEntry } from '../../main/settings/catalog.js';
 import { settingsSchema } from '../../main/settings/schema.js';
 
 const provider = (input: ReturnType<typeof settingsFromEnv>['input'], id: string) => input.providers?.find((p) => p.id === id);
@@ -95,6 +96,9 @@ describe('Lynkr env names', () => {
     expect(settingsFromEnv({ MODEL_PROVIDER: 'google' }).input.defaultModel).toBe('gemini/gemini-2.0-flash');
     expect(settingsFromEnv({ MODEL_PROVIDER: 'groq' }).input.defaultModel).toBe('groq/llama-3.1-8b-instant');
     expect(settingsFromEnv({ MODEL_PROVIDER: 'deepseek', DEEPSEEK_MODEL: 'deepseek-v4-pro' }).input.defaultModel).toBe('deepseek/deepseek-v4-pro');
+    // The default model is a chat model: an embedding model set as the provider's model is passed over.
+    expect(settingsFromEnv({ MODEL_PROVIDER: 'openai', OPENAI_MODEL: 'text-embedding-3-small' }).input.defaultModel).toBe(`openai/${catalogEntry('openai')?.fast}`);
+    expect(catalogEntry('openai')?.fast).toMatch(/^gpt-/);
   });
 
   it.each([

@@ -1,5 +1,7 @@
-// The embeddings stage: plan (targets that can embed) → attempts with fallback, each under the provider's
-// concurrency limit and the client's abort → one request-log row, whatever the outcome. Knows no wire format.
+// The embeddings stage: plan (targets that can embed, all serving one model: another model's vectors are in
+// another space, so the plan holds no different model to fall back to) → attempts with fallback, each under the
+// provider's concurrency limit and the client's abort → one request-log row, whatever the outcome. The answer's
+// `model` is what the target that answered reports. Knows no wire format.
 import { GatewayError, toGatewayError } from '../core/errors.js';
 import type { RoutePlan, RouteTarget, Router } from '../core/ports.js';
 import type { EmbedRequest, EmbedResult } from '../core/types.js';

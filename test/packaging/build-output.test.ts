@@ -111,7 +111,7 @@ describe('build output', () => {
       }
       return undefined;
     };
-    for (const f of ['tray-model', 'login-item', 'secrets', 'port-conflict', 'gateway-controller', 'window-policy', 'desktop-settings', 'admin-client']) {
+    for (const f of ['tray-model', 'login-item', 'secrets', 'port-conflict', 'gateway-controller', 'window-policy', 'desktop-settings', 'admin-client', 'gateway-session', 'gateway-launch', 'key-sealing', 'tray-actions', 'port-conflict-prompt']) {
       expect(importsElectron(path.join(root, `main/desktop/${f}.ts`)), f).toBeUndefined();
     }
     expect(importsElectron(path.join(root, 'main/desktop/main.ts'))).toBeDefined();

@@ -127,6 +127,7 @@ export interface RequestedEffort {
 
 /** The effort a request asks for, from whichever format filed it (a request carries its own client's). */
 export function requestedEffort(req: ChatRequest): RequestedEffort | undefined {
+  if (!req.providerOptions) return undefined;
   for (const option of EFFORT_OPTIONS) {
     const value = optionAt(req, option);
     if (value == null) continue;

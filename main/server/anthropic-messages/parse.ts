@@ -7,19 +7,26 @@ import { ANTHROPIC_OPTION_FIELDS, isKnownBlock, type AnthropicBlock, type CountT
 // shape (like OpenAI's) has one `tool` message per result, so a user turn may become several messages.
 
 export function toChatRequest(body: MessagesRequest): ChatRequest {
-  const req: ChatRequest = { ...toConversation(body), model: body.model, maxTokens: body.max_tokens, stream: body.stream === true };
-  if (body.stop_sequences?.length) req.stop = body.stop_sequences;
-  if (body.temperature !== undefined) req.temperature = body.temperature;
-  if (body.top_p !== undefined) req.topP = body.top_p;
-  if (body.top_k !== undefined) req.topK = body.top_k;
-  // `adaptive` lets the model decide whether to think: no budget to pass on, so nothing is forced on the upstream.
-  if (body.thinking?.type === 'enabled' && body.thinking.budget_tokens) req.thinkingBudget = body.thinking.budget_tokens;
-  if (body.metadata?.user_id) req.user = userId(body.metadata.user_id);
+  const { system, messages, tools, toolChoice } = toConversation(body);
   const format = body.output_config?.format;
-  if (format?.type === 'json_schema' && format.schema) req.responseFormat = { type: 'json_schema', name: 'output', schema: format.schema };
-  const providerOptions = optionsBag({ anthropic: anthropicOptions(body) });
-  if (providerOptions) req.providerOptions = providerOptions;
-  return req;
+  return {
+    model: body.model,
+    system,
+    messages,
+    tools,
+    toolChoice,
+    maxTokens: body.max_tokens,
+    stream: body.stream === true,
+    stop: body.stop_sequences?.length ? body.stop_sequences : undefined,
+    temperature: body.temperature,
+    topP: body.top_p,
+    topK: body.top_k,
+    // `adaptive` lets the model decide whether to think: no budget to pass on, so nothing is forced on the upstream.
+    thinkingBudget: body.thinking?.type === 'enabled' && body.thinking.budget_tokens ? body.thinking.budget_tokens : undefined,
+    user: body.metadata?.user_id ? userId(body.metadata.user_id) : undefined,
+    responseFormat: format?.type === 'json_schema' && format.schema ? { type: 'json_schema', name: 'output', schema: format.schema } : undefined,
+    providerOptions: optionsBag({ anthropic: anthropicOptions(body) }),
+  };
 }
 
 /**
@@ -47,14 +54,15 @@ function userId(id: string): string {
 }
 
 /** The parts shared with count_tokens: system, messages, tools, tool_choice. */
-export function toConversation(body: CountTokensRequest): Omit<ChatRequest, 'model' | 'stream'> {
-  const out: Omit<ChatRequest, 'model' | 'stream'> = { messages: body.messages.flatMap((m) => toMessages(m.role, m.content)) };
+export function toConversation(body: CountTokensRequest): Pick<ChatRequest, 'system' | 'messages' | 'tools' | 'toolChoice'> {
   const system = typeof body.system === 'string' ? body.system : body.system?.map((b) => b.text).join('\n\n');
-  if (system) out.system = system;
   const tools = toTools(body.tools);
-  if (tools.length) out.tools = tools;
-  if (body.tool_choice) out.toolChoice = toToolChoice(body.tool_choice);
-  return out;
+  return {
+    system: system || undefined,
+    messages: body.messages.flatMap((m) => toMessages(m.role, m.content)),
+    tools: tools.length ? tools : undefined,
+    toolChoice: body.tool_choice ? toToolChoice(body.tool_choice) : undefined,
+  };
 }
 
 function toMessages(role: 'user' | 'assistant' | 'system', content: string | AnthropicBlock[]): Message[] {

@@ -126,8 +126,10 @@ describe('every target answered 429', () => {
     backup.setFault(busy('3'), { path: '/embeddings' });
     const res = await post('/v1/embeddings', { model: 'duo', input: 'hello' });
     expect(res.status).toBe(429);
-    expect(res.headers.get('retry-after')).toBe('3');
-    expect(res.headers.get('x-lynkr-fallback-from')).toContain('backup/b-model (HTTP 429)');
+    // duo's two targets are different models, and embeddings never fall back to another model (vectors of another
+    // space): the first target's 429 is the answer, with its own Retry-After, and the backup is not asked.
+    expect(res.headers.get('retry-after')).toBe('7');
+    expect(backup.requests.filter((r) => r.path.endsWith('/embeddings'))).toEqual([]);
     expect(((await res.json()) as { error: { type: string } }).error.type).toBe('rate_limit_error');
     expect(await logRow(res.headers.get('x-request-id'))).toMatchObject({ status: 429, clientFormat: 'embeddings', requestedModel: 'duo' });
   });

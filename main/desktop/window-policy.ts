@@ -97,5 +97,8 @@ export function dashboardPage(state: Pick<ControllerState, 'phase' | 'error' | '
 
 /** The preload's question (admin base and token): answered only for our own dashboard page. */
 export function preloadConfigFor(senderUrl: string | undefined, access: GatewayAccess | undefined): { adminBase: string; token: string } | null {
-  return access && senderUrl?.startsWith(`${access.origin}/ui`) ? { adminBase: access.origin, token: access.token } : null;
+  if (!access || !senderUrl || !URL.canParse(senderUrl)) return null;
+  const { origin, pathname } = new URL(senderUrl);
+  const dashboard = origin === access.origin && (pathname === '/ui' || pathname.startsWith('/ui/'));
+  return dashboard ? { adminBase: access.origin, token: access.token } : null;
 }

@@ -78,6 +78,9 @@ describe('which page the window shows, and who gets the token', () => {
     expect(preloadConfigFor('http://127.0.0.1:8081/ui/#/logs', access)).toEqual({ adminBase: 'http://127.0.0.1:8081', token: 'tok/+=' });
     expect(preloadConfigFor('http://127.0.0.1:8081/v1/models', access)).toBeNull();
     expect(preloadConfigFor('https://evil.example/ui/', access)).toBeNull();
+    // Only the dashboard's own path: a sibling path on the same origin is not it.
+    expect(preloadConfigFor('http://127.0.0.1:8081/uix', access)).toBeNull();
+    expect(preloadConfigFor('http://127.0.0.1:8081/ui', access)).toEqual({ adminBase: 'http://127.0.0.1:8081', token: 'tok/+=' });
     expect(preloadConfigFor(undefined, access)).toBeNull();
     expect(preloadConfigFor('http://127.0.0.1:8081/ui/', undefined)).toBeNull();
   });

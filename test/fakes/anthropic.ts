@@ -184,6 +184,40 @@ const OUTPUT_LIMITS: Array<[string, number]> = [
 ];
 export const outputLimit = (model: string): number => OUTPUT_LIMITS.find(([p]) => model.startsWith(p))?.[1] ?? 64000;
 
+/** The `output_config.effort` levels each model takes, by name prefix; first match wins, other models take all five.
+ * Kept apart from the gateway's own rule (providers/anthropic-fit.ts) so that a mistake there meets a 400 here.
+ * Sources: platform.claude.com/docs/en/build-with-claude/effort; live probes in SkillfulAgents/SuperAgent#1142
+ * (Opus/Sonnet 4.6: 400 on xhigh, max taken; Opus 4.7+, Sonnet 5: all five); Opus 4.5 "high, low, medium"
+ * (askalf/dario#491); Haiku 4.5, Sonnet 4.5 and earlier refuse the field (claude-code#30760, opencode-claude-auth#125). */
+const NO_EFFORT: readonly string[] = [];
+const EFFORT_BY_MODEL: Array<[string, readonly string[]]> = [
+  ['claude-3', NO_EFFORT],
+  ['claude-2', NO_EFFORT],
+  ['claude-instant', NO_EFFORT],
+  ['claude-haiku-4', NO_EFFORT],
+  ['claude-sonnet-4-6', ['low', 'medium', 'high', 'max']],
+  ['claude-sonnet-4', NO_EFFORT],
+  ['claude-opus-4-6', ['low', 'medium', 'high', 'max']],
+  ['claude-opus-4-5', ['low', 'medium', 'high']],
+  ['claude-opus-4-0', NO_EFFORT],
+  ['claude-opus-4-1', NO_EFFORT],
+  ['claude-opus-4-2025', NO_EFFORT],
+];
+export const effortLevels = (model: string): readonly string[] =>
+  EFFORT_BY_MODEL.find(([p]) => model.startsWith(p))?.[1] ?? ['low', 'medium', 'high', 'xhigh', 'max'];
+
+/** The API's 400 for an effort the model does not take (anthropics/claude-code#30010 quotes the whole envelope:
+ * invalid_request_error, "This model does not support the effort parameter."; a level the model lacks is worded
+ * "This model does not support effort level 'xhigh'. Supported levels: high, low, max, medium." — askalf/dario#413,
+ * #491 — the levels sorted by name). */
+function refuseEffort(model: string, effort: unknown): string | undefined {
+  if (effort === undefined) return undefined;
+  const levels = effortLevels(model);
+  if (levels.length === 0) return 'This model does not support the effort parameter.';
+  if (typeof effort === 'string' && !levels.includes(effort)) return `This model does not support effort level '${effort}'. Supported levels: ${[...levels].sort().join(', ')}.`;
+  return undefined;
+}
+
 type Msg = { role?: unknown; content?: unknown };
 type Blk = { type?: unknown; id?: unknown; tool_use_id?: unknown; text?: unknown };
 const blocksOf = (m: Msg | undefined): Blk[] => (Array.isArray(m?.content) ? (m.content as Blk[]) : []);
@@ -223,7 +257,8 @@ export function refuse(body: Record<string, unknown>, beta: string | string[] | 
     // MartialBE/one-hub#529
     return '`temperature` may only be set to 1 when thinking is enabled. Please consult our documentation at https://docs.anthropic.com/en/docs/build-with-claude/extended-thinking#important-considerations-when-using-extended-thinking';
   }
-  return refuseTurns(messages);
+  const effort = refuseEffort(model, (body.output_config as { effort?: unknown } | undefined)?.effort);
+  return effort ?? refuseTurns(messages);
 }
 
 /** Content and tool-pairing rules. A system message sits after a user turn (docs), never between a call and its result. */

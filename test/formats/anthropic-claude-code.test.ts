@@ -104,10 +104,11 @@ async function send(model: string, stream: boolean): Promise<string> {
 describe.each([false, true])('a Claude Code turn (stream: %s)', (stream) => {
   it('→ Anthropic: the body goes through as sent, with the beta header, and the strict fake takes it', async () => {
     claude.reply({ text: '{"title":"Logo"}' });
-    expect(await send('claude/claude-sonnet-4-5', stream)).toBe('{"title":"Logo"}');
+    // Sonnet 4.6, a model that takes output_config.effort: Sonnet 4.5 answers 400 to it (anthropics/claude-code#30010).
+    expect(await send('claude/claude-sonnet-4-6', stream)).toBe('{"title":"Logo"}');
     const sent = claude.requests.at(-1)!;
     expect(sent.headers['anthropic-beta']).toBe(BETA);
-    const expected = { ...(claudeCodeBody('claude-sonnet-4-5', stream) as unknown as Record<string, unknown>) };
+    const expected = { ...(claudeCodeBody('claude-sonnet-4-6', stream) as unknown as Record<string, unknown>) };
     expect(sent.body).toEqual(expected);
   });
 

@@ -5,7 +5,7 @@ import { GatewayError } from '../core/errors.js';
 import type { CallContext, FittedRequest, Locality, Provider } from '../core/provider.js';
 import type { ChatResponse, EmbedRequest, EmbedResult, ModelInfo, ProviderRequest, StreamPart } from '../core/types.js';
 import type { StreamingResponse } from './http.js';
-import type { CommonProviderOptions } from './kinds/definition.js';
+import type { CommonProviderOptions, OpenAIChatDialect } from './kinds/definition.js';
 import type { ProviderKind } from './kinds/index.js';
 import { HttpUpstream, protocolError } from './http.js';
 import { fitOpenAIRequest, wireRules, type OpenAIWireRules } from './openai-fit.js';
@@ -29,6 +29,8 @@ export interface OpenAICompatibleOptions extends Omit<CommonProviderOptions, 'he
   passThroughFields?: ReadonlySet<string>;
   /** Turn tool calls written as text into real tool calls (off by default for this family). */
   parseTextToolCalls?: boolean;
+  /** How this kind's server differs from the common OpenAI chat case (its definition's `openAIChat`). */
+  openAIChat?: OpenAIChatDialect;
 }
 
 export class OpenAICompatibleProvider implements Provider {
@@ -56,12 +58,13 @@ export class OpenAICompatibleProvider implements Provider {
     this.endpoint = this.http.endpoint;
   }
 
-  private rules(model: string): OpenAIWireRules {
-    return wireRules(this.kind, model, this.outputLimits.get(model));
+  /** What this target takes on the wire for the model (openai-fit.ts). */
+  rulesFor(model: string): OpenAIWireRules {
+    return wireRules(this.opts.openAIChat ?? {}, model, this.outputLimits.get(model));
   }
 
   async fit(req: ProviderRequest): Promise<FittedRequest> {
-    const fitted = fitOpenAIRequest(req, this.rules(req.upstreamModel));
+    const fitted = fitOpenAIRequest(req, this.rulesFor(req.upstreamModel));
     // Tool calls written as text are rewritten on the way back, so the upstream's frames can't be passed through.
     if (this.textToolCalls(req) && fitted.request.native) fitted.request = { ...fitted.request, native: undefined };
     return fitted;
@@ -71,7 +74,7 @@ export class OpenAICompatibleProvider implements Provider {
     if (req.native?.format === 'openai-chat') {
       return passThroughBody(req.native.body, req.upstreamModel, stream, this.opts.passThroughFields);
     }
-    return toOpenAIChatBody(req, stream, this.rules(req.upstreamModel));
+    return toOpenAIChatBody(req, stream, this.rulesFor(req.upstreamModel));
   }
 
   /** An upstream 400 "max_tokens is too large … at most N completion tokens" teaches N (see learnFrom). */

@@ -2,7 +2,7 @@
 // was dropped or changed for `x-lynkr-dropped`. The same rules apply to the internal request and to a client's
 // own OpenAI body passed through (req.native).
 import type { FittedRequest } from '../core/provider.js';
-import type { ProviderKind } from './kinds/index.js';
+import type { OpenAIChatDialect } from './kinds/definition.js';
 import type { ProviderRequest } from '../core/types.js';
 import { isKnownOpenAIModel, isReasoningModel } from './openai-models.js';
 import { carryEffort, optionsIn, withOptions, type EffortLevel } from '../core/provider-options.js';
@@ -14,32 +14,25 @@ export interface OpenAIWireRules {
   reasoningModel: boolean;
   /** Whether `reasoning_effort` (and `verbosity`, which the same models take) may be sent. */
   reasoningEffort: boolean;
-  /**
-   * Whether `top_k` may be sent: llama.cpp's server takes it on /v1/chat/completions as on /completion
-   * (ggml-org/llama.cpp tools/server/README.md, "POST /completion" options), and LM Studio lists it in its "Supported
-   * payload parameters" (lmstudio.ai/docs/developer/openai-compat/chat-completions). Their other llama.cpp knobs
-   * (min_p, repeat_penalty) reach them in a client's own body (openai-family.ts llamaServerFields).
-   */
+  /** Whether `top_k` may be sent (the kind's `openAIChat.takesTopK`). */
   topK: boolean;
   /** The model's output-token limit, where known (table or learned from a refusal). */
   outputLimit?: number;
 }
 
-/** OpenAI's own API (and Azure's copy of it): an unknown model may be one that refuses reasoning_effort. */
-const openAIHosted = (kind: ProviderKind): boolean => kind === 'openai' || kind === 'azure-openai';
-
-export function wireRules(kind: ProviderKind, model: string, outputLimit: number | undefined): OpenAIWireRules {
+/** What a target of a kind with this dialect (its definition's `openAIChat`) takes for this model. */
+export function wireRules(dialect: OpenAIChatDialect, model: string, outputLimit: number | undefined): OpenAIWireRules {
   const reasoningModel = isReasoningModel(model);
   return {
-    // OpenAI takes max_completion_tokens on every model; other servers know max_tokens, except for OpenAI's
-    // reasoning models wherever they are hosted.
-    maxTokensField: kind === 'openai' || reasoningModel ? 'max_completion_tokens' : 'max_tokens',
+    // OpenAI's reasoning models refuse max_tokens wherever they are hosted (node_modules/openai chat completions.d.ts:
+    // max_tokens "is not compatible with o-series models").
+    maxTokensField: reasoningModel ? 'max_completion_tokens' : (dialect.maxTokensField ?? 'max_tokens'),
     reasoningModel,
-    // OpenAI answers reasoning_effort on other models with 400 "Unrecognized request argument supplied:
-    // reasoning_effort" (seen for gpt-4o-mini, davidmigloz/langchain_dart#712). Other servers (vLLM, llama.cpp,
-    // Gemini's endpoint) take it or ignore it, so only OpenAI's known non-reasoning models lose it there.
-    reasoningEffort: reasoningModel || (!openAIHosted(kind) && !isKnownOpenAIModel(model)),
-    topK: kind === 'llamacpp' || kind === 'lmstudio',
+    // Where the server refuses the effort on non-reasoning models (openai.ts says why), an unknown model may be one.
+    // Other servers (vLLM, llama.cpp, Gemini's endpoint) take it or ignore it, so only OpenAI's known
+    // non-reasoning models lose it there.
+    reasoningEffort: reasoningModel || (!dialect.refusesEffortOnNonReasoningModels && !isKnownOpenAIModel(model)),
+    topK: dialect.takesTopK ?? false,
     outputLimit,
   };
 }

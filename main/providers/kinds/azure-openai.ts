@@ -1,5 +1,9 @@
 import { AZURE_DEFAULT_API_VERSION, AzureOpenAIProvider } from '../azure-openai.js';
-import type { ProviderKindDefinition } from './definition.js';
+import type { OpenAIChatDialect, ProviderKindDefinition } from './definition.js';
+
+// Azure serves OpenAI's own models and API, with its refusal of reasoning_effort on non-reasoning models (see
+// openai.ts). Its max-tokens field stays the common max_tokens here, as before issue 20's rebuild.
+const openAIChat: OpenAIChatDialect = { refusesEffortOnNonReasoningModels: true };
 
 export const azureOpenAI: ProviderKindDefinition<'azure-openai'> = {
   kind: 'azure-openai',
@@ -18,5 +22,6 @@ export const azureOpenAI: ProviderKindDefinition<'azure-openai'> = {
     required: ['baseUrl', 'apiKey'],
     placeholders: { baseUrl: 'https://RESOURCE.openai.azure.com', apiVersion: AZURE_DEFAULT_API_VERSION, models: 'gpt-4o' },
   },
-  create: (p, env) => new AzureOpenAIProvider(p, env),
+  openAIChat,
+  create: (p, env) => new AzureOpenAIProvider(p, env, openAIChat),
 };

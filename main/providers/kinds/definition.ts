@@ -19,6 +19,26 @@ export type KindEnvVar = Omit<EnvVar, 'path'> &
     | { /** A settings path outside the provider entry, e.g. `ollama.model`. */ path: string; field?: never }
   );
 
+/**
+ * How a server that speaks OpenAI's chat API differs from the common case, for the fields openai-fit.ts decides
+ * (wireRules). Each kind's file states its own, with its source; a kind that states none is the common case.
+ */
+export interface OpenAIChatDialect {
+  /**
+   * The field the server takes the output budget in on models that don't reason. Default `max_tokens`, which servers
+   * other than OpenAI know; OpenAI's reasoning models take `max_completion_tokens` wherever they are hosted.
+   */
+  maxTokensField?: 'max_tokens' | 'max_completion_tokens';
+  /** Whether the server takes `top_k` (OpenAI's chat API has no such field). Default: no, it is dropped and named. */
+  takesTopK?: boolean;
+  /**
+   * OpenAI's own API (and Azure's copy of it): it refuses `reasoning_effort` (and `verbosity`) on non-reasoning
+   * models, and a model it doesn't know may be one, so they go only to models known to reason. Other servers take
+   * or ignore them, so there only OpenAI's known non-reasoning models lose them. Default: no.
+   */
+  refusesEffortOnNonReasoningModels?: boolean;
+}
+
 /** What create() gets besides the provider's own settings, resolved from the definition by the factory. */
 export interface ProviderEnv {
   /** The provider's base URL normalised the kind's way, else the kind's default; undefined when neither is set. */
@@ -61,6 +81,8 @@ export interface ProviderKindDefinition<K extends string = string> {
    * Default: OPENAI_CHAT_OPTIONS, the OpenAI chat wire's.
    */
   readsOptions?: OptionsRead;
+  /** For a kind that speaks OpenAI's chat API: how its server differs (create() hands the same to the adapter). */
+  openAIChat?: OpenAIChatDialect;
   create(p: ProviderSettings, env: ProviderEnv): Provider;
 }
 

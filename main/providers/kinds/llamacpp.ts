@@ -1,6 +1,11 @@
 import { normalizeLocalOpenAIBaseUrl } from '../defaults.js';
-import type { ProviderKindDefinition } from './definition.js';
+import type { OpenAIChatDialect, ProviderKindDefinition } from './definition.js';
 import { createOpenAICompatible, llamaServerFields } from './openai-family.js';
+
+// llama.cpp's server takes top_k on /v1/chat/completions as on /completion (ggml-org/llama.cpp
+// tools/server/README.md, "POST /completion" options). Its other knobs (min_p, repeat_penalty) reach it in a client's
+// own body (openai-family.ts llamaServerFields).
+const openAIChat: OpenAIChatDialect = { takesTopK: true };
 
 export const llamacpp: ProviderKindDefinition<'llamacpp'> = {
   kind: 'llamacpp',
@@ -13,5 +18,6 @@ export const llamacpp: ProviderKindDefinition<'llamacpp'> = {
   ],
   otherNames: ['llama.cpp'],
   form: { fields: ['baseUrl'], required: [], placeholders: { models: 'default' } },
-  create: createOpenAICompatible({ passThroughFields: llamaServerFields }),
+  openAIChat,
+  create: createOpenAICompatible({ passThroughFields: llamaServerFields, openAIChat }),
 };

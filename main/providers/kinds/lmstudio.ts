@@ -1,6 +1,11 @@
 import { normalizeLocalOpenAIBaseUrl } from '../defaults.js';
-import type { ProviderKindDefinition } from './definition.js';
+import type { OpenAIChatDialect, ProviderKindDefinition } from './definition.js';
 import { createOpenAICompatible, llamaServerFields } from './openai-family.js';
+
+// LM Studio lists top_k in its "Supported payload parameters" (lmstudio.ai/docs/developer/openai-compat/
+// chat-completions). Its other llama.cpp knobs (min_p, repeat_penalty) reach it in a client's own body
+// (openai-family.ts llamaServerFields).
+const openAIChat: OpenAIChatDialect = { takesTopK: true };
 
 export const lmstudio: ProviderKindDefinition<'lmstudio'> = {
   kind: 'lmstudio',
@@ -13,5 +18,6 @@ export const lmstudio: ProviderKindDefinition<'lmstudio'> = {
   ],
   otherNames: ['lm-studio'],
   form: { fields: ['baseUrl'], required: [], placeholders: { models: 'qwen2.5-coder-7b-instruct' } },
-  create: createOpenAICompatible({ passThroughFields: llamaServerFields }),
+  openAIChat,
+  create: createOpenAICompatible({ passThroughFields: llamaServerFields, openAIChat }),
 };

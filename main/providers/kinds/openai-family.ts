@@ -17,7 +17,7 @@ export function createOpenAICompatible(extra: Partial<OpenAICompatibleOptions> =
     });
 }
 
-/** llama.cpp-style servers also take these sampling fields from a client's body (see openai-fit.ts). */
+/** llama.cpp-style servers also take these sampling fields from a client's body (see llamacpp.ts, lmstudio.ts). */
 export const llamaServerFields: ReadonlySet<string> = new Set([...openAIChatFields, 'top_k', 'min_p', 'repeat_penalty']);
 
 /** Lynkr's `<PREFIX>_API_KEY`, `<PREFIX>_ENDPOINT` and `<PREFIX>_MODEL` for a cloud OpenAI chat provider. */

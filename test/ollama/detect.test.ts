@@ -177,38 +177,28 @@ describe('detectOllama', () => {
     expect(s.binaryPath).toBe(path.join(dir, 'ollama'));
   });
 
-  it('times out on a server that never answers', async () => {
+  it.each([
+    ['never answers', (): void => {}],
+    [
+      'sends headers and then stalls the body',
+      (_req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse): void => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.write('{"version":');
+      },
+    ],
+  ])('times out on a server that %s', async (_name, handler) => {
     const http = await import('node:http');
-    const hang = http.createServer(() => {});
-    await new Promise<void>((r) => hang.listen(0, '127.0.0.1', r));
-    const port = (hang.address() as { port: number }).port;
+    const server = http.createServer(handler);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as { port: number }).port;
     try {
       const t0 = performance.now();
       const s = await detectOllama({ endpoint: `http://127.0.0.1:${port}`, probe: noBinary(), timeoutMs: 200 });
       expect(s.state).toBe('absent');
       expect(performance.now() - t0).toBeLessThan(1_500);
     } finally {
-      hang.closeAllConnections();
-      await new Promise<void>((r) => hang.close(() => r()));
-    }
-  });
-
-  it('times out on a server that sends headers and then stalls the body', async () => {
-    const http = await import('node:http');
-    const stall = http.createServer((_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.write('{"version":');
-    });
-    await new Promise<void>((r) => stall.listen(0, '127.0.0.1', r));
-    const port = (stall.address() as { port: number }).port;
-    try {
-      const t0 = performance.now();
-      const s = await detectOllama({ endpoint: `http://127.0.0.1:${port}`, probe: noBinary(), timeoutMs: 200 });
-      expect(s.state).toBe('absent');
-      expect(performance.now() - t0).toBeLessThan(1_500);
-    } finally {
-      stall.closeAllConnections();
-      await new Promise<void>((r) => stall.close(() => r()));
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
     }
   });
 

@@ -6,7 +6,7 @@ import { invalidRequest } from '../core/errors.js';
 import type { ModelInfo } from '../core/types.js';
 import type { ProviderSettings } from '../settings/schema.js';
 import type { AdapterEnv } from './anthropic.js';
-import type { OpenAIChatDialect } from './kinds/definition.js';
+import type { ProviderEnv } from './kinds/definition.js';
 import { OpenAICompatibleProvider } from './openai-compatible.js';
 
 export const AZURE_DEFAULT_API_VERSION = '2024-10-21';
@@ -20,7 +20,7 @@ export function parseAzureEndpoint(url: string): { origin: string; deployment?: 
 export class AzureOpenAIProvider extends OpenAICompatibleProvider {
   private readonly deployments: string[];
 
-  constructor(p: ProviderSettings, env: AdapterEnv, openAIChat: OpenAIChatDialect) {
+  constructor(p: ProviderSettings, env: AdapterEnv & Pick<ProviderEnv, 'openAIChat'>) {
     const url = env.baseUrl;
     if (!url) throw invalidRequest(`provider "${p.id}" (azure-openai) needs baseUrl, e.g. https://<resource>.openai.azure.com`, 'providers');
     const parsed = parseAzureEndpoint(url);
@@ -40,7 +40,7 @@ export class AzureOpenAIProvider extends OpenAICompatibleProvider {
       chatPath: (model) => `/openai/deployments/${deploymentFor(model)}/chat/completions`,
       embeddingsPath: (model) => `/openai/deployments/${deploymentFor(model)}/embeddings`,
       parseTextToolCalls: p.parseTextToolCalls ?? false,
-      openAIChat,
+      openAIChat: env.openAIChat,
     });
     this.deployments = [...new Set([...(fallback ? [fallback] : []), ...p.models])];
   }

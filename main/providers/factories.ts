@@ -17,5 +17,6 @@ export function createProvider(p: ProviderSettings, settings: Settings): Provide
     locality: resolvedLocality(kind, p.local),
     timeouts: timeoutsFrom(settings.server),
     settings,
+    openAIChat: kind.openAIChat ?? {},
   });
 }

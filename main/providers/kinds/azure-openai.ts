@@ -23,5 +23,5 @@ export const azureOpenAI: ProviderKindDefinition<'azure-openai'> = {
     placeholders: { baseUrl: 'https://RESOURCE.openai.azure.com', apiVersion: AZURE_DEFAULT_API_VERSION, models: 'gpt-4o' },
   },
   openAIChat,
-  create: (p, env) => new AzureOpenAIProvider(p, env, openAIChat),
+  create: (p, env) => new AzureOpenAIProvider(p, env),
 };

@@ -47,6 +47,8 @@ export interface ProviderEnv {
   locality: Locality;
   timeouts: HttpTimeouts;
   settings: Settings;
+  /** The kind's `openAIChat` (the common case when it states none), for the adapters that speak OpenAI's chat API. */
+  openAIChat: OpenAIChatDialect;
 }
 
 /**
@@ -81,7 +83,7 @@ export interface ProviderKindDefinition<K extends string = string> {
    * Default: OPENAI_CHAT_OPTIONS, the OpenAI chat wire's.
    */
   readsOptions?: OptionsRead;
-  /** For a kind that speaks OpenAI's chat API: how its server differs (create() hands the same to the adapter). */
+  /** For a kind that speaks OpenAI's chat API: how its server differs (the factory hands it to create() in its env). */
   openAIChat?: OpenAIChatDialect;
   create(p: ProviderSettings, env: ProviderEnv): Provider;
 }

@@ -19,5 +19,5 @@ export const llamacpp: ProviderKindDefinition<'llamacpp'> = {
   otherNames: ['llama.cpp'],
   form: { fields: ['baseUrl'], required: [], placeholders: { models: 'default' } },
   openAIChat,
-  create: createOpenAICompatible({ passThroughFields: llamaServerFields, openAIChat }),
+  create: createOpenAICompatible({ passThroughFields: llamaServerFields }),
 };

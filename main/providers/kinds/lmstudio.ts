@@ -19,5 +19,5 @@ export const lmstudio: ProviderKindDefinition<'lmstudio'> = {
   otherNames: ['lm-studio'],
   form: { fields: ['baseUrl'], required: [], placeholders: { models: 'qwen2.5-coder-7b-instruct' } },
   openAIChat,
-  create: createOpenAICompatible({ passThroughFields: llamaServerFields, openAIChat }),
+  create: createOpenAICompatible({ passThroughFields: llamaServerFields }),
 };

@@ -14,6 +14,7 @@ export function createOpenAICompatible(extra: Partial<OpenAICompatibleOptions> =
       ...extra,
       headers: { ...extra.headers, ...p.headers },
       parseTextToolCalls: p.parseTextToolCalls ?? false,
+      openAIChat: env.openAIChat,
     });
 }
 

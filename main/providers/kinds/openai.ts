@@ -24,5 +24,5 @@ export const openai: ProviderKindDefinition<'openai'> = {
   models,
   form: { fields: ['apiKey', 'baseUrl'], required: ['apiKey'], placeholders: { apiKey: 'sk-…' } },
   openAIChat,
-  create: createOpenAICompatible({ openAIChat }),
+  create: createOpenAICompatible(),
 };

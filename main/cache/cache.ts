@@ -120,6 +120,7 @@ export function createCache(initial: Settings, deps: CacheDeps): Cache {
         tokensSaved: counters.tokensSaved,
         costSavedUsd: Math.round(counters.costSavedUsd * 1e6) / 1e6,
         embedderFailures: counters.embedderFailures,
+        nearMissRejects: counters.nearMissRejects,
         threshold: semantic.threshold,
         embedder: semantic.embedderId(),
         disabledReason: reason(),

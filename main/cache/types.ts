@@ -21,6 +21,8 @@ export interface CacheStats {
   tokensSaved: number;
   costSavedUsd: number;
   embedderFailures: number;
+  /** Semantic matches over the threshold refused because the prompts differ in a word that changes the answer (near-miss.ts). */
+  nearMissRejects: number;
   threshold: number;
   /** The embedder's internal id (names its vector space), e.g. `builtin-hybrid-w50000-n156-s70`. */
   embedder: string;

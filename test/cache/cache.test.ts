@@ -146,6 +146,8 @@ describe('semantic cache', () => {
     expect(hit.response?.text).toBe('Use list.reverse().');
     expect((await cache.lookup(ask('How do I reverse a list in JavaScript?'), ctxFor())).status).toBe('miss');
     expect(cache.stats().hits.semantic).toBe(1);
+    // Python → JavaScript scores over the threshold; the near-miss guard refused it, and the stats say so.
+    expect(cache.stats().nearMissRejects).toBe(1);
   });
 
   it('never answers across contexts: other history, system prompt, alias or scope', async () => {

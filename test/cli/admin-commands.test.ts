@@ -25,7 +25,7 @@ const status: StatusResponse = {
 
 const cacheStats: CacheStats = {
   entries: 12, bytes: 4096, hits: { exact: 3, semantic: 1 }, misses: 4, bypasses: 2, tokensSaved: 900, costSavedUsd: 0.0123,
-  embedderFailures: 0, threshold: 0.9, embedder: 'builtin',
+  embedderFailures: 0, nearMissRejects: 0, threshold: 0.9, embedder: 'builtin',
 };
 
 const row = (over: Partial<RequestRecord>): RequestRecord => ({

@@ -34,7 +34,7 @@ export interface AppContext {
   guards?: Middleware[];
   /** The admin API; it uses express's request/response helpers, so it runs in an express app of its own. */
   admin: ExpressRouter;
-  metricsText: () => Promise<string>;
+  metricsText: () => string;
   readiness: () => Promise<{ status: number; body: unknown }>;
   inflight?: InflightTracker;
 }
@@ -77,10 +77,7 @@ export function createRequestListener(ctx: AppContext): RequestListener {
     const { status, body } = await ctx.readiness();
     sendJson(res, status, body);
   });
-  router.get('/metrics', async (_req, res) => {
-    const text = await ctx.metricsText();
-    res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }).end(text);
-  });
+  router.get('/metrics', (_req, res) => void res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }).end(ctx.metricsText()));
 
   router.use('/admin', expressApp(ctx.admin));
   const uiDir = findUiDir();

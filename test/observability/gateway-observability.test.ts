@@ -52,7 +52,9 @@ describe('observability through the gateway', () => {
     expect(traffic.buckets).toHaveLength(60);
     expect(traffic.buckets.at(-1)?.requests).toBeGreaterThanOrEqual(2);
 
-    const metrics = await (await fetch(`${gw.baseUrl}/metrics`)).text();
+    const scrape = await fetch(`${gw.baseUrl}/metrics`);
+    expect(scrape.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
+    const metrics = await scrape.text();
     // The two requests may carry different cache labels (a stream may bypass the cache): add them up.
     const counted = [...metrics.matchAll(/^lynkr_requests_total\{provider="openai",model="gpt-4o-mini",status="200",cache="[^"]+"\} (\d+)$/gm)];
     expect(counted.reduce((sum, m) => sum + Number(m[1]), 0)).toBe(2);

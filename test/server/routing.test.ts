@@ -122,7 +122,7 @@ describe('the router hands Node’s own req/res to guards and handlers', () => {
         },
       ],
       admin,
-      metricsText: async () => '',
+      metricsText: () => '',
       readiness: () => Promise.reject(new Error('db at /home/me/.lynkr exploded')),
     });
     const server = await serve(listener);

@@ -21,6 +21,8 @@
  * Chat requests the real API refuses get its 400 (openai-rules.ts): unknown roles, images or files outside user
  * messages, parallel_tool_calls without tools, and per model (FAKE_OPENAI_MODELS, plus `modelRules`) an output
  * budget above its limit, max_tokens on reasoning models, reasoning_effort on the others.
+ * With `dialect: 'mistral'` it is Mistral's API instead (mistral-rules.ts): a 422 for any field Mistral does not
+ * define, and usage on every stream's finish chunk, unasked.
  */
 import {
   closedPort,
@@ -36,6 +38,7 @@ import {
   type FaultOptions,
   type RecordedRequest,
 } from './fake-server.js';
+import { mistralRefusal } from './mistral-rules.js';
 import { chatRefusal, FAKE_OPENAI_MODELS, type FakeModelRules } from './openai-rules.js';
 
 export type { Fault, FaultOptions, RecordedRequest } from './fake-server.js';
@@ -84,6 +87,8 @@ export interface FakeOpenAIOptions {
   script?: ScriptSource;
   /** Extra or overriding per-model rules (output limit, reasoning), e.g. a model the gateway doesn't know. */
   modelRules?: Record<string, FakeModelRules>;
+  /** Whose chat API's rules it enforces. Default 'openai'. */
+  dialect?: 'openai' | 'mistral';
 }
 
 export interface FakeOpenAI {
@@ -122,12 +127,13 @@ export async function startFakeOpenAI(opts: FakeOpenAIOptions = {}): Promise<Fak
     }
     if (path.endsWith('/embeddings')) return embeddings(call, body, opts.embeddingDim ?? 8);
     if (path.endsWith('/chat/completions')) {
-      const refusal = chatRefusal(body, modelRules);
-      if (refusal) return sendJson(res, refusal.status, { error: refusal.error });
+      const mistral = opts.dialect === 'mistral';
+      const refusal = mistral ? mistralRefusal(body) : chatRefusal(body, modelRules);
+      if (refusal) return sendJson(res, refusal.status, 'error' in refusal ? { error: refusal.error } : refusal.body);
       const s = typeof script === 'function' ? script(body) : script;
       if (s.headersDelayMs) await sleep(s.headersDelayMs);
       seq += 1;
-      return body.stream === true ? streamChat(call, body, s, seq) : jsonChat(call, body, s, seq);
+      return body.stream === true ? streamChat(call, body, s, seq, mistral ? 'on-finish' : 'when-asked') : jsonChat(call, body, s, seq);
     }
     return sendJson(res, 404, { error: { message: `no route ${path}`, type: 'invalid_request_error' } });
   };
@@ -187,11 +193,15 @@ function jsonChat(call: FakeCall, body: Record<string, unknown>, s: OpenAIScript
   return sendBody(call, 'application/json', JSON.stringify(payload));
 }
 
-async function streamChat(call: FakeCall, body: Record<string, unknown>, s: OpenAIScript, seq: number): Promise<void> {
+/** OpenAI sends usage in a chunk of its own when `stream_options.include_usage` asks; Mistral on the finish chunk, always. */
+type StreamUsage = 'when-asked' | 'on-finish';
+
+async function streamChat(call: FakeCall, body: Record<string, unknown>, s: OpenAIScript, seq: number, usageMode: StreamUsage): Promise<void> {
   const { res } = call;
   const calls = toolCallsOf(s, seq);
   const text = s.text ?? (calls.length ? '' : DEFAULT_TEXT);
-  const includeUsage = (body.stream_options as { include_usage?: boolean } | undefined)?.include_usage === true;
+  const includeUsage = usageMode === 'when-asked' && (body.stream_options as { include_usage?: boolean } | undefined)?.include_usage === true;
+  const usage = (): Record<string, unknown> => usageOf(s, body, text + calls.map((c) => c.args).join(''));
   const base = {
     id: `chatcmpl-fake-${seq}`,
     object: 'chat.completion.chunk',
@@ -200,7 +210,7 @@ async function streamChat(call: FakeCall, body: Record<string, unknown>, s: Open
     system_fingerprint: 'fp_fake',
   };
   const chunk = (delta: Record<string, unknown>, finish: string | null = null): string =>
-    `data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }], ...(includeUsage ? { usage: null } : {}) })}\n\n`;
+    `data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }], ...(includeUsage ? { usage: null } : {}), ...(finish && usageMode === 'on-finish' ? { usage: usage() } : {}) })}\n\n`;
 
   const frames: string[] = [chunk({ role: 'assistant', content: '' })];
   for (const r of splitText(s.reasoning ?? '', s.chunks)) frames.push(chunk({ reasoning_content: r }));
@@ -208,7 +218,7 @@ async function streamChat(call: FakeCall, body: Record<string, unknown>, s: Open
   frames.push(...toolCallFrames(calls, s, chunk));
   frames.push(chunk({}, s.finishReason ?? (calls.length ? 'tool_calls' : 'stop')));
   if (includeUsage) {
-    frames.push(`data: ${JSON.stringify({ ...base, choices: [], usage: usageOf(s, body, text + calls.map((c) => c.args).join('')) })}\n\n`);
+    frames.push(`data: ${JSON.stringify({ ...base, choices: [], usage: usage() })}\n\n`);
   }
   frames.push('data: [DONE]\n\n');
 

@@ -71,10 +71,12 @@ export class OpenAICompatibleProvider implements Provider {
   }
 
   protected body(req: ProviderRequest, stream: boolean): Record<string, unknown> {
+    const rules = this.rulesFor(req.upstreamModel);
     if (req.native?.format === 'openai-chat') {
-      return passThroughBody(req.native.body, req.upstreamModel, stream, this.opts.passThroughFields);
+      // A server that refuses unknown fields gets its own (fit() already left the others out and named them).
+      return passThroughBody(req.native.body, req.upstreamModel, stream, rules.onlyFields ?? this.opts.passThroughFields, rules.streamUsageUnasked);
     }
-    return toOpenAIChatBody(req, stream, this.rulesFor(req.upstreamModel));
+    return toOpenAIChatBody(req, stream, rules);
   }
 
   /** An upstream 400 "max_tokens is too large … at most N completion tokens" teaches N (see learnFrom). */

@@ -18,6 +18,12 @@ export interface OpenAIWireRules {
   topK: boolean;
   /** The model's output-token limit, where known (table or learned from a refusal). */
   outputLimit?: number;
+  /** The only fields the server takes, where it refuses others (the kind's `openAIChat.onlyFields`). */
+  onlyFields?: ReadonlySet<string>;
+  /** Where the seed goes, when not `seed`. */
+  seedField?: 'random_seed';
+  /** The server sends stream usage unasked and refuses `stream_options`. */
+  streamUsageUnasked?: boolean;
 }
 
 /** What a target of a kind with this dialect (its definition's `openAIChat`) takes for this model. */
@@ -34,6 +40,9 @@ export function wireRules(dialect: OpenAIChatDialect, model: string, outputLimit
     reasoningEffort: reasoningModel || (!dialect.refusesEffortOnNonReasoningModels && !isKnownOpenAIModel(model)),
     topK: dialect.takesTopK ?? false,
     outputLimit,
+    onlyFields: dialect.onlyFields,
+    seedField: dialect.seedField === 'random_seed' ? 'random_seed' : undefined,
+    streamUsageUnasked: dialect.streamUsageUnasked,
   };
 }
 
@@ -72,11 +81,52 @@ export function fitOpenAIRequest(req: ProviderRequest, rules: OpenAIWireRules): 
     edit().topK = undefined;
     drop('top_k');
   }
+  if (rules.onlyFields) {
+    const only = rules.onlyFields;
+    for (const [field, wireName] of INTERNAL_WIRE_NAMES) {
+      if (out[field] !== undefined && !only.has(wireName)) {
+        edit()[field] = undefined;
+        drop(wireName);
+      }
+    }
+    const kept = onlyServerFields(optionsIn(out, 'openai'), only, drop);
+    if (kept !== optionsIn(out, 'openai')) out = withOptions(out, 'openai', kept);
+  }
   if (req.native?.format === 'openai-chat') {
     const body = fitNativeBody(req.native.body, rules, drop);
     if (body !== req.native.body) edit().native = { format: req.native.format, body, headers: req.native.headers };
   }
   return { request: out, dropped };
+}
+
+/**
+ * The internal request's optional fields and their wire names, for servers that refuse fields they lack. The seed is
+ * renamed (seedField) and the output budget has its own rule (maxTokensField), so neither is here.
+ */
+const INTERNAL_WIRE_NAMES: ReadonlyArray<readonly ['temperature' | 'topP' | 'frequencyPenalty' | 'presencePenalty' | 'stop' | 'user' | 'responseFormat' | 'toolChoice', string]> = [
+  ['temperature', 'temperature'],
+  ['topP', 'top_p'],
+  ['frequencyPenalty', 'frequency_penalty'],
+  ['presencePenalty', 'presence_penalty'],
+  ['stop', 'stop'],
+  ['user', 'user'],
+  ['responseFormat', 'response_format'],
+  ['toolChoice', 'tool_choice'],
+];
+
+/** Stream flags are set by the wire builder under the server's rules (streamUsageUnasked), and are never named. */
+const STREAM_FIELDS = new Set(['stream', 'stream_options']);
+
+/** `fields` without those the server does not define, each named (copied only when one goes). */
+function onlyServerFields<T extends Readonly<Record<string, unknown>>>(fields: T, only: ReadonlySet<string>, drop: (name: string) => void): T {
+  let out = fields;
+  for (const k of Object.keys(fields)) {
+    if (fields[k] === undefined || only.has(k) || STREAM_FIELDS.has(k)) continue;
+    if (out === fields) out = { ...fields };
+    (out as Record<string, unknown>)[k] = undefined;
+    drop(k);
+  }
+  return out;
 }
 
 /**
@@ -123,5 +173,11 @@ function fitNativeBody(body: Record<string, unknown>, rules: OpenAIWireRules, dr
     o.max_completion_tokens ??= o.max_tokens;
     o.max_tokens = undefined;
   }
-  return fitOpenAIOptions(out, rules, Array.isArray(body.tools) && body.tools.length > 0, drop);
+  if (rules.seedField && out.seed != null) {
+    const o = edit();
+    o[rules.seedField] ??= o.seed;
+    o.seed = undefined;
+  }
+  out = fitOpenAIOptions(out, rules, Array.isArray(body.tools) && body.tools.length > 0, drop);
+  return rules.onlyFields ? onlyServerFields(out, rules.onlyFields, drop) : out;
 }

@@ -157,11 +157,11 @@ export function toOpenAIChatBody(req: ProviderRequest, stream: boolean, rules: O
   if (req.topK !== undefined && rules.topK) body.top_k = req.topK;
   if (req.maxTokens !== undefined) body[rules.maxTokensField] = req.maxTokens;
   if (req.stop?.length) body.stop = req.stop;
-  if (req.seed !== undefined) body.seed = req.seed;
+  if (req.seed !== undefined) body[rules.seedField ?? 'seed'] = req.seed;
   if (req.user !== undefined) body.user = req.user;
   // The `openai` options (reasoning_effort, parallel_tool_calls, logit_bias…), under OpenAI's rules (openai-fit.ts).
   mergeOptions(body, fitOpenAIOptions(optionsIn(req, 'openai'), rules, tools !== undefined));
-  setStreamFields(body, stream);
+  setStreamFields(body, stream, undefined, rules.streamUsageUnasked);
   return body;
 }
 
@@ -171,6 +171,7 @@ export function passThroughBody(
   upstreamModel: string,
   stream: boolean,
   allowed: ReadonlySet<string> = openAIChatFields,
+  streamUsageUnasked = false,
 ): Record<string, unknown> {
   const body: Record<string, unknown> = {};
   // The client's few fields looked up in the allowed set, not the thirty allowed names looked up in the body.
@@ -178,16 +179,17 @@ export function passThroughBody(
     if (allowed.has(k) && client[k] !== undefined && k !== 'stream' && k !== 'stream_options') body[k] = client[k];
   }
   body.model = upstreamModel;
-  setStreamFields(body, stream, client.stream_options);
+  setStreamFields(body, stream, client.stream_options, streamUsageUnasked);
   return body;
 }
 
 /** Sets the stream flags on a body that has none (`delete` would leave it a slow dictionary-mode object). */
-function setStreamFields(body: Record<string, unknown>, stream: boolean, clientOptions?: unknown): void {
+function setStreamFields(body: Record<string, unknown>, stream: boolean, clientOptions: unknown, usageUnasked = false): void {
   if (!stream) return;
   body.stream = true;
-  // Always ask for usage: the request log records tokens even when the client did not ask.
-  body.stream_options = Object.assign({}, clientOptions, { include_usage: true });
+  // Always ask for usage: the request log records tokens even when the client did not ask. A server that sends it
+  // unasked (Mistral) refuses the field.
+  if (!usageUnasked) body.stream_options = Object.assign({}, clientOptions, { include_usage: true });
 }
 
 // ---------------------------------------------------------------------------------------------------------

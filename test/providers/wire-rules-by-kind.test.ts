@@ -38,12 +38,18 @@ const BEFORE: Record<ProviderKind, Expected> = {
   'openai-compatible': common,
 };
 
+/** Rules added since, for every model of the kind: Mistral refuses fields it lacks (test/fakes/mistral-rules.ts). */
+const ADDED: Partial<Record<ProviderKind, object>> = {
+  mistral: { onlyFields: expect.any(Set), seedField: 'random_seed', streamUsageUnasked: true },
+};
+
 const expectedFor = (kind: ProviderKind, i: number, outputLimit?: number) => ({
   maxTokensField: BEFORE[kind].maxTokensField[i],
   reasoningModel: REASONING_MODEL[i],
   reasoningEffort: BEFORE[kind].reasoningEffort[i],
   topK: BEFORE[kind].topK,
   outputLimit,
+  ...ADDED[kind],
 });
 
 describe('OpenAI chat wire rules by kind', () => {

@@ -37,6 +37,15 @@ export interface OpenAIChatDialect {
    * or ignore them, so there only OpenAI's known non-reasoning models lose them. Default: no.
    */
   refusesEffortOnNonReasoningModels?: boolean;
+  /**
+   * The request fields the server defines, where it refuses any other instead of ignoring it (Mistral: 422 "Extra
+   * inputs are not permitted"). Other fields are left out and named in `x-lynkr-dropped`. Default: none refused.
+   */
+  onlyFields?: ReadonlySet<string>;
+  /** The field the server takes the sampling seed in. Default `seed`; Mistral's is `random_seed`. */
+  seedField?: 'seed' | 'random_seed';
+  /** The server sends a stream's usage unasked and refuses `stream_options` (Mistral). Default: it is asked for. */
+  streamUsageUnasked?: boolean;
 }
 
 /** What create() gets besides the provider's own settings, resolved from the definition by the factory. */

@@ -22,7 +22,8 @@
  * messages, parallel_tool_calls without tools, and per model (FAKE_OPENAI_MODELS, plus `modelRules`) an output
  * budget above its limit, max_tokens on reasoning models, reasoning_effort on the others.
  * With `dialect: 'mistral'` it is Mistral's API instead (mistral-rules.ts): a 422 for any field Mistral does not
- * define, and usage on every stream's finish chunk, unasked.
+ * define, and usage on every stream's finish chunk, unasked. With `dialect: 'groq'`, Groq's (groq-rules.ts): a 400 for
+ * logprobs, logit_bias, top_logprobs and a message's `name`.
  */
 import {
   closedPort,
@@ -38,6 +39,7 @@ import {
   type FaultOptions,
   type RecordedRequest,
 } from './fake-server.js';
+import { groqRefusal } from './groq-rules.js';
 import { mistralRefusal } from './mistral-rules.js';
 import { chatRefusal, FAKE_OPENAI_MODELS, type FakeModelRules } from './openai-rules.js';
 
@@ -88,7 +90,7 @@ export interface FakeOpenAIOptions {
   /** Extra or overriding per-model rules (output limit, reasoning), e.g. a model the gateway doesn't know. */
   modelRules?: Record<string, FakeModelRules>;
   /** Whose chat API's rules it enforces. Default 'openai'. */
-  dialect?: 'openai' | 'mistral';
+  dialect?: 'openai' | 'mistral' | 'groq';
 }
 
 export interface FakeOpenAI {
@@ -128,7 +130,7 @@ export async function startFakeOpenAI(opts: FakeOpenAIOptions = {}): Promise<Fak
     if (path.endsWith('/embeddings')) return embeddings(call, body, opts.embeddingDim ?? 8);
     if (path.endsWith('/chat/completions')) {
       const mistral = opts.dialect === 'mistral';
-      const refusal = mistral ? mistralRefusal(body) : chatRefusal(body, modelRules);
+      const refusal = mistral ? mistralRefusal(body) : ((opts.dialect === 'groq' && groqRefusal(body)) || chatRefusal(body, modelRules));
       if (refusal) return sendJson(res, refusal.status, 'error' in refusal ? { error: refusal.error } : refusal.body);
       const s = typeof script === 'function' ? script(body) : script;
       if (s.headersDelayMs) await sleep(s.headersDelayMs);

@@ -57,6 +57,13 @@ describe('through the gateway', () => {
     expect(response.headers.get('x-lynkr-dropped')?.split(', ').sort()).toEqual(['logit_bias', 'user']);
   });
 
+  it('a message name, which Mistral refuses on user messages, is left out and named', async () => {
+    const { response } = await sdk.chat.completions.create({ model, messages: [{ role: 'user', content: 'Say hi', name: 'ann' }] }).withResponse();
+    expect(response.status).toBe(200);
+    expect((lastSent().messages as object[])[0]).toEqual({ role: 'user', content: 'Say hi' });
+    expect(response.headers.get('x-lynkr-dropped')).toBe('messages[].name');
+  });
+
   it('a streamed OpenAI chat sends no stream_options, and the client still gets its usage, as does the request log', async () => {
     const stream = await sdk.chat.completions.create({ model, messages, stream: true, stream_options: { include_usage: true } });
     let text = '';

@@ -38,9 +38,10 @@ const BEFORE: Record<ProviderKind, Expected> = {
   'openai-compatible': common,
 };
 
-/** Rules added since, for every model of the kind: Mistral refuses fields it lacks (test/fakes/mistral-rules.ts). */
+/** Rules added since, for every model of the kind: Mistral and Groq refuse fields they lack (test/fakes/). */
 const ADDED: Partial<Record<ProviderKind, object>> = {
-  mistral: { onlyFields: expect.any(Set), seedField: 'random_seed', streamUsageUnasked: true },
+  mistral: { onlyFields: expect.any(Set), seedField: 'random_seed', streamUsageUnasked: true, refusesMessageNames: true },
+  groq: { onlyFields: expect.any(Set), refusesMessageNames: true },
 };
 
 const expectedFor = (kind: ProviderKind, i: number, outputLimit?: number) => ({

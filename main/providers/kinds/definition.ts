@@ -46,6 +46,8 @@ export interface OpenAIChatDialect {
   seedField?: 'seed' | 'random_seed';
   /** The server sends a stream's usage unasked and refuses `stream_options` (Mistral). Default: it is asked for. */
   streamUsageUnasked?: boolean;
+  /** The server refuses `name` on a message (Groq, Mistral); a client's own body loses it, named. Default: taken. */
+  refusesMessageNames?: boolean;
 }
 
 /** What create() gets besides the provider's own settings, resolved from the definition by the factory. */

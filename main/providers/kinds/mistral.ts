@@ -9,7 +9,7 @@ const models = { fast: 'mistral-small-latest', strong: 'mistral-large-latest' };
 
 /**
  * Mistral refuses any field it does not define with a 422 (OpenAI's `user`, `seed`, `stream_options`,
- * `max_completion_tokens`, `logit_bias`…), and sends a stream's usage unasked. Its fields are the official SDK's:
+ * `max_completion_tokens`, `logit_bias`…, and a user message's `name`), and sends a stream's usage unasked. Its fields are the official SDK's:
  * @mistralai/mistralai 2.7.0, esm/models/components/chatcompletionrequest.d.ts (ChatCompletionRequest$Outbound);
  * the refusals are quoted in test/fakes/mistral-rules.ts.
  */
@@ -21,6 +21,7 @@ const openAIChat: OpenAIChatDialect = {
   ]),
   seedField: 'random_seed',
   streamUsageUnasked: true,
+  refusesMessageNames: true,
 };
 
 export const mistral: ProviderKindDefinition<'mistral'> = {

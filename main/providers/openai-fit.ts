@@ -26,6 +26,8 @@ export interface OpenAIWireRules {
   streamUsageUnasked?: boolean;
   /** The server refuses `name` on messages. */
   refusesMessageNames?: boolean;
+  /** The roles the server takes and their fields, where it refuses others. */
+  messageFields?: Readonly<Record<string, ReadonlySet<string>>>;
 }
 
 /** What a target of a kind with this dialect (its definition's `openAIChat`) takes for this model. */
@@ -46,6 +48,7 @@ export function wireRules(dialect: OpenAIChatDialect, model: string, outputLimit
     seedField: dialect.seedField === 'random_seed' ? 'random_seed' : undefined,
     streamUsageUnasked: dialect.streamUsageUnasked,
     refusesMessageNames: dialect.refusesMessageNames,
+    messageFields: dialect.messageFields,
   };
 }
 
@@ -96,10 +99,36 @@ export function fitOpenAIRequest(req: ProviderRequest, rules: OpenAIWireRules): 
     if (kept !== optionsIn(out, 'openai')) out = withOptions(out, 'openai', kept);
   }
   if (req.native?.format === 'openai-chat') {
-    const body = fitNativeBody(req.native.body, rules, drop);
-    if (body !== req.native.body) edit().native = { format: req.native.format, body, headers: req.native.headers };
+    const refused = rules.messageFields && messageFieldsRefused(req.native.body.messages, rules.messageFields);
+    if (refused) {
+      // Rebuilt from the internal request instead, which has only what every server takes.
+      edit().native = undefined;
+      refused.forEach(drop);
+    } else {
+      const body = fitNativeBody(req.native.body, rules, drop);
+      if (body !== req.native.body) edit().native = { format: req.native.format, body, headers: req.native.headers };
+    }
   }
   return { request: out, dropped };
+}
+
+/**
+ * Undefined when every message of a client's own body has a role and fields the server takes; else the fields it
+ * doesn't take (`messages[].name`), empty when only a role differs (the rebuilt request maps `developer` to system).
+ */
+function messageFieldsRefused(messages: unknown, fields: Readonly<Record<string, ReadonlySet<string>>>): string[] | undefined {
+  if (!Array.isArray(messages)) return undefined;
+  let refused: string[] | undefined;
+  for (const m of messages as Array<Record<string, unknown>>) {
+    const allowed = fields[String(m?.role)];
+    if (!allowed) refused ??= [];
+    for (const k of Object.keys(m ?? {})) {
+      if (!allowed || allowed.has(k) || m[k] == null) continue;
+      refused ??= [];
+      if (!refused.includes(`messages[].${k}`)) refused.push(`messages[].${k}`);
+    }
+  }
+  return refused;
 }
 
 /**

@@ -39,6 +39,8 @@ describe('the Mistral fake refuses what Mistral refuses', () => {
     expect(await refused.json()).toMatchObject({ object: 'error', message: { detail: [{ type: 'extra_forbidden', loc: ['body', 'stream_options'], msg: 'Extra inputs are not permitted' }] } });
     const named = await post({ model: 'mistral-small-latest', messages: [{ role: 'user', content: 'hi', name: 'bob' }] });
     expect(((await named.json()) as { message: { detail: Array<{ loc: unknown[] }> } }).message.detail[0].loc).toEqual(['body', 'messages', 0, 'user', 'name']);
+    const developer = await post({ model: 'mistral-small-latest', messages: [{ role: 'developer', content: 'Be brief.' }, ...messages] });
+    expect(((await developer.json()) as { message: { detail: Array<{ type: string }> } }).message.detail[0].type).toBe('union_tag_invalid');
     expect((await post({ model: 'mistral-small-latest', messages, random_seed: 7, safe_prompt: false })).status).toBe(200);
   });
 });
@@ -62,6 +64,28 @@ describe('through the gateway', () => {
     expect(response.status).toBe(200);
     expect((lastSent().messages as object[])[0]).toEqual({ role: 'user', content: 'Say hi' });
     expect(response.headers.get('x-lynkr-dropped')).toBe('messages[].name');
+  });
+
+  it('a developer message and an assistant’s reasoning_content, which Mistral refuses, are rebuilt as Mistral takes them', async () => {
+    const { data, response } = await sdk.chat.completions
+      .create({
+        model,
+        messages: [
+          { role: 'developer', content: 'Be brief.' },
+          { role: 'user', content: 'Hi' },
+          { role: 'assistant', content: 'Hello!', reasoning_content: 'The user greets me.' } as OpenAI.ChatCompletionAssistantMessageParam,
+          { role: 'user', content: 'Say hi again' },
+        ],
+      })
+      .withResponse();
+    expect(data.choices[0].message.content).toBe('Hello from the fake OpenAI upstream.');
+    expect(lastSent().messages).toEqual([
+      { role: 'system', content: 'Be brief.' },
+      { role: 'user', content: 'Hi' },
+      { role: 'assistant', content: 'Hello!' },
+      { role: 'user', content: 'Say hi again' },
+    ]);
+    expect(response.headers.get('x-lynkr-dropped')).toBe('messages[].reasoning_content');
   });
 
   it('a streamed OpenAI chat sends no stream_options, and the client still gets its usage, as does the request log', async () => {

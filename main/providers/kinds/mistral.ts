@@ -9,7 +9,8 @@ const models = { fast: 'mistral-small-latest', strong: 'mistral-large-latest' };
 
 /**
  * Mistral refuses any field it does not define with a 422 (OpenAI's `user`, `seed`, `stream_options`,
- * `max_completion_tokens`, `logit_bias`…, and a user message's `name`), and sends a stream's usage unasked. Its fields are the official SDK's:
+ * `max_completion_tokens`, `logit_bias`…, a user message's `name`, the `developer` role), and sends a stream's usage
+ * unasked. Its fields are the official SDK's:
  * @mistralai/mistralai 2.7.0, esm/models/components/chatcompletionrequest.d.ts (ChatCompletionRequest$Outbound);
  * the refusals are quoted in test/fakes/mistral-rules.ts.
  */
@@ -21,7 +22,13 @@ const openAIChat: OpenAIChatDialect = {
   ]),
   seedField: 'random_seed',
   streamUsageUnasked: true,
-  refusesMessageNames: true,
+  // usermessage.d.ts, systemmessage.d.ts, assistantmessage.d.ts and toolmessage.d.ts of the same SDK.
+  messageFields: {
+    system: new Set(['role', 'content']),
+    user: new Set(['role', 'content']),
+    assistant: new Set(['role', 'content', 'tool_calls', 'prefix']),
+    tool: new Set(['role', 'content', 'tool_call_id', 'name']),
+  },
 };
 
 export const mistral: ProviderKindDefinition<'mistral'> = {

@@ -1,35 +1,20 @@
 // Groq refuses logprobs, logit_bias, top_logprobs and a message's `name` with a 400 (console.groq.com/docs/openai);
 // its kind says so (kinds/groq.ts) and the fake enforces it (test/fakes/groq-rules.ts). Through a real gateway with
 // the OpenAI SDK, a LibreChat-like body reaches Groq without them, and `x-lynkr-dropped` names each.
-import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeOpenAI, type FakeOpenAI } from '../fakes/openai.js';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { dialectGateway, type DialectGateway } from './dialect-gateway.js';
 
-let groq: FakeOpenAI;
-let gw: TestGateway;
-let sdk: OpenAI;
-
+let t: DialectGateway;
 beforeAll(async () => {
-  groq = await startFakeOpenAI({ dialect: 'groq', models: ['llama-3.1-8b-instant'] });
-  gw = await startTestGateway({
-    providers: [{ id: 'groq', kind: 'groq', baseUrl: groq.url, apiKey: 'gsk_test_0123456789', models: ['llama-3.1-8b-instant'] }],
-    fallback: { enabled: false, retries: 0 },
-    cache: { exact: { enabled: false }, semantic: { enabled: false } },
-  });
-  sdk = new OpenAI({ baseURL: `${gw.baseUrl}/v1`, apiKey: 'unused', maxRetries: 0 });
+  t = await dialectGateway('groq', 'groq', 'llama-3.1-8b-instant');
 });
-afterAll(async () => {
-  await gw?.close();
-  await groq?.close();
-});
+afterAll(() => t?.close());
 
-const lastSent = () => groq.requests.filter((r) => r.path.endsWith('/chat/completions')).at(-1)?.body as Record<string, unknown>;
 const model = 'groq/llama-3.1-8b-instant';
 
 describe('Groq', () => {
   it('the fake answers 400 to logprobs and to a message name, as Groq does', async () => {
-    const post = (body: object) => fetch(`${groq.url}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const post = (body: object) => fetch(`${t.fake.url}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const logprobs = await post({ model: 'llama-3.1-8b-instant', messages: [{ role: 'user', content: 'hi' }], logprobs: true });
     expect(logprobs.status).toBe(400);
     expect(await logprobs.json()).toMatchObject({ error: { message: '`logprobs` is not supported with this model', type: 'invalid_request_error' } });
@@ -37,7 +22,7 @@ describe('Groq', () => {
   });
 
   it('logprobs, top_logprobs, logit_bias and message names stay out, each named; user and seed reach it', async () => {
-    const { data, response } = await sdk.chat.completions
+    const { data, response } = await t.sdk.chat.completions
       .create({
         model,
         messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Say hi', name: 'ann' }],
@@ -50,7 +35,7 @@ describe('Groq', () => {
       })
       .withResponse();
     expect(data.choices[0].message.content).toBe('Hello from the fake OpenAI upstream.');
-    const sent = lastSent();
+    const sent = t.lastSent();
     expect(sent).toMatchObject({ user: 'librechat-user-42', seed: 3, messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Say hi' }] });
     for (const field of ['logprobs', 'top_logprobs', 'logit_bias']) expect(sent).not.toHaveProperty(field);
     expect((sent.messages as object[])[1]).not.toHaveProperty('name');
@@ -58,10 +43,10 @@ describe('Groq', () => {
   });
 
   it('a streamed chat still asks for usage (Groq takes stream_options) and gets it', async () => {
-    const stream = await sdk.chat.completions.create({ model, messages: [{ role: 'user', content: 'Say hi' }], stream: true });
+    const stream = await t.sdk.chat.completions.create({ model, messages: [{ role: 'user', content: 'Say hi' }], stream: true });
     let text = '';
     for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? '';
     expect(text).toBe('Hello from the fake OpenAI upstream.');
-    expect(lastSent()).toMatchObject({ stream: true, stream_options: { include_usage: true } });
+    expect(t.lastSent()).toMatchObject({ stream: true, stream_options: { include_usage: true } });
   });
 });

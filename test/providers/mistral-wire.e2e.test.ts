@@ -5,35 +5,22 @@
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeOpenAI, type FakeOpenAI } from '../fakes/openai.js';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { dialectGateway, type DialectGateway } from './dialect-gateway.js';
 
 type Json = Record<string, unknown>;
-let mistral: FakeOpenAI;
-let gw: TestGateway;
-let sdk: OpenAI;
-
+let t: DialectGateway;
 beforeAll(async () => {
-  mistral = await startFakeOpenAI({ dialect: 'mistral', models: ['mistral-small-latest'] });
-  gw = await startTestGateway({
-    providers: [{ id: 'mistral', kind: 'mistral', baseUrl: mistral.url, apiKey: 'mistral-test-0123456789', models: ['mistral-small-latest'] }],
-    fallback: { enabled: false, retries: 0 },
-    cache: { exact: { enabled: false }, semantic: { enabled: false } },
-  });
-  sdk = new OpenAI({ baseURL: `${gw.baseUrl}/v1`, apiKey: 'unused', maxRetries: 0 });
+  t = await dialectGateway('mistral', 'mistral', 'mistral-small-latest');
 });
-afterAll(async () => {
-  await gw?.close();
-  await mistral?.close();
-});
+afterAll(() => t?.close());
 
-const lastSent = (): Json => mistral.requests.filter((r) => r.path.endsWith('/chat/completions')).at(-1)?.body as Json;
+const lastSent = (): Json => t.lastSent();
 const model = 'mistral/mistral-small-latest';
 const messages = [{ role: 'user' as const, content: 'Say hi' }];
 
 describe('the Mistral fake refuses what Mistral refuses', () => {
   it('answers 422 extra_forbidden to OpenAI fields Mistral lacks, and takes its own', async () => {
-    const post = (body: Json) => fetch(`${mistral.url}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const post = (body: Json) => fetch(`${t.fake.url}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const refused = await post({ model: 'mistral-small-latest', messages, stream: true, stream_options: { include_usage: true } });
     expect(refused.status).toBe(422);
     expect(await refused.json()).toMatchObject({ object: 'error', message: { detail: [{ type: 'extra_forbidden', loc: ['body', 'stream_options'], msg: 'Extra inputs are not permitted' }] } });
@@ -47,7 +34,7 @@ describe('the Mistral fake refuses what Mistral refuses', () => {
 
 describe('through the gateway', () => {
   it('an OpenAI client’s user, seed and logit_bias: the seed becomes random_seed, the others are named as dropped', async () => {
-    const { data, response } = await sdk.chat.completions
+    const { data, response } = await t.sdk.chat.completions
       .create({ model, messages, user: 'librechat-user-42', seed: 7, logit_bias: { '50256': -100 }, temperature: 0.2 })
       .withResponse();
     expect(data.choices[0].message.content).toBeTruthy();
@@ -60,14 +47,14 @@ describe('through the gateway', () => {
   });
 
   it('a message name, which Mistral refuses on user messages, is left out and named', async () => {
-    const { response } = await sdk.chat.completions.create({ model, messages: [{ role: 'user', content: 'Say hi', name: 'ann' }] }).withResponse();
+    const { response } = await t.sdk.chat.completions.create({ model, messages: [{ role: 'user', content: 'Say hi', name: 'ann' }] }).withResponse();
     expect(response.status).toBe(200);
     expect((lastSent().messages as object[])[0]).toEqual({ role: 'user', content: 'Say hi' });
     expect(response.headers.get('x-lynkr-dropped')).toBe('messages[].name');
   });
 
   it('a developer message and an assistant’s reasoning_content, which Mistral refuses, are rebuilt as Mistral takes them', async () => {
-    const { data, response } = await sdk.chat.completions
+    const { data, response } = await t.sdk.chat.completions
       .create({
         model,
         messages: [
@@ -89,7 +76,7 @@ describe('through the gateway', () => {
   });
 
   it('a streamed OpenAI chat sends no stream_options, and the client still gets its usage, as does the request log', async () => {
-    const stream = await sdk.chat.completions.create({ model, messages, stream: true, stream_options: { include_usage: true } });
+    const stream = await t.sdk.chat.completions.create({ model, messages, stream: true, stream_options: { include_usage: true } });
     let text = '';
     let usage: OpenAI.CompletionUsage | undefined;
     for await (const chunk of stream) {
@@ -100,12 +87,12 @@ describe('through the gateway', () => {
     expect(usage?.completion_tokens).toBeGreaterThan(0);
     expect(lastSent()).toMatchObject({ stream: true });
     expect(lastSent()).not.toHaveProperty('stream_options');
-    const { rows } = (await (await gw.admin('/admin/logs?limit=1')).json()) as { rows: Array<{ provider: string; outputTokens?: number }> };
+    const { rows } = (await (await t.gw.admin('/admin/logs?limit=1')).json()) as { rows: Array<{ provider: string; outputTokens?: number }> };
     expect(rows[0]).toMatchObject({ provider: 'mistral', outputTokens: usage?.completion_tokens });
   });
 
   it('Claude Code’s request (metadata.user_id, streamed) reaches Mistral without user or stream_options', async () => {
-    const claude = new Anthropic({ baseURL: gw.baseUrl, apiKey: 'unused', maxRetries: 0 });
+    const claude = new Anthropic({ baseURL: t.gw.baseUrl, apiKey: 'unused', maxRetries: 0 });
     const stream = claude.messages.stream({ model, max_tokens: 256, messages, metadata: { user_id: 'user_abc_account_1_session_2' } });
     const final = await stream.finalMessage();
     expect(final.content[0]).toMatchObject({ type: 'text', text: 'Hello from the fake OpenAI upstream.' });
@@ -117,7 +104,7 @@ describe('through the gateway', () => {
   });
 
   it('Codex’s streamed Responses request (reasoning, include, prompt_cache_key) reaches Mistral as a chat Mistral takes', async () => {
-    const stream = await sdk.responses.create({
+    const stream = await t.sdk.responses.create({
       model,
       instructions: 'Be brief.',
       input: 'Say hi',

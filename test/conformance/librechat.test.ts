@@ -48,7 +48,7 @@ function answer(body: Json): Script {
 
 interface Upstream {
   label: string;
-  kind: 'ollama' | 'openai';
+  kind: 'ollama' | 'openai' | 'mistral';
   chatPath: string;
   requests: RecordedRequest[];
   provider: ProviderSettingsInput;
@@ -68,6 +68,14 @@ async function openAIUpstream(): Promise<Upstream> {
   fake.reply(answer);
   const provider: ProviderSettingsInput = { id: 'openai', kind: 'openai', baseUrl: fake.url, apiKey: 'sk-upstream-0123456789', models: ['gpt-4o-mini'] };
   return { label: 'OpenAI-style', kind: 'openai', chatPath: '/chat/completions', requests: fake.requests, provider, target: 'openai/gpt-4o-mini', close: () => fake.close() };
+}
+
+/** The OpenAI fake speaking Mistral's stricter dialect: any field Mistral lacks gets its 422 (test/fakes/mistral-rules.ts). */
+async function mistralUpstream(): Promise<Upstream> {
+  const fake = await startFakeOpenAI({ dialect: 'mistral', models: ['mistral-small-latest'] });
+  fake.reply(answer);
+  const provider: ProviderSettingsInput = { id: 'mistral', kind: 'mistral', baseUrl: fake.url, apiKey: 'mistral-upstream-0123456789', models: ['mistral-small-latest'] };
+  return { label: 'Mistral', kind: 'mistral', chatPath: '/chat/completions', requests: fake.requests, provider, target: 'mistral/mistral-small-latest', close: () => fake.close() };
 }
 
 /** Input keys the schema dropped on the way (zod's default strips unknown keys silently). */
@@ -106,6 +114,7 @@ describe('the generated librechat.yaml, checked by librechat-data-provider', () 
 describe.each([
   ['Ollama-style', ollamaUpstream],
   ['OpenAI-style', openAIUpstream],
+  ['Mistral', mistralUpstream],
 ] as const)('LibreChat custom endpoint → gateway → %s upstream', (_label, startUpstream) => {
   let up: Upstream;
   let gw: TestGateway;
@@ -187,7 +196,7 @@ describe.each([
       // Ollama takes every sampling knob in `options` (docs/api.md, "Generate request (With options)").
       expect(t.upstream[0].options).toMatchObject({ ...sampling, top_k: 40, min_p: 0.05, repeat_penalty: 1.1 });
     } else {
-      // OpenAI takes the penalties and refuses parameters it does not know, so top_k & co. stay behind.
+      // OpenAI and Mistral take the penalties and refuse parameters they do not know, so top_k & co. stay behind.
       expect(t.upstream[0]).toMatchObject(sampling);
       for (const k of ['top_k', 'min_p', 'repeat_penalty']) expect(t.upstream[0]).not.toHaveProperty(k);
     }
@@ -227,7 +236,7 @@ describe.each([
     const second = t.upstream[1].messages as Wire[];
     const toolMessage = second.find((m) => m.role === 'tool');
     expect(toolMessage?.content).toBe('sunny, 22 degrees in Paris');
-    if (up.kind === 'openai') {
+    if (up.kind !== 'ollama') {
       const assistant = second.find((m) => m.role === 'assistant') as { tool_calls?: { id: string }[] } | undefined;
       expect(toolMessage?.tool_call_id).toBe(assistant?.tool_calls?.[0]?.id);
     }
@@ -283,7 +292,7 @@ describe.each([
   });
 
   it('a bare model name from the menu reaches its provider (Ollama: llama3.2 = llama3.2:latest, as Ollama resolves it)', async () => {
-    const [asked, reached] = up.kind === 'ollama' ? ['llama3.2', 'llama3.2:latest'] : ['gpt-4o-mini', 'gpt-4o-mini'];
+    const [asked, reached] = { ollama: ['llama3.2', 'llama3.2:latest'], openai: ['gpt-4o-mini', 'gpt-4o-mini'], mistral: ['mistral-small-latest', 'mistral-small-latest'] }[up.kind];
     const t = await turn([new agents.HumanMessage('What is my name?')], { model: asked });
     expect(textOf(t.parts)).toBe('Your name is Ada, as you told me.');
     expect(t.upstream.map((b) => b.model)).toEqual([reached]);

@@ -1,6 +1,6 @@
 /**
  * The world a conformance run talks to: a real gateway (in-process, startTestGateway) whose only provider is a fake
- * Ollama or a fake OpenAI, a tap in front of the gateway that records what the CLI sent, and the blackhole proxy.
+ * Ollama, a fake OpenAI or the fake OpenAI speaking Mistral's stricter dialect (test/fakes/mistral-rules.ts), a tap in front of the gateway that records what the CLI sent, and the blackhole proxy.
  * Every client model name (claude-*, gpt-*) maps to one alias whose single target is the fake, with fallback and
  * the cache off, so each answer the CLI gets comes from the reply function of the test.
  *
@@ -14,11 +14,11 @@ import type { SettingsInput } from '../../main/settings/schema.js';
 import { describeRun, startBlackholeProxy, type BlackholeProxy, type RunResult } from './harness.js';
 import { describeExchanges, startTap, type Tap } from './tap.js';
 
-export type UpstreamKind = 'ollama' | 'openai';
-export const upstreamKinds: readonly UpstreamKind[] = ['ollama', 'openai'];
+export type UpstreamKind = 'ollama' | 'openai' | 'mistral';
+export const upstreamKinds: readonly UpstreamKind[] = ['ollama', 'openai', 'mistral'];
 
-/** The upstream model each style serves: Ollama's default model, and a real OpenAI model with real limits. */
-export const upstreamModel: Record<UpstreamKind, string> = { ollama: 'qwen2.5-coder:7b', openai: 'gpt-4o' };
+/** The upstream model each style serves: Ollama's default model, a real OpenAI model with real limits, Mistral's coder. */
+export const upstreamModel: Record<UpstreamKind, string> = { ollama: 'qwen2.5-coder:7b', openai: 'gpt-4o', mistral: 'devstral-small-latest' };
 
 export interface ToolCall {
   name: string;
@@ -60,7 +60,7 @@ function gatewaySettings(kind: UpstreamKind, fakeUrl: string): SettingsInput {
   const provider =
     kind === 'ollama'
       ? { id: 'ollama', kind: 'ollama' as const, baseUrl: fakeUrl, models: [upstreamModel.ollama] }
-      : { id: 'openai', kind: 'openai' as const, baseUrl: fakeUrl, apiKey: 'sk-conformance-0123456789abcdef', models: [upstreamModel.openai] };
+      : { id: kind, kind, baseUrl: fakeUrl, apiKey: 'sk-conformance-0123456789abcdef', models: [upstreamModel[kind]] };
   return {
     providers: kind === 'ollama' ? [provider] : [provider, { id: 'ollama', kind: 'ollama', enabled: false }],
     ollama: { model: upstreamModel.ollama },
@@ -83,7 +83,7 @@ export async function startWorld(kind: UpstreamKind): Promise<World> {
   const fake: FakeOllama | FakeOpenAI =
     kind === 'ollama'
       ? await startFakeOllama({ models: [upstreamModel.ollama], script: (b) => replier(b) })
-      : await startFakeOpenAI({ models: [upstreamModel.openai], script: (b) => replier(b) });
+      : await startFakeOpenAI({ models: [upstreamModel[kind]], script: (b) => replier(b), dialect: kind });
   const gateway = await startTestGateway(gatewaySettings(kind, fake.url));
   const tap = await startTap(gateway.port);
   const proxy = await startBlackholeProxy();

@@ -24,8 +24,6 @@ export interface OpenAIWireRules {
   seedField?: 'random_seed';
   /** The server sends stream usage unasked and refuses `stream_options`. */
   streamUsageUnasked?: boolean;
-  /** The server refuses `name` on messages. */
-  refusesMessageNames?: boolean;
   /** The roles the server takes and their fields, where it refuses others. */
   messageFields?: Readonly<Record<string, ReadonlySet<string>>>;
 }
@@ -47,7 +45,6 @@ export function wireRules(dialect: OpenAIChatDialect, model: string, outputLimit
     onlyFields: dialect.onlyFields,
     seedField: dialect.seedField === 'random_seed' ? 'random_seed' : undefined,
     streamUsageUnasked: dialect.streamUsageUnasked,
-    refusesMessageNames: dialect.refusesMessageNames,
     messageFields: dialect.messageFields,
   };
 }
@@ -146,8 +143,6 @@ const INTERNAL_WIRE_NAMES: ReadonlyArray<readonly ['temperature' | 'topP' | 'fre
   ['toolChoice', 'tool_choice'],
 ];
 
-const hasName = (m: unknown): boolean => typeof m === 'object' && m !== null && (m as { name?: unknown }).name != null;
-
 /** Stream flags are set by the wire builder under the server's rules (streamUsageUnasked), and are never named. */
 const STREAM_FIELDS = new Set(['stream', 'stream_options']);
 
@@ -206,11 +201,6 @@ function fitNativeBody(body: Record<string, unknown>, rules: OpenAIWireRules, dr
     const o = edit();
     o.max_completion_tokens ??= o.max_tokens;
     o.max_tokens = undefined;
-  }
-  // Only a client's own body can carry a message `name`: the internal request has none.
-  if (rules.refusesMessageNames && Array.isArray(out.messages) && out.messages.some(hasName)) {
-    edit().messages = (out.messages as Array<Record<string, unknown>>).map((m) => (hasName(m) ? { ...m, name: undefined } : m));
-    drop('messages[].name');
   }
   if (rules.seedField && out.seed != null) {
     const o = edit();

@@ -41,7 +41,7 @@ const BEFORE: Record<ProviderKind, Expected> = {
 /** Rules added since, for every model of the kind: Mistral and Groq refuse fields they lack (test/fakes/). */
 const ADDED: Partial<Record<ProviderKind, object>> = {
   mistral: { onlyFields: expect.any(Set), seedField: 'random_seed', streamUsageUnasked: true, messageFields: expect.any(Object) },
-  groq: { onlyFields: expect.any(Set), refusesMessageNames: true },
+  groq: { onlyFields: expect.any(Set), messageFields: expect.any(Object) },
 };
 
 const expectedFor = (kind: ProviderKind, i: number, outputLimit?: number) => ({

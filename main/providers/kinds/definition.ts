@@ -46,10 +46,8 @@ export interface OpenAIChatDialect {
   seedField?: 'seed' | 'random_seed';
   /** The server sends a stream's usage unasked and refuses `stream_options` (Mistral). Default: it is asked for. */
   streamUsageUnasked?: boolean;
-  /** The server refuses `name` on a message (Groq); a client's own body loses it, named. Default: taken. */
-  refusesMessageNames?: boolean;
   /**
-   * The roles the server takes and each one's fields, where it refuses others (Mistral). A client's own body that
+   * The roles the server takes and each one's fields, where it refuses others (Mistral, Groq). A client's own body that
    * has another role or field is not passed through: the request is rebuilt from the internal one (where OpenAI's
    * `developer` is a system message), and each field it had to leave is named. Default: any OpenAI message is taken.
    */

@@ -12,12 +12,18 @@ const models = { fast: 'llama-3.1-8b-instant', strong: 'llama-3.3-70b-versatile'
  * "The following fields are currently not supported and will result in a 400 error (yikes) if they are supplied:
  * logprobs, logit_bias, top_logprobs, messages[].name" (console.groq.com/docs/openai). It refuses properties it
  * doesn't know too ("property 'store' is unsupported, did you mean 'stop'?", fanenr/chatbot#21, since accepted), so
- * it gets OpenAI's chat fields less those.
+ * it gets OpenAI's chat fields less those, and OpenAI's messages (openai-node ChatCompletionMessageParam) less `name`.
  */
 const REFUSED = new Set(['logprobs', 'logit_bias', 'top_logprobs']);
 const openAIChat: OpenAIChatDialect = {
   onlyFields: new Set([...openAIChatFields].filter((f) => !REFUSED.has(f))),
-  refusesMessageNames: true,
+  messageFields: {
+    system: new Set(['role', 'content']),
+    developer: new Set(['role', 'content']),
+    user: new Set(['role', 'content']),
+    assistant: new Set(['role', 'content', 'tool_calls', 'refusal', 'audio', 'function_call']),
+    tool: new Set(['role', 'content', 'tool_call_id']),
+  },
 };
 
 export const groq: ProviderKindDefinition<'groq'> = {

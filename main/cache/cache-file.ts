@@ -3,7 +3,7 @@
 // and a failure inside the vector search that is not the storage's turns off only the semantic cache. Each says why
 // in `disabledReason` / `semanticReason`, which stats and health show.
 import type Database from 'better-sqlite3';
-import { type CacheLogger, describeDbError, openCacheDb } from './db.js';
+import { type CacheLogger, describeDbError, errorMessage, openCacheDb } from './db.js';
 import { EntryStore, type Limits, type NewEntry } from './store.js';
 
 /** Consecutive SQLITE_BUSY failures after which another process is taken to own the file. */
@@ -28,7 +28,6 @@ export interface EntryVector {
 }
 
 const errorCode = (err: unknown): string => (err as { code?: string }).code ?? '';
-const errorMessage = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 export class CacheFile {
   /** Undefined while the cache is off. */

@@ -11,7 +11,7 @@ import type { Settings } from '../settings/schema.js';
 import type { CacheAdmin, CacheStats } from './types.js';
 import { CacheFile } from './cache-file.js';
 import { CacheCounters } from './counters.js';
-import type { CacheLogger } from './db.js';
+import { type CacheLogger, errorMessage } from './db.js';
 import type { Embedder, EmbedderState } from './embedders/index.js';
 import { contextHash, exactKey, resolvedTarget } from './key.js';
 import { SemanticCache, type SemanticToken, startEmbedder } from './semantic.js';
@@ -103,7 +103,7 @@ export function createCache(initial: Settings, deps: CacheDeps): Cache {
       }
       if (token.semantic) semantic.store(token.semantic, { ctx, json, local });
     } catch (err) {
-      log?.error({ err: err instanceof Error ? err.message : String(err) }, 'cache store failed');
+      log?.error({ err: errorMessage(err) }, 'cache store failed');
     }
   }
 

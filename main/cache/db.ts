@@ -34,11 +34,14 @@ export interface OpenedDb {
 export const CACHE_DB_FILE = 'cache.db';
 export const CACHE_PAGE_SIZE = 16_384;
 
+/** An error's message, for logs and reasons (a thrown non-Error as its string). */
+export const errorMessage = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
 /** A short reason for a SQLite failure, naming the condition rather than echoing internals. */
 export function describeDbError(err: unknown): string {
   if (err instanceof SchemaTooNewError) return err.message;
   const code = (err as { code?: string }).code ?? '';
-  const msg = err instanceof Error ? err.message : String(err);
+  const msg = errorMessage(err);
   if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return `cache database is locked by another process (${code})`;
   if (code.startsWith('SQLITE_READONLY') || code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
     return `cache database is read-only or not writable (${code})`;
@@ -113,7 +116,7 @@ export function openCacheDb(dataDir: string, opts: OpenOptions = {}): OpenedDb {
   try {
     db.loadExtension(opts.vecPath ?? sqliteVecPath());
   } catch (err) {
-    vecReason = `sqlite-vec could not be loaded: ${err instanceof Error ? err.message : String(err)}`;
+    vecReason = `sqlite-vec could not be loaded: ${errorMessage(err)}`;
     log?.warn({ reason: vecReason }, 'semantic cache disabled');
   }
   return { db, vecReason, movedAside };

@@ -9,7 +9,7 @@ import type { ProviderRegistry } from '../providers/registry.js';
 import type { Settings } from '../settings/schema.js';
 import type { CacheFile } from './cache-file.js';
 import type { CacheCounters } from './counters.js';
-import type { CacheLogger } from './db.js';
+import { type CacheLogger, errorMessage } from './db.js';
 import { createEmbedder, currentEmbedder, type Embedder, type EmbedderState } from './embedders/index.js';
 import { lastUserIndex, messageText, resolvedTarget } from './key.js';
 import { nearMissReason } from './near-miss.js';
@@ -58,7 +58,6 @@ async function embedOne(e: Embedder, text: string): Promise<Float32Array> {
   return v;
 }
 
-const errorMessage = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 export class SemanticCache {
   /** Similarity at or above which a stored answer may be served. */

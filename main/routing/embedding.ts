@@ -67,13 +67,13 @@ export class EmbeddingAbilities {
 
 /**
  * How two targets are judged to serve the same embedding model: by the upstream model name as configured, equal
- * but for Ollama's default tag (`nomic-embed-text` is `nomic-embed-text:latest`: Ollama docs/api.md "Model names",
- * "the tag is optional and, if not provided, will default to latest"). The tag is folded on every kind, since an
- * OpenAI-compatible server in front of Ollama (its /v1) takes both spellings. Nothing else is assumed alike: names
- * that differ in any other way (`text-embedding-3-small` and OpenRouter's `openai/text-embedding-3-small`) are
- * taken as different models, as a wrong "same" would give the client vectors from another space.
+ * but for Ollama's default tag (canonicalModelName: `nomic-embed-text` is `nomic-embed-text:latest`). The tag is
+ * folded on every kind, since an OpenAI-compatible server in front of Ollama (its /v1) takes both spellings. Nothing
+ * else is assumed alike: names that differ in any other way (`text-embedding-3-small` and OpenRouter's
+ * `openai/text-embedding-3-small`) are taken as different models, as a wrong "same" would give the client vectors
+ * from another space.
  */
-const embeddingModelKey = (upstreamModel: string): string => upstreamModel.replace(/:latest$/, '');
+const embeddingModelKey = (upstreamModel: string): string => canonicalModelName('ollama', upstreamModel);
 
 /**
  * The targets an embeddings call may fall back between: those serving the first target's model (the same model on

@@ -123,8 +123,11 @@ export function createRouter(deps: RouterDeps): GatewayRouter {
     if (!fp) return undefined;
     if (splitTarget(fp)) return fp;
     const p = s.providers.find((x) => x.id === fp);
-    const listed = discovered.get(fp)?.filter((m) => !abilities.embeds(fp, m));
-    const model = firstChatNamed(p?.models) ?? firstChatNamed(listed) ?? (p?.kind === 'ollama' ? s.ollama.model : undefined);
+    // The discovered list is filtered only when the configured models name no chat model: this runs on every plan.
+    const model =
+      firstChatNamed(p?.models) ??
+      firstChatNamed(discovered.get(fp)?.filter((m) => !abilities.embeds(fp, m))) ??
+      (p?.kind === 'ollama' ? s.ollama.model : undefined);
     return model ? `${fp}/${model}` : undefined;
   }
 

@@ -120,7 +120,8 @@ function providerModel(id: string, out: Record<string, unknown>): string {
   // The default model is a chat model: not a listed embedding model.
   const listed = firstChatNamed(getPath(out, `providers[${id}].models`) as string[] | undefined);
   if (listed) return listed;
-  if (id === 'azure-openai') return (getPath(out, p(id, 'deployment')) as string | undefined) ?? 'default';
+  // A deployment named as an embedder is no chat default either (defaults.ts modelFor, the same rule).
+  if (id === 'azure-openai') return firstChatNamed([getPath(out, p(id, 'deployment')) as string | undefined].filter((d) => d !== undefined)) ?? 'default';
   return catalogEntry(id)?.fast ?? 'default';
 }
 

@@ -93,6 +93,8 @@ describe('Lynkr env names', () => {
     expect(settingsFromEnv({ MODEL_PROVIDER: 'ollama' }).input.defaultModel).toBe(`ollama/${settingsSchema.parse({}).ollama.model}`);
     expect(settingsFromEnv({ MODEL_PROVIDER: 'openrouter' }).input.defaultModel).toBe('openrouter/openai/gpt-4o-mini');
     expect(settingsFromEnv({ MODEL_PROVIDER: 'azure', AZURE_OPENAI_DEPLOYMENT: 'dep' }).input.defaultModel).toBe('azure-openai/dep');
+    // A deployment named as an embedder is not a chat default (the rule defaults.ts applies to the aliases).
+    expect(settingsFromEnv({ MODEL_PROVIDER: 'azure', AZURE_OPENAI_DEPLOYMENT: 'text-embedding-3-small' }).input.defaultModel).toBe('azure-openai/default');
     expect(settingsFromEnv({ MODEL_PROVIDER: 'google' }).input.defaultModel).toBe('gemini/gemini-2.0-flash');
     expect(settingsFromEnv({ MODEL_PROVIDER: 'groq' }).input.defaultModel).toBe('groq/llama-3.1-8b-instant');
     expect(settingsFromEnv({ MODEL_PROVIDER: 'deepseek', DEEPSEEK_MODEL: 'deepseek-v4-pro' }).input.defaultModel).toBe('deepseek/deepseek-v4-pro');
